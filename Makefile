@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup ingest run test test-fast lint fmt clean
+
+setup: $(STAMP)
+
+# Re-installs only when pyproject.toml changes; an existing .venv is reused.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+ingest: setup
+	HF_HUB_OFFLINE=1 $(BIN)/advisor ingest
+
+run: ingest
+	@echo "Index ready. Ask: $(BIN)/advisor ask \"I graduated 6 years ago with no USCE: research or rotations first?\""
+
+test: setup
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not real and not server"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy assistant ingest evals
+
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf .data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,213 @@
+"""`advisor` command line: thin wrappers that turn domain errors into one clear line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from assistant.settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="IMG Advisor: USCE or research first? Answers with verified citations.",
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _settings(data_dir: Path | None, corpus: Path | None = None) -> Settings:
+    overrides = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    return Settings(**overrides)
+
+
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="Index folder (default .data, ADVISOR_DATA_DIR).")
+]
+
+
+@app.command()
+def ingest(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Folder of .txt/.md documents (default corpus/).")
+    ] = None,
+    rebuild: Annotated[bool, typer.Option(help="Re-embed everything from scratch.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Build or update the index from the corpus (only what changed is re-embedded)."""
+    from ingest.loader import CorpusError
+    from ingest.pipeline import NothingToIngest, run_ingest
+
+    settings = _settings(data_dir, corpus)
+    show_bar = sys.stderr.isatty() and not as_json
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show_bar,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            summary = run_ingest(settings, rebuild=rebuild, progress=progress)
+        except (CorpusError, NothingToIngest, RuntimeError) as exc:
+            raise fail(str(exc)) from None
+    if as_json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    for problem in summary.problems:
+        err.print(f"[yellow]skipped[/] {problem}", highlight=False)
+    if not summary.changed_anything:
+        out.print(
+            f"Index is up to date: {summary.documents} documents, {summary.chunks} chunks, "
+            f"nothing changed ({summary.seconds:.2f} s)."
+        )
+        return
+    out.print(f"[bold]Ingested {summary.corpus_dir} → {summary.data_dir}[/]")
+    if summary.full_rebuild_reason:
+        out.print(f"  full rebuild: {summary.full_rebuild_reason}")
+    out.print(
+        f"  documents {summary.documents}  chunks {summary.chunks}  "
+        f"(embedded {summary.embedded_chunks}, reused {summary.reused_chunks})"
+    )
+    out.print(
+        f"  added {len(summary.added)}  changed {len(summary.changed)}  "
+        f"removed {len(summary.removed)}  unchanged {len(summary.unchanged)}"
+    )
+    for doc_id, count in summary.chunks_per_document.items():
+        out.print(f"    {doc_id}: {count} chunks")
+    if summary.cleaned_lines:
+        cleaned = ", ".join(f"{k} {v}" for k, v in sorted(summary.cleaned_lines.items()))
+        out.print(f"  cleaning removed lines: {cleaned}")
+    out.print(f"  {summary.seconds:.2f} s, generation {summary.generation}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+def _load_advisor(data_dir: Path | None) -> Any:
+    from assistant.service import Advisor
+    from ingest.index import IndexCorrupt, IndexMissing
+    from ingest.vectors import VectorStoreError
+
+    try:
+        return Advisor(_settings(data_dir))
+    except (IndexMissing, IndexCorrupt, VectorStoreError) as exc:
+        raise fail(str(exc)) from None
+
+
+def _read_profile(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise fail(f"cannot read profile {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise fail(f"profile {path} must be a JSON object")
+    return data
+
+
+def _print_human(answer: Any) -> None:
+    from rich.markdown import Markdown
+
+    out.print(Markdown(answer.answer))
+    if answer.citations:
+        out.print("\n[bold]Sources[/]")
+    for c in answer.citations:
+        badge = " [yellow](commercial interest)[/]" if c.commercial_interest else ""
+        check = "[green]verified[/]" if c.verified else "[red]NOT verified[/]"
+        out.print(f"[{c.n}] {c.title} — {c.section} ({check}){badge}", highlight=False)
+        out.print(f"    “{c.quote}”  (chars {c.start}–{c.end})", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Your question, in your own words.")] = None,
+    profile: Annotated[
+        Path | None, typer.Option(help="JSON file of profile facts (they win over the text).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    jsonl: Annotated[
+        str | None,
+        typer.Option(help="Batch: a JSONL file (or - for stdin) of {question, profile?, history?}."),
+    ] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Answer a question (or a JSONL batch) with verified citations."""
+    from pydantic import ValidationError
+
+    from assistant.service import QuestionError
+
+    if (question is None) == (jsonl is None):
+        raise fail("give either a QUESTION or --jsonl FILE|-", code=2)
+    explicit = _read_profile(profile)
+    advisor = _load_advisor(data_dir)
+    if question is not None:
+        try:
+            answer = advisor.ask(question, profile=explicit)
+        except (QuestionError, ValidationError) as exc:
+            raise fail(_one_line(exc)) from None
+        if as_json:
+            print(answer.model_dump_json())
+        else:
+            _print_human(answer)
+        return
+    try:
+        stream = sys.stdin if jsonl == "-" else Path(str(jsonl)).open(encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise fail(f"cannot read {jsonl}: {exc.strerror}") from None
+    failures = total = 0
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            total += 1
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                    raise QuestionError('each line needs {"question": "…"}')
+                answer = advisor.ask(
+                    item["question"], profile=item.get("profile"), history=item.get("history")
+                )
+                print(answer.model_dump_json(), flush=True)
+            except (json.JSONDecodeError, QuestionError, ValidationError, TypeError) as exc:
+                failures += 1
+                print(json.dumps({"line": number, "error": _one_line(exc)}), flush=True)
+    if total and failures == total:
+        raise typer.Exit(1)
+
+
+def _one_line(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"invalid profile: {'.'.join(map(str, first['loc']))}: {first['msg']}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -1,0 +1,222 @@
+"""The grounded answer composer: the default backend, no language model (pure).
+
+Every factual sentence of the answer is either the rules layer's verdict (cited with the rule's
+own source quotes) or a verbatim quote of retrieved evidence; every citation is verified against
+the canonical document text before it is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.citations import locate, make_citation
+from assistant.evidence import Span, rank_spans, spans_of
+from assistant.rules import Decision
+from assistant.types import Citation, Disagreement, Document, Recommendation, ScoredChunk, Verdict
+
+VERDICT_HEADLINE: dict[Verdict, str] = {
+    Verdict.USCE_FIRST: "get hands-on US clinical experience (and the US letters it produces) "
+    "before research",
+    Verdict.USCE_URGENT: "get recent, hands-on US clinical experience now: in your situation it "
+    "is urgent, and research comes later",
+    Verdict.ADD_RESEARCH: "your clinical foundation is in place, so research is your next lever, "
+    "above all for academic programs",
+    Verdict.RESEARCH_AND_USCE: "you need both: serious research on top of hands-on US clinical "
+    "experience, which never drops to zero",
+}
+
+RESEARCH_STANCES = frozenset({"research_positive"})
+CLINICAL_STANCES = frozenset({"usce_first", "usce_then_research", "clinical_experience"})
+
+ABSTAIN_TEXT = (
+    "I can only help with preparing a US residency application as an international medical "
+    "graduate, from the advice articles I have: hands-on US clinical experience (USCE) versus "
+    "research, observerships versus externships and sub-internships, US letters of "
+    "recommendation, timing and years since graduation, and research roles for unmatched IMGs. "
+    "{reason} Try asking, for example: “I graduated 6 years ago with no US experience: research "
+    "or clinical rotations first?”"
+)
+
+INJECTION_NOTICE = (
+    "Your message contained instructions addressed to me; I ignored them and answered only from "
+    "the sources."
+)
+
+
+@dataclass
+class CitationRegistry:
+    """Numbers citations in order of first use; one number per distinct quoted span."""
+
+    documents: dict[str, Document]
+    section_at: Callable[[str, int], str] | None = None
+    citations: list[Citation] = field(default_factory=list)
+    _by_span: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    def cite(self, doc_id: str, section: str, start: int, end: int) -> int | None:
+        key = (doc_id, start, end)
+        if key in self._by_span:
+            return self._by_span[key]
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            return None
+        citation = make_citation(len(self.citations) + 1, doc.meta, section, doc.text, start, end)
+        if not citation.verified:
+            return None  # never show a citation that does not match its source
+        self.citations.append(citation)
+        self._by_span[key] = citation.n
+        return citation.n
+
+    def cite_quote(self, doc_id: str, quote: str, section: str = "") -> int | None:
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            return None
+        where = locate(quote.strip(" |"), doc.text)
+        if where is None:
+            return None
+        if not section and self.section_at is not None:
+            section = self.section_at(doc_id, where[0])
+        return self.cite(doc_id, section or doc.meta.title, *where)
+
+    def cite_span(self, span: Span) -> int | None:
+        return self.cite(span.doc_id, span.section, span.start, span.end)
+
+
+def markers(numbers: list[int | None]) -> str:
+    return "".join(f"[{n}]" for n in dict.fromkeys(n for n in numbers if n is not None))
+
+
+def render_span(span: Span) -> str:
+    """A quote as it reads in the answer: table rows become 'a → b', the rest stays verbatim."""
+    text = span.text
+    if span.kind == "row":
+        cells = [c.strip() for c in text.strip("|").split("|") if c.strip()]
+        text = " → ".join(cells)
+    return f"“{text.rstrip()}”"
+
+
+@dataclass
+class Composed:
+    answer: str
+    citations: list[Citation]
+    recommendation: Recommendation | None
+    sources_disagree: list[Disagreement]
+
+
+def compose(
+    question: str,
+    *,
+    prioritisation: bool,
+    injection: bool,
+    decision: Decision | None,
+    profile_echo: str | None,
+    evidence: list[ScoredChunk],
+    documents: dict[str, Document],
+    section_at: Callable[[str, int], str] | None = None,
+    max_quotes: int = 4,
+) -> Composed:
+    """Build the answer: direct answer first, then the reasons, each with inline citations."""
+    registry = CitationRegistry(documents, section_at)
+    parts: list[str] = []
+    recommendation: Recommendation | None = None
+
+    if decision is not None and decision.verdict is not None and decision.rule is not None:
+        rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.rule.quotes]
+        cited = [n for n in rule_refs if n is not None]
+        headline = VERDICT_HEADLINE[decision.verdict]
+        parts.append(
+            f"**Recommendation: {headline}.** {decision.rule.rationale} {markers(rule_refs)}".strip()
+        )
+        recommendation = Recommendation(
+            verdict=decision.verdict,
+            rule_id=decision.rule.id,
+            rationale=decision.rule.rationale,
+            citations=cited,
+        )
+    elif prioritisation and decision is not None:
+        facts = "; ".join(decision.missing_facts) or "more about your situation"
+        parts.append(
+            "**I can't give you a firm recommendation yet.** It depends on facts I could not "
+            f"read from your question: {facts}. Tell me those and I will apply the sources' "
+            "decision rules."
+        )
+
+    if profile_echo and (prioritisation or decision is not None):
+        parts.append(f"_{profile_echo}_")
+
+    # Evidence quotes, ranked by relevance, a few per document, no near-duplicates.
+    candidates = [(span, sc.score) for sc in evidence for span in spans_of(sc.chunk)]
+    chosen = rank_spans(question, candidates, limit=max_quotes)
+    if chosen:
+        lead = "What the sources say:" if parts else None
+        lines = []
+        for span in chosen:
+            n = registry.cite_span(span)
+            if n is None:
+                continue
+            title = documents[span.doc_id].meta.title
+            lines.append(f"- {render_span(span)} ({_short(title)}) [{n}]")
+        if not parts and lines:
+            # No verdict to lead with: the best quote is the direct answer.
+            first = chosen[0]
+            n = registry.cite_span(first)
+            parts.append(f"**In short:** {render_span(first)} [{n}]")
+            lines = lines[1:]
+            lead = "More from the sources:" if lines else None
+        if lines:
+            parts.append((f"**{lead}**\n" if lead else "") + "\n".join(lines))
+
+    disagreements = _disagreements(question, prioritisation, chosen, evidence, registry)
+    for item in disagreements:
+        research = markers(item.sides[0]["citations"])
+        clinical = markers(item.sides[1]["citations"])
+        parts.append(
+            "**The sources differ in emphasis.** The article on clinical research for unmatched "
+            f"IMGs argues that research can rebuild an application {research}, while the other "
+            f"articles put hands-on US clinical experience first {clinical}."
+        )
+
+    commercial = sorted(
+        {(c.title, c.n) for c in registry.citations if c.commercial_interest}, key=lambda x: x[1]
+    )
+    if commercial:
+        refs = ", ".join(f"[{n}]" for _, n in commercial)
+        parts.append(
+            f"_Note: {refs} come{'s' if len(commercial) == 1 else ''} from a publisher with a "
+            "commercial interest (it sells rotations or application products)._"
+        )
+    if injection:
+        parts.append(f"_{INJECTION_NOTICE}_")
+    if not registry.citations and not parts:
+        parts.append("The sources I have do not answer this question.")
+    return Composed("\n\n".join(parts), registry.citations, recommendation, disagreements)
+
+
+def _short(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _disagreements(
+    question: str,
+    prioritisation: bool,
+    chosen: list[Span],
+    evidence: list[ScoredChunk],
+    registry: CitationRegistry,
+) -> list[Disagreement]:
+    """Research-positive vs clinical-first evidence for the same question, each side cited."""
+    if not (prioritisation or "research" in question.lower()):
+        return []
+    stance = {d: doc.meta.stance for d, doc in registry.documents.items()}
+    research = [sc for sc in evidence if stance.get(sc.chunk.doc_id) in RESEARCH_STANCES]
+    clinical = [sc for sc in evidence if stance.get(sc.chunk.doc_id) in CLINICAL_STANCES]
+    if not research or not clinical:
+        return []
+    sides = []
+    for group, name in ((research, "research_positive"), (clinical, "usce_first")):
+        spans = [(s, sc.score) for sc in group[:2] for s in spans_of(sc.chunk)]
+        best = rank_spans(question + " research clinical", spans, limit=1)
+        refs = [registry.cite_span(best[0])] if best else []
+        sides.append({"stance": name, "citations": [n for n in refs if n is not None]})
+    if not all(side["citations"] for side in sides):
+        return []
+    return [Disagreement(topic="research versus hands-on US clinical experience", sides=sides)]

@@ -1,0 +1,120 @@
+"""Evidence sentences: quotable spans inside retrieved chunks, ranked for a question (pure).
+
+A span is a sentence of prose, a list item or a table row, always with offsets into the
+document's canonical text so it can be cited and highlighted exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+
+from assistant.synonyms import expand_query
+from assistant.types import Chunk
+
+_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+_WORD = re.compile(r"[a-z0-9]+")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
+
+# Words that carry no topic; kept short on purpose (ranking, not retrieval).
+_STOP = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "do", "does", "did", "have", "has", "had", "i", "me", "my", "we", "our", "you", "your", "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "how", "when", "where", "why", "should", "would", "could", "can", "will", "just", "so", "than", "then", "there", "here", "about", "into", "not", "no", "only", "very", "more", "most", "any", "some", "such", "all"]
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    doc_id: str
+    chunk_id: str
+    section: str
+    start: int  # into the canonical document text
+    end: int
+    text: str
+    kind: str  # "sentence" | "item" | "row" | "heading"
+
+
+def _stem(word: str) -> str:
+    # Crude plural/verb folding is enough to rank a handful of sentences.
+    for suffix in ("ings", "ing", "ies", "es", "s", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+@lru_cache(maxsize=8192)
+def spans_of(chunk: Chunk) -> tuple[Span, ...]:
+    """Quotable spans of a chunk (cached: chunks are immutable)."""
+    out: list[Span] = []
+    offset = 0
+    for line in chunk.text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if not stripped or _TABLE_RULE.match(stripped):
+            continue
+        lead = len(line) - len(line.lstrip())
+        base = chunk.start + line_start + lead
+        if stripped.startswith("|"):
+            out.append(_span(chunk, base, stripped, "row"))
+            continue
+        if _BULLET.match(stripped) or len(stripped) < 60:
+            kind = "item" if _BULLET.match(stripped) else "heading"
+            if kind == "heading" and stripped.endswith((".", "!")):
+                kind = "sentence"
+            out.append(_span(chunk, base, stripped, kind))
+            continue
+        for seg in _segmenter.segment(stripped):
+            text = seg.sent.rstrip()
+            lstrip = len(text) - len(text.lstrip())
+            text = text.strip()
+            if text:
+                out.append(_span(chunk, base + seg.start + lstrip, text, "sentence"))
+    return tuple(out)
+
+
+def _span(chunk: Chunk, start: int, text: str, kind: str) -> Span:
+    return Span(chunk.doc_id, chunk.id, chunk.section, start, start + len(text), text, kind)
+
+
+def rank_spans(
+    question: str,
+    spans: list[tuple[Span, float]],
+    *,
+    limit: int,
+    per_doc: int = 2,
+) -> list[Span]:
+    """Pick up to `limit` spans: relevant to the question, not redundant, few per document.
+
+    `spans` pairs each span with the retrieval score of its chunk (a prior: a sentence from the
+    best chunk starts ahead).
+    """
+    query = content_words(expand_query(question))
+    scored: list[tuple[float, Span, frozenset[str]]] = []
+    for span, prior in spans:
+        words = content_words(span.text)
+        if len(words) < 3 or span.kind == "heading":
+            continue
+        overlap = len(words & query) / (len(query) ** 0.5 or 1.0)
+        scored.append((overlap + 30.0 * prior, span, words))
+    scored.sort(key=lambda item: -item[0])
+    chosen: list[tuple[Span, frozenset[str]]] = []
+    per: dict[str, int] = {}
+    for _, span, words in scored:
+        if len(chosen) >= limit:
+            break
+        if per.get(span.doc_id, 0) >= per_doc:
+            continue
+        # Skip near-duplicates (the articles repeat themselves across FAQ and body).
+        if any(len(words & w) / max(1, len(words | w)) > 0.6 for _, w in chosen):
+            continue
+        chosen.append((span, words))
+        per[span.doc_id] = per.get(span.doc_id, 0) + 1
+    return [s for s, _ in chosen]

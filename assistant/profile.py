@@ -1,0 +1,457 @@
+"""Deterministic applicant-profile extraction from free text (pure: no I/O, no models).
+
+`parse_profile` reads the facts the rules layer needs from a question such as "I graduated 6
+years ago, no USCE, CK 231, want IM". Unknown stays `None`: a fact is only recorded when the text
+states it (or states something that implies it exactly, like a graduation year). Design rules:
+
+- Observerships, shadowing, volunteering and virtual rotations never count as hands-on USCE; their
+  months go to `usce_other_months`.
+- Generic "USCE", "US clinical experience", "hands-on" and "rotations" with a duration count as
+  hands-on, because the corpus's own tables use "USCE" to mean hands-on experience. The answer
+  echoes the reading (`describe_profile`), so a user can correct it.
+- Ranges ("2-3 months") take the lower bound: under-counting can only push the verdict toward
+  clinical work, never toward research.
+- "low/mid/high 230s" becomes 232/235/238 and, unless Step 1 is named, is read as Step 2 CK.
+- "fresh grad" / "just graduated" become 0.5 years since graduation (the middle of "0-1 year").
+
+Every pattern is bounded (no nested unbounded quantifiers), so parsing is linear in the input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from assistant.types import HANDS_ON_TYPES, Profile, SpecialtyClass
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1, "a couple of": 2,
+    "a couple": 2, "half a": 0.5, "zero": 0, "no": 0,
+}  # fmt: skip
+_NUM = r"(?:\d{1,3}(?:\.\d{1,2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM_A = rf"(?:{_NUM}|a couple of|a couple|half a|an|a)"  # articles count as one ("a 4-week")
+
+# (canonical name, competitiveness class, aliases). The classes follow the corpus's specialty
+# mapping; general surgery is "moderate" because the corpus lists it neither with the primary
+# specialties nor with the hyper-competitive ones, and rates research for it above IM but below
+# derm-style fields. Specialties the corpus never classifies keep class None.
+_SPECIALTIES: tuple[tuple[str, SpecialtyClass | None, tuple[str, ...]], ...] = (
+    ("internal medicine", "primary", ("internal medicine", "internist", "im")),
+    ("family medicine", "primary", ("family medicine", "family med", "family practice", "fm")),
+    ("pediatrics", "primary", ("pediatrics", "paediatrics", "pediatrician", "pediatric", "peds",
+                                    "paeds")),
+    ("psychiatry", "primary", ("psychiatry", "psychiatrist", "psych")),
+    ("transitional/preliminary", "primary", ("transitional year", "transitional", "preliminary",
+                                             "prelim")),
+    ("neurology", "moderate", ("neurology", "neurologist", "neuro")),
+    ("pathology", "moderate", ("pathology",)),
+    ("general surgery", "moderate", ("general surgery", "gen surg", "gensurg", "surgery")),
+    ("dermatology", "competitive", ("dermatology", "dermatologist", "derm")),
+    ("plastic surgery", "competitive", ("plastic surgery", "plastics")),
+    ("neurosurgery", "competitive", ("neurosurgery", "neurological surgery", "neurosurg")),
+    ("radiation oncology", "competitive", ("radiation oncology", "rad onc", "rad-onc", "radonc")),
+    ("ENT", "competitive", ("otolaryngology", "otorhinolaryngology", "ent")),
+    ("orthopedics", "competitive", ("orthopedic surgery", "orthopaedic surgery", "orthopedics",
+                                    "orthopaedics", "ortho")),
+    ("radiology", "competitive", ("diagnostic radiology", "radiology", "rads")),
+    ("physician-scientist track", "competitive", ("physician-scientist", "physician scientist",
+                                                  "pstp", "psti")),
+    ("emergency medicine", None, ("emergency medicine",)),
+    ("anesthesiology", None, ("anesthesiology", "anaesthesiology", "anesthesia")),
+    ("ob/gyn", None, ("ob/gyn", "obgyn", "ob-gyn", "obstetrics")),
+)  # fmt: skip
+_ALIAS = {a: (name, cls) for name, cls, aliases in _SPECIALTIES for a in aliases}
+_SPEC_RE = "|".join(re.escape(a) for a in sorted(_ALIAS, key=len, reverse=True))
+_FILLER = (
+    r"(?: (?:to|into|in|for|at|a|an|any|the|academic|university|community|categorical|do|be|"
+    r"match|apply|pursue|get|go|doing|applying|matching|residency|a career in|career in))"
+)
+_SPEC_INTENT = re.compile(
+    r"\b(?:aim(?:ing)?|apply(?:ing)?|want(?:ing|s)?|target(?:ing)?|interested|going|pursu(?:e|ing)|"
+    r"hop(?:e|ing)|plan(?:ning)?|considering|match(?:ing)?|choose|chose|goal is|dream is)\b"
+    rf"{_FILLER}{{0,4}} ({_SPEC_RE})\b"
+)
+_SPEC_NOUN = re.compile(
+    rf"\b({_SPEC_RE}) (?:applicants?|residency|programs?|spots?|positions?|match|track)\b"
+)
+
+_TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
+    ("virtual", r"virtual|online|tele(?:medicine|health)"),
+    ("observership", r"observer ?ships?|observing"),
+    ("shadowing", r"shadow(?:ing|ed)?"),
+    ("volunteering", r"volunteer(?:ing|ed)?"),
+    ("research", r"research"),
+    ("sub-internship", r"sub[- ]?intern(?:ship)?s?|sub[- ]?is?|acting intern(?:ship)?s?"),
+    ("externship", r"extern(?:ship)?s?"),
+    ("clerkship", r"clerkships?|clerking"),
+    ("elective", r"electives?"),
+    ("hands-on", r"usce|u\.?s\.? clinical(?: experience)?|hands[- ]on|rotations?|u\.?s\.? exp\w*"),
+)
+_TYPE_RE = re.compile("|".join(rf"\b(?P<{k.replace('-', '_')}>{p})\b" for k, p in _TYPES))
+_DURATION = re.compile(
+    rf"\b({_NUM_A})(?: ?(?:-|to|or) ?({_NUM}))?[- ]?(weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
+)
+_CUT = re.compile(r"[.;:!?,\n]| and | plus | but | then | while | or ")
+# Looking back, keep " or ": "should I do research or a 4-week sub-I?" must stay a question
+_CUT_BACK = re.compile(r"[.;:!?,\n]| and | plus | but | then | while ")
+_NOT_US = re.compile(r"\b(?:home|my country|abroad|back home|non-us)\b")
+_NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none)\b|n't\b")
+_INTENT = re.compile(r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or)\b")
+
+_NO_USCE = re.compile(
+    r"\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got)"
+    r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
+    r"u\.?s\.? experience|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
+    r"u\.?s\.? rotations?)"
+)
+_NO_HANDS_ON = re.compile(
+    r"\b(?:no|zero|without(?: any)?) hands[- ]on\b|\b(?:only|just) (?:\S{1,12} ){0,3}"
+    r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
+)
+_LETTERS = re.compile(
+    rf"\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|american|"
+    r"clinical|usce|hands-on|specialty|im)[- ]){0,3}(?:letters? of rec(?:ommendation)?s?|letters?|"
+    r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
+)
+_NO_LETTERS = re.compile(
+    r"\b(?:without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|got)(?: any)?|lack(?:ing)?(?: any)?)"
+    r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
+)
+_YEAR = re.compile(
+    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|class of|yog)\b[^0-9.,;:!?]{0,15}?(\d{4})\b"
+)
+_YEARS_SINCE = re.compile(
+    rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
+    r"school |)(?:graduation|graduating|grad\b|med school|medical school)"
+    r"|\bgraduated (?:about |around |over |almost |nearly |roughly )?"
+    rf"({_NUM_A})\+? ?(?:years?|yrs?) ago"
+    rf"|\b({_NUM})\+? ?yog\b|\byog(?: is|:|=)? ?(\d{{1,2}})\b"
+    rf"|\b(?:i'?m|i am|am) ({_NUM_A}) (?:years?|yrs?) out\b"
+)
+_FRESH = re.compile(
+    r"\b(?:fresh(?:ly)? grad(?:uate)?|just graduated|new grad(?:uate)?|"
+    r"recent(?:ly)? grad(?:uated|uate)?)"
+)
+_STUDENT = re.compile(
+    r"\b(?:(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th)[- ]year (?:med(?:ical)? )?"
+    r"student|med(?:ical)? student|ms[1-6]|still in med(?:ical)? school)\b"
+)
+_STEP1 = re.compile(
+    r"\bstep ?1\b(?: ?(?:score|is|was|of|=|:|-|a|result)){0,4} ?(pass(?:ed)?|fail(?:ed)?|\d{3}\b)"
+    r"|\b(pass(?:ed)?|fail(?:ed)?|cleared) (?:the |my )?(?:usmle )?step ?1\b"
+)
+_STEP2 = re.compile(
+    r"\b(?:step ?2 ?ck|step ?2|ck)\b(?: ?(?:score|is|was|of|=|:|-|at|around|about|~|a)){0,4}"
+    r" ?(\d{3})\b"
+    r"|\b(\d{3}) (?:on|in|for) (?:usmle )?(?:step ?2 ?ck|step ?2|ck)\b"
+)
+_BAND = re.compile(r"\b(low|lower|mid|middle|high|upper)[- ]?(\d{2})0s\b")
+_RESEARCH = re.compile(
+    rf"\b({_NUM_A}) (?:(?:first[- ]author|pubmed[- ]indexed|published|peer[- ]reviewed|case|"
+    r"research|us|home[- ]country|conference|national|international)[- ]){0,3}(?:publications?|"
+    r"pubs?|papers?|abstracts?|posters?|case reports?|manuscripts?)\b"
+)
+_NO_RESEARCH = re.compile(
+    r"\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|done)(?: any)?) "
+    r"(?:research|publications?|pubs|papers|abstracts|posters)\b"
+)
+# (field, value, pattern); per field the first matching pattern wins. For home clinical work
+# "no recent clinical work" is checked before "working clinically": the conservative reading, and
+# such sentences usually say the work has ended.
+_FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
+    ("unmatched_before", True, r"\bunmatched\b(?! (?:imgs|applicants|candidates|students|"
+     r"graduates))|\b(?:didn'?t|did not|failed to|never) match(?:ed)?\b"),
+    ("unmatched_before", False, r"\b(?:first[- ]time applicant|applying for the first time)"),
+    ("can_afford_only_one", True, r"\b(?:only (?:afford|pay for|fund) (?:one|1|a single)|afford "
+     r"(?:only|just) (?:one|1)|(?:can'?t|cannot|can not) afford both)\b"),
+    ("money_tight", True, r"\b(?:money is (?:tight|limited)|tight (?:budget|on money)|limited "
+     r"(?:funds|budget|money|finances|savings)|low on (?:money|funds)|short on money|on a budget|"
+     r"financial(?:ly)? (?:constraints?|limited|strapped|tight))\b"),
+    ("academic_aim", True, r"\b(?:academic (?:programs?|centers?|career|track|medicine|internal "
+     r"medicine|im|hospitals?|places)|university(?:[- ]based|[- ]affiliated)? (?:programs?|"
+     r"hospitals?|centers?))\b"),
+    ("academic_aim", False, r"\bcommunity programs?\b"),
+    ("home_clinical_recent", False, r"\b(?:no (?:recent )?clinical (?:work|practice|experience)"
+     r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|not (?:been )?"
+     r"(?:working|practi[cs]ing) clinically|haven'?t (?:worked|practi[cs]ed) (?:clinically|"
+     r"medicine)|out of clinical practice|no recent clinical|(?:with|long|clinical|big|"
+     r"significant|have|had) gaps?)\b"),
+    ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing)? as an? (?:doctor|"
+     r"physician|gp|medical officer|resident|house officer|intern)|clinical work at home|"
+     r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
+     r"house job)\b"),
+)  # fmt: skip
+_FLAGS = tuple((field, value, re.compile(p)) for field, value, p in _FLAG_PATTERNS)
+_VISAS = (
+    ("B1/B2", r"b-?1 ?/ ?b-?2|b1b2|b-?1|b-?2"), ("J-1", r"j-?1|j visa"), ("H-1B", r"h-?1b?"),
+    ("F-1", r"f-?1"), ("green card", r"green card|permanent resident|gc holder"),
+    ("US citizen", r"us citizen|u\.s\. citizen"),
+)  # fmt: skip
+_VISA_RE = re.compile("|".join(rf"\b(?P<v{i}>{p})\b" for i, (_, p) in enumerate(_VISAS)))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
+_PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-"})
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    return re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).lower()
+
+
+def _num(token: str | None) -> float | None:
+    if not token:
+        return None
+    token = token.strip()
+    try:
+        return float(token)
+    except ValueError:
+        return _WORDS.get(token)
+
+
+def _quarter(value: float) -> float:
+    return round(value * 4) / 4
+
+
+def normalize_specialty(name: str) -> tuple[str, SpecialtyClass | None] | None:
+    """Map a specialty name or abbreviation to (canonical name, competitiveness class).
+
+    Args:
+        name: e.g. "derm", "Internal Medicine", "rad onc".
+
+    Returns:
+        The canonical name and class, or None when the name is not a known specialty.
+    """
+    return _ALIAS.get(_normalize(name).strip())
+
+
+def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | None:
+    for rx in (_SPEC_INTENT, _SPEC_NOUN):
+        for m in rx.finditer(norm):
+            alias = m.group(1)
+            # "im" is also a typo for "I'm": only trust it when the writer typed it in capitals
+            if alias == "im" and not re.search(r"\bIM\b", original):
+                continue
+            return _ALIAS[alias]
+    return None
+
+
+def _before(norm: str, start: int, width: int = 50) -> str:
+    """The clause leading up to `start` (what a negation or a question would sit in)."""
+    return _CUT_BACK.split(norm[max(0, start - width) : start])[-1]
+
+
+def _stated(norm: str, start: int) -> bool:
+    """False when the mention is negated ("no observership") or hypothetical ("should I do")."""
+    before = _before(norm, start)
+    return not (_NEGATED.search(before) or _INTENT.search(before))
+
+
+def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
+    """Sum hands-on and other months; also report which sums were actually seen."""
+    hands = other = 0.0
+    saw_hands = saw_other = False
+    types: list[str] = []
+    for m in _DURATION.finditer(norm):
+        amount = _num(m.group(1))
+        if amount is None or not _stated(norm, m.start()):
+            continue
+        unit = m.group(3)
+        months = amount / 4 if unit[0] == "w" else amount * 12 if unit[0] == "y" else amount
+        after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
+        before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
+        hit = _TYPE_RE.search(after)
+        if hit is None:  # "externship for 3 months": the type sits just before the duration
+            hits = list(_TYPE_RE.finditer(before))
+            hit = hits[-1] if hits else None
+        if hit is None or _NOT_US.search(after) or _NOT_US.search(before):
+            continue
+        kind = str(hit.lastgroup).replace("_", "-")
+        if kind in HANDS_ON_TYPES or kind == "hands-on":
+            hands, saw_hands = hands + months, True
+        elif kind != "research":
+            other, saw_other = other + months, True
+        if kind != "hands-on" and kind not in types:
+            types.append(kind)
+    for hit in _TYPE_RE.finditer(norm):  # types named without a duration still get listed
+        kind = str(hit.lastgroup).replace("_", "-")
+        if kind in ("hands-on", "research") or kind in types:
+            continue  # "I want research" is a wish, not an experience type
+        if _stated(norm, hit.start()):
+            types.append(kind)
+    return _quarter(hands), _quarter(other), types, saw_hands, saw_other
+
+
+def parse_profile(text: str, *, current_year: int) -> Profile:
+    """Extract applicant facts from free text; anything not stated stays None.
+
+    Args:
+        text: the user's question or self-description, any length or content.
+        current_year: the year "graduated in 2019" is measured against.
+
+    Returns:
+        A Profile. Never raises: unreadable input gives an empty Profile.
+    """
+    try:
+        return _parse(text if isinstance(text, str) else str(text), current_year)
+    except Exception:  # a parser bug must degrade to "nothing understood", not a 500
+        return Profile()
+
+
+def _parse(text: str, current_year: int) -> Profile:
+    norm = _normalize(text)
+    facts: dict[str, Any] = {}
+
+    if m := _YEAR.search(norm):
+        year = int(m.group(1))
+        if 1950 <= year <= current_year + 7:
+            facts["graduation_year"] = year
+            facts["years_since_graduation"] = float(max(0, current_year - year))
+            facts["is_student"] = year > current_year
+    if "years_since_graduation" not in facts:
+        if m := _YEARS_SINCE.search(norm):
+            value = _num(next(g for g in m.groups() if g))
+            if value is not None:
+                facts["years_since_graduation"] = float(value)
+                facts["is_student"] = False
+        elif _FRESH.search(norm):
+            facts["years_since_graduation"], facts["is_student"] = 0.5, False
+    if _STUDENT.search(norm):
+        facts["is_student"] = True
+
+    if m := _STEP1.search(norm):
+        raw = m.group(1) or m.group(2)
+        facts["step1"] = "fail" if raw.startswith("fail") else raw if raw.isdigit() else "pass"
+    if m := _STEP2.search(norm):
+        score = int(m.group(1) or m.group(2))
+        if 150 <= score <= 300:
+            facts["step2_ck"] = score
+    if "step2_ck" not in facts and (m := _BAND.search(norm)):
+        base = int(m.group(2)) * 10
+        offset = {"low": 2, "lower": 2, "mid": 5, "middle": 5}.get(m.group(1), 8)
+        if 180 <= base <= 270 and "step 1" not in norm[max(0, m.start() - 20) : m.start()]:
+            facts["step2_ck"] = base + offset
+
+    hands, other, types, saw_hands, saw_other = _experience(norm)
+    no_usce = _NO_USCE.search(norm)
+    if saw_hands or no_usce or _NO_HANDS_ON.search(norm):
+        facts["usce_hands_on_months"] = hands
+    if saw_other or no_usce:
+        facts["usce_other_months"] = other
+    facts["usce_types"] = types
+
+    letters = [
+        n
+        for m in _LETTERS.finditer(norm)
+        if not _NOT_US.search(norm[m.end() : m.end() + 30])
+        and not _INTENT.search(_before(norm, m.start()))
+        and (n := _num(m.group(1))) is not None
+    ]
+    if letters:
+        facts["us_letters"] = int(max(letters))  # repeated mentions restate, they don't add
+    elif _NO_LETTERS.search(norm) or re.search(r"\bno u\.?s\.? anything\b", norm):
+        facts["us_letters"] = 0
+
+    output = [
+        n
+        for m in _RESEARCH.finditer(norm)
+        if _stated(norm, m.start()) and (n := _num(m.group(1))) is not None
+    ]
+    if output:
+        facts["research_output"] = int(sum(output))
+    elif _NO_RESEARCH.search(norm):
+        facts["research_output"] = 0
+
+    if spec := _specialty(norm, text):
+        facts["specialty"], facts["specialty_class"] = spec
+    for field, value, rx in _FLAGS:
+        if field not in facts and rx.search(norm):
+            facts[field] = value
+    if m := _VISA_RE.search(norm):
+        facts["visa"] = _VISAS[int(str(m.lastgroup)[1:])][0]
+    return Profile(**facts)
+
+
+def merge_profile(
+    parsed: Profile, explicit: Profile | dict[str, Any] | None, *, current_year: int | None = None
+) -> Profile:
+    """Combine parsed and explicitly given facts; explicit facts win.
+
+    Args:
+        parsed: facts read from the question text.
+        explicit: facts the caller supplied (API/CLI); None values never erase parsed facts.
+        current_year: needed to derive years since graduation from an explicit graduation year.
+
+    Returns:
+        The merged Profile.
+
+    Raises:
+        pydantic.ValidationError: an explicit value has the wrong type (e.g. letters="many").
+    """
+    if explicit is None:
+        return parsed
+    given = explicit if isinstance(explicit, Profile) else Profile.model_validate(explicit)
+    override = given.known()
+    merged = parsed.model_dump() | override
+    if "specialty" in override and "specialty_class" not in override:
+        known = normalize_specialty(override["specialty"])
+        merged["specialty"], merged["specialty_class"] = known or (override["specialty"], None)
+    if "graduation_year" in override and "years_since_graduation" not in override:
+        merged["years_since_graduation"] = (
+            float(max(0, current_year - override["graduation_year"])) if current_year else None
+        )
+    elif "years_since_graduation" in override and "graduation_year" not in override:
+        merged["graduation_year"] = None  # a parsed year would contradict the explicit count
+    return Profile(**merged)
+
+
+def _n(value: float) -> str:
+    return f"{value:g}"
+
+
+def describe_profile(profile: Profile) -> str:
+    """One sentence echoing what was understood, e.g. for the answer's first line."""
+    p, parts = profile, []
+    if p.years_since_graduation is not None:
+        unit = "year" if p.years_since_graduation == 1 else "years"
+        parts.append(f"{_n(p.years_since_graduation)} {unit} since graduation")
+    elif p.graduation_year is not None:
+        parts.append(f"graduated in {p.graduation_year}")
+    if p.is_student:
+        parts.append("a medical student")
+    hands_types = [t for t in p.usce_types if t in HANDS_ON_TYPES]
+    if p.usce_hands_on_months is not None:
+        months = p.usce_hands_on_months
+        text = (
+            "no hands-on USCE"
+            if months == 0
+            else (f"{_n(months)} month{'' if months == 1 else 's'} of hands-on USCE")
+        )
+        parts.append(text + (f" ({', '.join(hands_types)})" if hands_types and months else ""))
+    other_types = [t for t in p.usce_types if t not in HANDS_ON_TYPES]
+    if p.usce_other_months:
+        kinds = "/".join(t for t in other_types if t != "research") or "observership"
+        parts.append(f"{_n(p.usce_other_months)} months of {kinds} (not hands-on)")
+    if p.us_letters is not None:
+        parts.append(f"{p.us_letters} US letter{'' if p.us_letters == 1 else 's'}")
+    if p.step1:
+        parts.append(f"Step 1 {p.step1}")
+    if p.step2_ck is not None:
+        parts.append(f"Step 2 CK {p.step2_ck}")
+    if p.specialty:
+        parts.append(f"targeting {p.specialty}")
+    flags = (
+        (p.research_output == 0, "no research output"),
+        (bool(p.research_output), f"{p.research_output} publications/abstracts"),
+        (p.home_clinical_recent is True, "recent clinical work at home"),
+        (p.home_clinical_recent is False, "no recent clinical work"),
+        (p.unmatched_before is True, "unmatched before"),
+        (p.academic_aim is True, "aiming for academic programs"),
+        (p.can_afford_only_one is True, "can afford only one of the two"),
+        (p.money_tight is True, "money is tight"),
+        (p.visa is not None, f"visa {p.visa}"),
+    )
+    parts += [text for cond, text in flags if cond]
+    if not parts:
+        return "I could not read any profile facts from your question."
+    return "I read your profile as: " + ", ".join(parts) + "."

@@ -1,0 +1,167 @@
+"""Shared types used by every layer: ingest, assistant, surfaces and evals.
+
+The `Answer` model is the JSON contract of design.md (CLI `--json`, API, evals). Field names and
+verdict names are fixed: other tools depend on them. Additive fields are allowed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --------------------------------------------------------------------------------------------
+# Corpus
+
+
+class DocumentMeta(BaseModel):
+    """What the corpus metadata file says about one document (all optional but the id)."""
+
+    doc_id: str
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    kind: Literal["advice", "commercial"] = "advice"
+    stance: str = "unknown"  # e.g. "usce_first", "research_positive", "neutral"
+    commercial_interest: bool = False
+    topics: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Document(BaseModel):
+    """A corpus document after cleaning. `text` is the canonical text all offsets index into."""
+
+    meta: DocumentMeta
+    source_path: str
+    raw_sha256: str
+    text: str
+
+
+class Chunk(BaseModel):
+    """A retrievable span of a document's canonical text: `text == doc.text[start:end]`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # content hash of (doc_id, start, end, text)
+    doc_id: str
+    title: str
+    section: str  # heading path, " > " separated
+    start: int
+    end: int
+    text: str
+    kind: Literal["prose", "list", "table", "faq"] = "prose"
+
+
+class ScoredChunk(BaseModel):
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    sparse_rank: int | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Applicant profile and verdicts
+
+
+class Verdict(StrEnum):
+    USCE_FIRST = "USCE_FIRST"
+    USCE_URGENT = "USCE_URGENT"
+    ADD_RESEARCH = "ADD_RESEARCH"
+    RESEARCH_AND_USCE = "RESEARCH_AND_USCE"
+
+
+SpecialtyClass = Literal["primary", "moderate", "competitive"]
+UsceType = Literal[
+    "observership",
+    "shadowing",
+    "volunteering",
+    "virtual",
+    "externship",
+    "sub-internship",
+    "clerkship",
+    "elective",
+    "research",
+]
+
+HANDS_ON_TYPES: frozenset[str] = frozenset({"externship", "sub-internship", "clerkship", "elective"})
+
+
+class Profile(BaseModel):
+    """Applicant facts. `None` means unknown: never guess a fact."""
+
+    graduation_year: int | None = None
+    years_since_graduation: float | None = None
+    is_student: bool | None = None
+    step1: str | None = None  # "pass", "fail" or a 3-digit score as text
+    step2_ck: int | None = None
+    usce_hands_on_months: float | None = None
+    usce_other_months: float | None = None  # observership, shadowing, virtual: not hands-on
+    usce_types: list[str] = Field(default_factory=list)
+    us_letters: int | None = None
+    specialty: str | None = None
+    specialty_class: SpecialtyClass | None = None
+    home_clinical_recent: bool | None = None
+    research_output: int | None = None  # publications / abstracts / posters
+    unmatched_before: bool | None = None
+    visa: str | None = None
+    can_afford_only_one: bool | None = None
+    money_tight: bool | None = None
+    academic_aim: bool | None = None
+
+    def known(self) -> dict[str, Any]:
+        """The facts that are known (not None, not empty)."""
+        return {k: v for k, v in self.model_dump().items() if v not in (None, [], "")}
+
+
+class Recommendation(BaseModel):
+    verdict: Verdict
+    rule_id: str
+    rationale: str
+    citations: list[int] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Answers
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    quote: str
+    start: int
+    end: int
+    verified: bool
+    commercial_interest: bool = False
+    stance: str | None = None
+
+
+class Disagreement(BaseModel):
+    """Sources that take different stances on the question, each side with its citations."""
+
+    topic: str
+    sides: list[dict[str, Any]]  # {"stance": str, "citations": [n, ...]}
+
+
+class Timings(BaseModel):
+    retrieve: float = 0.0
+    generate: float = 0.0
+    total: float = 0.0
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool = False
+    abstain_reason: str | None = None
+    recommendation: Recommendation | None = None
+    profile: dict[str, Any] = Field(default_factory=dict)
+    citations: list[Citation] = Field(default_factory=list)
+    sources_disagree: list[Disagreement] = Field(default_factory=list)
+    backend: str = "grounded"
+    guard: dict[str, Any] | None = None
+    timings_ms: Timings = Field(default_factory=Timings)
+    missing_facts: list[str] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)

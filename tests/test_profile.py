@@ -1,0 +1,248 @@
+"""Profile parsing: a table of phrases and the facts they must (and must not) produce."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from assistant import profile as profile_module
+from assistant.profile import describe_profile, merge_profile, normalize_specialty, parse_profile
+from assistant.types import Profile
+
+YEAR = 2025
+
+# (text, expected facts). Only the listed fields are checked; use None to assert "unknown".
+CASES: list[tuple[str, dict[str, Any]]] = [
+    # graduation
+    ("I graduated in 2019.", {"graduation_year": 2019, "years_since_graduation": 6.0,
+                              "is_student": False}),
+    ("class of 2018", {"graduation_year": 2018, "years_since_graduation": 7.0}),
+    ("graduated 2017, IMG", {"graduation_year": 2017, "years_since_graduation": 8.0}),
+    ("6 years since graduation", {"years_since_graduation": 6.0, "graduation_year": None}),
+    ("six years since graduation", {"years_since_graduation": 6.0}),
+    ("6 YOG, no USCE", {"years_since_graduation": 6.0}),
+    ("I graduated 6 years ago", {"years_since_graduation": 6.0}),
+    ("I'm 4 years out", {"years_since_graduation": 4.0}),
+    ("I'm a fresh grad", {"years_since_graduation": 0.5, "is_student": False}),
+    ("I just graduated", {"years_since_graduation": 0.5}),
+    ("I'm a final-year medical student", {"is_student": True, "years_since_graduation": None}),
+    ("graduated in 2019, applying in 2026", {"graduation_year": 2019}),
+    # exams
+    ("Step 1 pass", {"step1": "pass"}),
+    ("I passed Step 1", {"step1": "pass"}),
+    ("failed step 1 once", {"step1": "fail"}),
+    ("CK 238", {"step2_ck": 238}),
+    ("my Step 2 is 231", {"step2_ck": 231}),
+    ("Step 2 CK 250", {"step2_ck": 250}),
+    ("scored 244 on Step 2", {"step2_ck": 244}),
+    ("low 230s", {"step2_ck": 232}),
+    ("high 240s", {"step2_ck": 248}),
+    ("applied to 230 programs", {"step2_ck": None}),
+    # hands-on and other USCE
+    ("I did a 2-week observership", {"usce_other_months": 0.5, "usce_types": ["observership"],
+                                     "usce_hands_on_months": None}),
+    ("3 months of inpatient externships", {"usce_hands_on_months": 3.0,
+                                           "usce_types": ["externship"]}),
+    ("a 4-week sub-I", {"usce_hands_on_months": 1.0, "usce_types": ["sub-internship"]}),
+    ("8 weeks of clerkships", {"usce_hands_on_months": 2.0, "usce_types": ["clerkship"]}),
+    ("one month elective", {"usce_hands_on_months": 1.0, "usce_types": ["elective"]}),
+    ("6 weeks of externship", {"usce_hands_on_months": 1.5}),
+    ("3 weeks of electives", {"usce_hands_on_months": 0.75}),
+    ("externships for 3 months and electives for 1 month", {"usce_hands_on_months": 4.0,
+                                                            "usce_types": ["externship",
+                                                                           "elective"]}),
+    ("3 months of externships and a 4-week sub-I", {"usce_hands_on_months": 4.0}),
+    ("a 2-week observership and 4 weeks of externship", {"usce_hands_on_months": 1.0,
+                                                         "usce_other_months": 0.5}),
+    ("2-3 months of externships", {"usce_hands_on_months": 2.0}),
+    ("3 months USCE", {"usce_hands_on_months": 3.0, "usce_types": []}),
+    ("a virtual rotation", {"usce_types": ["virtual"], "usce_hands_on_months": None}),
+    ("4 weeks of virtual rotations", {"usce_other_months": 1.0, "usce_hands_on_months": None}),
+    ("some shadowing in Chicago", {"usce_types": ["shadowing"], "usce_hands_on_months": None}),
+    ("volunteering at a free clinic", {"usce_types": ["volunteering"]}),
+    ("3 months of electives back home", {"usce_hands_on_months": None}),
+    ("no USCE", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0}),
+    ("no US clinical experience", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0}),
+    ("no US anything", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0, "us_letters": 0}),
+    ("just a 2-week observership", {"usce_hands_on_months": 0.0, "usce_other_months": 0.5}),
+    ("a 2-week observership, no hands-on", {"usce_hands_on_months": 0.0}),
+    # letters
+    ("two US LORs", {"us_letters": 2}),
+    ("2 US letters", {"us_letters": 2}),
+    ("3 strong letters of recommendation", {"us_letters": 3}),
+    ("no US letters", {"us_letters": 0}),
+    ("I don't have any US letters", {"us_letters": 0}),
+    ("a letter of intent", {"us_letters": None}),
+    ("I want to get 2 US letters", {"us_letters": None}),
+    # specialty
+    ("aiming for derm", {"specialty": "dermatology", "specialty_class": "competitive"}),
+    ("applying to internal medicine", {"specialty": "internal medicine",
+                                       "specialty_class": "primary"}),
+    ("want psych", {"specialty": "psychiatry", "specialty_class": "primary"}),
+    ("applying to IM", {"specialty": "internal medicine"}),
+    ("applying to FM", {"specialty": "family medicine"}),
+    ("I want peds", {"specialty": "pediatrics", "specialty_class": "primary"}),
+    ("aiming for rad onc", {"specialty": "radiation oncology", "specialty_class": "competitive"}),
+    ("applying to neurosurg", {"specialty": "neurosurgery", "specialty_class": "competitive"}),
+    ("interested in ortho", {"specialty": "orthopedics", "specialty_class": "competitive"}),
+    ("targeting gen surg", {"specialty": "general surgery", "specialty_class": "moderate"}),
+    ("applying to neurology", {"specialty": "neurology", "specialty_class": "moderate"}),
+    ("going for pathology", {"specialty": "pathology", "specialty_class": "moderate"}),
+    ("applying to radiology", {"specialty": "radiology", "specialty_class": "competitive"}),
+    ("want a transitional year", {"specialty": "transitional/preliminary"}),
+    ("aiming for academic IM", {"specialty": "internal medicine", "academic_aim": True}),
+    ("Im not sure what to want in im", {"specialty": None}),
+    # situation
+    ("I went unmatched last cycle", {"unmatched_before": True}),
+    ("is research good for unmatched IMGs?", {"unmatched_before": None}),
+    ("I can only afford one", {"can_afford_only_one": True}),
+    ("money is tight", {"money_tight": True}),
+    ("I have limited funds", {"money_tight": True}),
+    ("I'm on B1/B2", {"visa": "B1/B2"}),
+    ("J-1 waiver later", {"visa": "J-1"}),
+    ("on an H-1B", {"visa": "H-1B"}),
+    ("I have a green card", {"visa": "green card"}),
+    ("3 publications", {"research_output": 3}),
+    ("two abstracts", {"research_output": 2}),
+    ("3 publications and 2 posters", {"research_output": 5}),
+    ("no research", {"research_output": 0}),
+    ("no publications", {"research_output": 0}),
+    ("I want to do research", {"research_output": None, "usce_types": []}),
+    ("aiming for an academic program", {"academic_aim": True}),
+    ("university program", {"academic_aim": True}),
+    ("I'm working clinically at home", {"home_clinical_recent": True}),
+    ("no clinical work for 5 years", {"home_clinical_recent": False}),
+    ("I have a non-clinical job", {"home_clinical_recent": False}),
+    # observership never becomes hands-on; questions are not experience
+    ("observership for 3 months", {"usce_hands_on_months": None, "usce_other_months": 3.0}),
+    ("should I do research or a 4-week sub-I?", {"usce_hands_on_months": None, "usce_types": []}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_parse_table(text: str, expected: dict[str, Any]) -> None:
+    parsed = parse_profile(text, current_year=YEAR).model_dump()
+    assert {k: parsed[k] for k in expected} == expected
+
+
+def test_scenario_texts_parse_to_full_profiles() -> None:
+    s2 = parse_profile(
+        "6 years since graduation, working in non-clinical job, low 230s, no USCE. "
+        "I want any IM/FM spot.",
+        current_year=YEAR,
+    )
+    assert s2.known() == {
+        "years_since_graduation": 6.0, "is_student": False, "step2_ck": 232,
+        "usce_hands_on_months": 0.0, "usce_other_months": 0.0, "specialty": "internal medicine",
+        "specialty_class": "primary", "home_clinical_recent": False,
+    }  # fmt: skip
+
+
+def test_unknown_stays_unknown() -> None:
+    assert parse_profile("Should I do research or USCE first?", current_year=YEAR).known() == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("derm", ("dermatology", "competitive")), ("Internal Medicine", ("internal medicine",
+     "primary")), ("ENT", ("ENT", "competitive")), ("astronaut medicine", None)],
+)  # fmt: skip
+def test_normalize_specialty(name: str, expected: Any) -> None:
+    assert normalize_specialty(name) == expected
+
+
+def test_merge_explicit_wins_and_none_does_not_erase() -> None:
+    parsed = Profile(usce_hands_on_months=0, us_letters=1, step2_ck=231, specialty="psychiatry")
+    merged = merge_profile(parsed, {"usce_hands_on_months": 3, "us_letters": None})
+    assert merged.usce_hands_on_months == 3
+    assert merged.us_letters == 1  # None in the explicit facts never erases a parsed fact
+    assert merged.step2_ck == 231
+
+
+def test_merge_accepts_profile_and_none() -> None:
+    parsed = Profile(step2_ck=231)
+    assert merge_profile(parsed, None) == parsed
+    assert merge_profile(parsed, Profile(step2_ck=250)).step2_ck == 250
+
+
+def test_merge_recomputes_years_from_explicit_graduation_year() -> None:
+    parsed = parse_profile("6 years since graduation", current_year=YEAR)
+    merged = merge_profile(parsed, {"graduation_year": 2022}, current_year=YEAR)
+    assert (merged.graduation_year, merged.years_since_graduation) == (2022, 3.0)
+
+
+def test_merge_explicit_years_drop_conflicting_parsed_year() -> None:
+    parsed = parse_profile("graduated in 2015", current_year=YEAR)
+    merged = merge_profile(parsed, {"years_since_graduation": 2})
+    assert (merged.graduation_year, merged.years_since_graduation) == (None, 2.0)
+
+
+def test_merge_normalizes_explicit_specialty() -> None:
+    merged = merge_profile(Profile(), {"specialty": "derm"})
+    assert (merged.specialty, merged.specialty_class) == ("dermatology", "competitive")
+
+
+def test_merge_rejects_malformed_explicit_values() -> None:
+    with pytest.raises(ValidationError):
+        merge_profile(Profile(), {"us_letters": "many"})
+
+
+def test_describe_profile() -> None:
+    profile = Profile(
+        years_since_graduation=6, usce_hands_on_months=0, us_letters=0, step2_ck=231,
+        specialty="internal medicine", specialty_class="primary",
+    )  # fmt: skip
+    assert describe_profile(profile) == (
+        "I read your profile as: 6 years since graduation, no hands-on USCE, 0 US letters, "
+        "Step 2 CK 231, targeting internal medicine."
+    )
+    assert describe_profile(Profile()) == "I could not read any profile facts from your question."
+
+
+def test_describe_mentions_non_hands_on_experience_as_such() -> None:
+    text = describe_profile(parse_profile("a 2-week observership", current_year=YEAR))
+    assert "0.5 months of observership (not hands-on)" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parser_never_raises_on_arbitrary_text(text: str) -> None:
+    # `_parse` is the parser without the safety net, so a bug cannot hide behind it
+    assert isinstance(profile_module._parse(text, YEAR), Profile)
+    assert isinstance(parse_profile(text, current_year=YEAR), Profile)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "no ", "a ", "2-", "3 months ", "weeks ", "of ", "observership", "externship ", "step 2 ",
+    "ck ", "230s ", "low ", "US ", "letters ", "and ", "or ", "graduated ", "2019 ", "yog ",
+    "\x00", "\u202e", "é", "’", "—", "IM ", "derm ", "\n",
+]), max_size=400).map("".join))  # fmt: skip
+def test_parser_never_raises_on_phrase_soup(text: str) -> None:
+    assert isinstance(profile_module._parse(text, YEAR), Profile)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I did a 2-week observership and 3 months of externships. " * 180,
+        "a " * 5000,
+        "1-" * 5000,
+        "no " * 3400,
+        "step 2 ck " * 1000,
+        "graduated " * 1000,
+        "only " * 2000 + "observership",
+        "\x00\x01\x02 \u200b" * 2500,
+    ],
+    ids=["sentences", "articles", "dashes", "negations", "steps", "graduated", "only", "control"],
+)
+def test_long_inputs_parse_quickly(text: str) -> None:
+    started = time.perf_counter()
+    assert isinstance(profile_module._parse(text, YEAR), Profile)
+    # not asserted: timing is machine-dependent; the print shows up with `pytest -s`
+    print(f"{len(text)} chars in {time.perf_counter() - started:.3f} s")
