@@ -29,7 +29,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _settings(data_dir: Path | None, corpus: Path | None = None) -> Settings:
-    overrides = {}
+    overrides: dict[str, Any] = {}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if corpus is not None:
@@ -149,14 +149,18 @@ def _print_human(answer: Any) -> None:
 
 @app.command()
 def ask(
-    question: Annotated[str | None, typer.Argument(help="Your question, in your own words.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="Your question, in your own words.")
+    ] = None,
     profile: Annotated[
         Path | None, typer.Option(help="JSON file of profile facts (they win over the text).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
     jsonl: Annotated[
         str | None,
-        typer.Option(help="Batch: a JSONL file (or - for stdin) of {question, profile?, history?}."),
+        typer.Option(
+            help="Batch: a JSONL file (or - for stdin) of {question, profile?, history?}."
+        ),
     ] = None,
     data_dir: DataDirOpt = None,
 ) -> None:

@@ -124,9 +124,8 @@ def compose(
         rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.rule.quotes]
         cited = [n for n in rule_refs if n is not None]
         headline = VERDICT_HEADLINE[decision.verdict]
-        parts.append(
-            f"**Recommendation: {headline}.** {decision.rule.rationale} {markers(rule_refs)}".strip()
-        )
+        rationale = decision.rule.rationale
+        parts.append(f"**Recommendation: {headline}.** {rationale} {markers(rule_refs)}".strip())
         recommendation = Recommendation(
             verdict=decision.verdict,
             rule_id=decision.rule.id,

@@ -19,10 +19,87 @@ _segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
 _WORD = re.compile(r"[a-z0-9]+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
+_TERMINAL = (".", "!", ":", ";")
 
 # Words that carry no topic; kept short on purpose (ranking, not retrieval).
 _STOP = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "do", "does", "did", "have", "has", "had", "i", "me", "my", "we", "our", "you", "your", "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "how", "when", "where", "why", "should", "would", "could", "can", "will", "just", "so", "than", "then", "there", "here", "about", "into", "not", "no", "only", "very", "more", "most", "any", "some", "such", "all"]
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "should",
+        "would",
+        "could",
+        "can",
+        "will",
+        "just",
+        "so",
+        "than",
+        "then",
+        "there",
+        "here",
+        "about",
+        "into",
+        "not",
+        "no",
+        "only",
+        "very",
+        "more",
+        "most",
+        "any",
+        "some",
+        "such",
+        "all",
+    ]
 )
 
 
@@ -54,6 +131,7 @@ def spans_of(chunk: Chunk) -> tuple[Span, ...]:
     """Quotable spans of a chunk (cached: chunks are immutable)."""
     out: list[Span] = []
     offset = 0
+    headings = set(chunk.section.split(" > "))
     for line in chunk.text.split("\n"):
         line_start = offset
         offset += len(line) + 1
@@ -65,11 +143,18 @@ def spans_of(chunk: Chunk) -> tuple[Span, ...]:
         if stripped.startswith("|"):
             out.append(_span(chunk, base, stripped, "row"))
             continue
-        if _BULLET.match(stripped) or len(stripped) < 60:
-            kind = "item" if _BULLET.match(stripped) else "heading"
-            if kind == "heading" and stripped.endswith((".", "!")):
-                kind = "sentence"
-            out.append(_span(chunk, base, stripped, kind))
+        if stripped in headings:
+            out.append(_span(chunk, base, stripped, "heading"))
+            continue
+        bullet = _BULLET.match(stripped)
+        if bullet:
+            # Quote the item without its "- " / "• " / "2." marker: offsets move past it.
+            base += bullet.end()
+            stripped = stripped[bullet.end() :]
+        if not stripped.rstrip("”’\"')").endswith(_TERMINAL) or stripped.endswith("?"):
+            # Headings and questions are labels, not evidence; list items without a full
+            # stop ("- Secure hands-on USCE + letters") are evidence.
+            out.append(_span(chunk, base, stripped, "item" if bullet else "heading"))
             continue
         for seg in _segmenter.segment(stripped):
             text = seg.sent.rstrip()

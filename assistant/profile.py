@@ -120,7 +120,8 @@ _NO_LETTERS = re.compile(
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
 )
 _YEAR = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|class of|yog)\b[^0-9.,;:!?]{0,15}?(\d{4})\b"
+    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|grad|class of|yog)\b"
+    r"[^0-9.,;:!?]{0,15}?(\d{4})\b"
 )
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
@@ -128,7 +129,7 @@ _YEARS_SINCE = re.compile(
     r"|\bgraduated (?:about |around |over |almost |nearly |roughly )?"
     rf"({_NUM_A})\+? ?(?:years?|yrs?) ago"
     rf"|\b({_NUM})\+? ?yog\b|\byog(?: is|:|=)? ?(\d{{1,2}})\b"
-    rf"|\b(?:i'?m|i am|am) ({_NUM_A}) (?:years?|yrs?) out\b"
+    rf"|\b(?:i'?m |i am |am |)({_NUM_A})\+? (?:years?|yrs?) out\b(?! of (?:residency|practice))"
 )
 _FRESH = re.compile(
     r"\b(?:fresh(?:ly)? grad(?:uate)?|just graduated|new grad(?:uate)?|"
@@ -175,7 +176,8 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
     ("academic_aim", False, r"\bcommunity programs?\b"),
     ("home_clinical_recent", False, r"\b(?:no (?:recent )?clinical (?:work|practice|experience)"
      r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|not (?:been )?"
-     r"(?:working|practi[cs]ing) clinically|haven'?t (?:worked|practi[cs]ed) (?:clinically|"
+     r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? job|"
+     r"haven'?t (?:worked|practi[cs]ed) (?:clinically|"
      r"medicine)|out of clinical practice|no recent clinical|(?:with|long|clinical|big|"
      r"significant|have|had) gaps?)\b"),
     ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing)? as an? (?:doctor|"
@@ -247,6 +249,11 @@ def _stated(norm: str, start: int) -> bool:
     return not (_NEGATED.search(before) or _INTENT.search(before))
 
 
+# A duration followed by these words dates an event instead of measuring an experience.
+_TIME_REFERENCE = re.compile(r"\s*(?:ago|since|out\b|after|post|back)")
+_NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
+
+
 def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
     """Sum hands-on and other months; also report which sums were actually seen."""
     hands = other = 0.0
@@ -258,6 +265,8 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
             continue
         unit = m.group(3)
         months = amount / 4 if unit[0] == "w" else amount * 12 if unit[0] == "y" else amount
+        if _TIME_REFERENCE.match(norm, m.end()):
+            continue  # "6 years ago", "5 years out": when, not how long
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
         hit = _TYPE_RE.search(after)
@@ -266,6 +275,8 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
             hit = hits[-1] if hits else None
         if hit is None or _NOT_US.search(after) or _NOT_US.search(before):
             continue
+        if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
+            continue  # "6 years … with no US experience": the negation owns the type
         kind = str(hit.lastgroup).replace("_", "-")
         if kind in HANDS_ON_TYPES or kind == "hands-on":
             hands, saw_hands = hands + months, True
@@ -334,7 +345,10 @@ def _parse(text: str, current_year: int) -> Profile:
 
     hands, other, types, saw_hands, saw_other = _experience(norm)
     no_usce = _NO_USCE.search(norm)
-    if saw_hands or no_usce or _NO_HANDS_ON.search(norm):
+    # An applicant who describes their US experience and names only observerships, shadowing
+    # or virtual rotations has, by their own account, no hands-on USCE (the echo shows it).
+    only_other = saw_other and not any(t in HANDS_ON_TYPES for t in types)
+    if saw_hands or no_usce or only_other or _NO_HANDS_ON.search(norm):
         facts["usce_hands_on_months"] = hands
     if saw_other or no_usce:
         facts["usce_other_months"] = other

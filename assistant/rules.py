@@ -146,9 +146,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="R2_urgent_no_recent_clinical", precedence=20, verdict=Verdict.USCE_URGENT,
         conditions=">3 years since graduation, no recent clinical work, under 2 months hands-on "
-        "USCE (or unknown)",
+        "USCE (or unknown); or 5+ years since graduation with no recent clinical work",
         when=((_c(YRS, ">", 3), _c("home_clinical_recent", "==", False),
-               _c(HOU, "<", FOUNDATION_MONTHS, if_unknown=True)),),
+               _c(HOU, "<", FOUNDATION_MONTHS, if_unknown=True)),
+              # "Older grad (>5 years) with gaps": old USCE does not make a 5+ year gap recent.
+              (_c(YRS, ">=", 5), _c("home_clinical_recent", "==", False))),
         rationale="You are several years out without recent clinical work: programs will doubt "
         "you are current, and research alone does not fix that. Recent hands-on USCE is urgent.",
         quotes=(_q(A, "Am I >3 years out of graduation with no recent clinical work?"),

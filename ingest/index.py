@@ -13,6 +13,7 @@ named in CURRENT, so a crash or SIGKILL mid-ingest leaves the previous index ser
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -179,10 +180,9 @@ def read_manifest(layout: Layout) -> Manifest | None:
 
 def remove_generation(layout: Layout, path: Path, chroma_url: str | None) -> None:
     if chroma_url:
-        try:
+        # The server may be gone; the files still go.
+        with contextlib.suppress(Exception):
             drop_collection(make_client(url=chroma_url), collection_name(path.name))
-        except Exception:  # the server may be gone; the files still go
-            pass
     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ function: Chroma's default one downloads a model, which must never happen here.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,6 @@ class VectorStore:
 
 def drop_collection(client: Any, name: str) -> None:
     """Delete a collection if it exists (old generations after a swap)."""
-    try:
+    # Already gone is fine: deletion is best-effort cleanup.
+    with contextlib.suppress(Exception):
         client.delete_collection(name=name)
-    except Exception:  # already gone is fine: deletion is best-effort cleanup
-        pass

@@ -45,7 +45,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("applied to 230 programs", {"step2_ck": None}),
     # hands-on and other USCE
     ("I did a 2-week observership", {"usce_other_months": 0.5, "usce_types": ["observership"],
-                                     "usce_hands_on_months": None}),
+                                     "usce_hands_on_months": 0.0}),
     ("3 months of inpatient externships", {"usce_hands_on_months": 3.0,
                                            "usce_types": ["externship"]}),
     ("a 4-week sub-I", {"usce_hands_on_months": 1.0, "usce_types": ["sub-internship"]}),
@@ -62,7 +62,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("2-3 months of externships", {"usce_hands_on_months": 2.0}),
     ("3 months USCE", {"usce_hands_on_months": 3.0, "usce_types": []}),
     ("a virtual rotation", {"usce_types": ["virtual"], "usce_hands_on_months": None}),
-    ("4 weeks of virtual rotations", {"usce_other_months": 1.0, "usce_hands_on_months": None}),
+    # Only non-hands-on experience described: by the applicant's own account, no hands-on USCE.
+    ("4 weeks of virtual rotations", {"usce_other_months": 1.0, "usce_hands_on_months": 0.0}),
     ("some shadowing in Chicago", {"usce_types": ["shadowing"], "usce_hands_on_months": None}),
     ("volunteering at a free clinic", {"usce_types": ["volunteering"]}),
     ("3 months of electives back home", {"usce_hands_on_months": None}),
@@ -119,7 +120,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("no clinical work for 5 years", {"home_clinical_recent": False}),
     ("I have a non-clinical job", {"home_clinical_recent": False}),
     # observership never becomes hands-on; questions are not experience
-    ("observership for 3 months", {"usce_hands_on_months": None, "usce_other_months": 3.0}),
+    ("observership for 3 months", {"usce_hands_on_months": 0.0, "usce_other_months": 3.0}),
     ("should I do research or a 4-week sub-I?", {"usce_hands_on_months": None, "usce_types": []}),
 ]  # fmt: skip
 
