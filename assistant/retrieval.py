@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.fusion import reciprocal_rank_fusion
-from assistant.synonyms import expand_query
+from assistant.synonyms import expand_query, spell_out
 from assistant.types import ScoredChunk
 from ingest.embedder import Embedder
 from ingest.index import IndexSnapshot
@@ -64,9 +64,12 @@ class HybridRetriever:
     def retrieve(self, question: str, k: int) -> list[ScoredChunk]:
         """The `k` best chunks for `question`, best first."""
         cfg = self.config
-        query = expand_query(question) if cfg.use_synonyms else question
-        dense = self.dense(query, cfg.candidates) if cfg.dense_weight > 0 else []
-        sparse = self.sparse(query, cfg.candidates) if cfg.sparse_weight > 0 else []
+        # Dense: abbreviations spelled out in place (as at ingest). BM25: every other spelling
+        # appended, so either form of a term matches.
+        dense_query = spell_out(question) if cfg.use_synonyms else question
+        sparse_query = expand_query(question) if cfg.use_synonyms else question
+        dense = self.dense(dense_query, cfg.candidates) if cfg.dense_weight > 0 else []
+        sparse = self.sparse(sparse_query, cfg.candidates) if cfg.sparse_weight > 0 else []
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense], [cid for cid, _ in sparse]],
             k=cfg.rrf_k,
@@ -91,5 +94,5 @@ class HybridRetriever:
 
     def best_dense_similarity(self, question: str) -> float:
         """Cosine similarity of the best chunk: a cheap "does the corpus cover this?" signal."""
-        hits = self.dense(expand_query(question), 1)
+        hits = self.dense(spell_out(question), 1)
         return hits[0][1] if hits else 0.0

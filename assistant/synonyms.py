@@ -26,6 +26,13 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("orthopedics", "ortho"),
     ("program director", "PD", "PDs", "program directors"),
     ("unmatched", "did not match", "didn't match", "failed to match"),
+    (
+        "home-country clinical experience",
+        "clinical work back home",
+        "international clinical experience",
+        "non-U.S. clinical experience",
+        "home country experience",
+    ),
     ("Electronic Residency Application Service", "ERAS"),
     ("Good Clinical Practice", "GCP"),
     ("Institutional Review Board", "IRB"),
@@ -56,3 +63,31 @@ def expand_query(text: str) -> str:
     """`text` plus the other spellings of its domain terms (for retrieval only, never shown)."""
     extra = expansions(text)
     return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+# Short forms the embedding model has never seen ("USCE", "LOR", "YOG"): spelled out for it.
+def _short_forms(group: tuple[str, ...]) -> re.Pattern[str] | None:
+    shorts = sorted((t for t in group[1:] if len(t) <= 6), key=len, reverse=True)
+    if not shorts:
+        return None
+    exact = [re.escape(t) for t in shorts if t.isupper() and len(t) <= 3]
+    loose = [re.escape(t) for t in shorts if not (t.isupper() and len(t) <= 3)]
+    parts = []
+    if loose:
+        parts.append(f"(?i:{'|'.join(loose)})")
+    if exact:
+        parts.append("|".join(exact))
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])")
+
+
+_ABBREVIATIONS = tuple(
+    (group[0], pattern) for group in SYNONYM_GROUPS if (pattern := _short_forms(group))
+)
+
+
+def spell_out(text: str) -> str:
+    """`text` with domain abbreviations followed by their long form ("USCE" → "USCE (US
+    clinical experience)"). Used on both sides of dense retrieval, never shown to a user."""
+    for long_form, pattern in _ABBREVIATIONS:
+        text = pattern.sub(lambda m, lf=long_form: f"{m.group(0)} ({lf})", text)
+    return text

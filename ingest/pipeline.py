@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from assistant.settings import Settings
+from assistant.synonyms import spell_out
 from assistant.types import Chunk, Document
 from ingest import chunking, clean
 from ingest.embedder import Embedder, get_embedder
@@ -38,6 +39,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_CHARS = 700
 MIN_CHARS = 150
 EMBED_BATCH = 64
+EMBED_TEXT_VERSION = "section+text+spelled-out"
 
 
 class NothingToIngest(RuntimeError):
@@ -71,16 +73,25 @@ class IngestSummary:
         return {**self.__dict__, "changed_anything": self.changed_anything}
 
 
-def pipeline_params() -> dict[str, Any]:
+def pipeline_params(max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> dict[str, Any]:
     return {
         "cleaner": clean.CLEANER_VERSION,
         "chunker": chunking.CHUNKER_VERSION,
-        "max_chars": MAX_CHARS,
-        "min_chars": MIN_CHARS,
+        "max_chars": max_chars,
+        "min_chars": min_chars,
+        "embed_text": EMBED_TEXT_VERSION,
     }
 
 
-def prepare(source: SourceFile) -> tuple[Document, list[Chunk], Counter[str]]:
+def embed_text(chunk: Chunk) -> str:
+    """What the embedder sees: the section path gives a list item or table row its topic, and
+    abbreviations the model never learned ("USCE", "LOR") get their long form beside them."""
+    return spell_out(f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text)
+
+
+def prepare(
+    source: SourceFile, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS
+) -> tuple[Document, list[Chunk], Counter[str]]:
     """Clean and chunk one source file (pure apart from reading the already-loaded text)."""
     hints = clean.CleanHints(**source.hints) if source.hints else None
     result = clean.clean(source.text, hints)
@@ -91,7 +102,7 @@ def prepare(source: SourceFile) -> tuple[Document, list[Chunk], Counter[str]]:
         meta=meta, source_path=str(source.path), raw_sha256=source.sha256, text=result.text
     )
     chunks = chunking.chunk_document(
-        source.doc_id, source.meta.title, result.text, max_chars=MAX_CHARS, min_chars=MIN_CHARS
+        source.doc_id, source.meta.title, result.text, max_chars=max_chars, min_chars=min_chars
     )
     return document, chunks, Counter(r.reason for r in result.removed)
 
@@ -122,6 +133,8 @@ def run_ingest(
     rebuild: bool = False,
     progress: Progress | None = None,
     embedder: Embedder | None = None,
+    max_chars: int = MAX_CHARS,
+    min_chars: int = MIN_CHARS,
 ) -> IngestSummary:
     """Bring the index in line with the corpus; a no-op when nothing changed."""
     started = time.perf_counter()
@@ -137,7 +150,7 @@ def run_ingest(
         except IndexCorrupt:
             old, rebuild = None, True
             summary.full_rebuild_reason = "previous index was damaged"
-        params = pipeline_params()
+        params = pipeline_params(max_chars, min_chars)
         if rebuild and not summary.full_rebuild_reason:
             summary.full_rebuild_reason = "--rebuild requested"
         elif old is None and not summary.full_rebuild_reason:
@@ -155,7 +168,7 @@ def run_ingest(
         chunks: list[Chunk] = []
         cleaned: Counter[str] = Counter()
         for source in sources:
-            document, doc_chunks, removed = prepare(source)
+            document, doc_chunks, removed = prepare(source, max_chars, min_chars)
             if not doc_chunks:
                 problems.append(Problem(str(source.path), "no text left after cleaning, skipped"))
                 continue
@@ -197,7 +210,7 @@ def run_ingest(
                 vectors[i] = reuse[c.id]
         for begin in range(0, len(todo), EMBED_BATCH):
             batch = todo[begin : begin + EMBED_BATCH]
-            vectors[batch] = embedder.embed([chunks[i].text for i in batch])
+            vectors[batch] = embedder.embed([embed_text(chunks[i]) for i in batch])
             if progress:
                 progress("embedding", min(begin + EMBED_BATCH, len(todo)), len(todo))
         summary.embedded_chunks, summary.reused_chunks = len(todo), len(chunks) - len(todo)
