@@ -26,6 +26,13 @@ VERDICT_HEADLINE: dict[Verdict, str] = {
     "experience, which never drops to zero",
 }
 
+VERDICT_FOCUS: dict[Verdict, str] = {
+    Verdict.USCE_FIRST: "hands-on USCE first letters before research",
+    Verdict.USCE_URGENT: "recent hands-on USCE years since graduation current clinical",
+    Verdict.ADD_RESEARCH: "USCE and letters in place research next academic programs",
+    Verdict.RESEARCH_AND_USCE: "competitive specialty research and USCE both clinical",
+}
+
 RESEARCH_STANCES = frozenset({"research_positive"})
 CLINICAL_STANCES = frozenset({"usce_first", "usce_then_research", "clinical_experience"})
 
@@ -113,6 +120,7 @@ def compose(
     evidence: list[ScoredChunk],
     documents: dict[str, Document],
     section_at: Callable[[str, int], str] | None = None,
+    similarity: Callable[[Span], float | None] | None = None,
     max_quotes: int = 4,
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
@@ -145,7 +153,11 @@ def compose(
 
     # Evidence quotes, ranked by relevance, a few per document, no near-duplicates.
     candidates = [(span, sc.score) for sc in evidence for span in spans_of(sc.chunk)]
-    chosen = rank_spans(question, candidates, limit=max_quotes)
+    focus = question
+    if recommendation is not None:
+        # Rank the evidence for what the verdict says, not only for the question's words.
+        focus = f"{question} {VERDICT_FOCUS[recommendation.verdict]}"
+    chosen = rank_spans(focus, candidates, limit=max_quotes, similarity=similarity)
     if chosen:
         lead = "What the sources say:" if parts else None
         lines = []
@@ -203,8 +215,8 @@ def _disagreements(
     registry: CitationRegistry,
 ) -> list[Disagreement]:
     """Research-positive vs clinical-first evidence for the same question, each side cited."""
-    if not (prioritisation or "research" in question.lower()):
-        return []
+    if not prioritisation:
+        return []  # stance differences matter where the question is what to do first
     stance = {d: doc.meta.stance for d, doc in registry.documents.items()}
     research = [sc for sc in evidence if stance.get(sc.chunk.doc_id) in RESEARCH_STANCES]
     clinical = [sc for sc in evidence if stance.get(sc.chunk.doc_id) in CLINICAL_STANCES]

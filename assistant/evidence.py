@@ -6,7 +6,9 @@ document's canonical text so it can be cited and highlighted exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +22,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
 _TERMINAL = (".", "!", ":", ";")
+# Quote ranking with sentence vectors (tuned on the dev questions only): meaning first, then
+# wording and the chunk's retrieval rank.
+SIMILARITY_WEIGHT = 2.0
+MIN_SIMILARITY = 0.45
+# Quotes scoring under this share of the best one are padding, not evidence.
+RELATIVE_CUTOFF = 0.6
 
 # Words that carry no topic; kept short on purpose (ranking, not retrieval).
 _STOP = frozenset(
@@ -112,6 +120,12 @@ class Span:
     end: int
     text: str
     kind: str  # "sentence" | "item" | "row" | "heading"
+    lead: bool = False  # first sentence after the chunk's heading: FAQ answers open with it
+
+
+def span_key(span: Span) -> str:
+    """Stable key of a span: its chunk's content hash and its offsets."""
+    return f"{span.chunk_id}:{span.start}:{span.end}"
 
 
 def _stem(word: str) -> str:
@@ -162,6 +176,10 @@ def spans_of(chunk: Chunk) -> tuple[Span, ...]:
             text = text.strip()
             if text:
                 out.append(_span(chunk, base + seg.start + lstrip, text, "sentence"))
+    for i, span in enumerate(out):
+        if span.kind == "sentence":
+            out[i] = dataclasses.replace(span, lead=True)
+            break
     return tuple(out)
 
 
@@ -175,6 +193,7 @@ def rank_spans(
     *,
     limit: int,
     per_doc: int = 2,
+    similarity: Callable[[Span], float | None] | None = None,
 ) -> list[Span]:
     """Pick up to `limit` spans: relevant to the question, not redundant, few per document.
 
@@ -182,14 +201,32 @@ def rank_spans(
     best chunk starts ahead).
     """
     query = content_words(expand_query(question))
+    top_prior = max((prior for _, prior in spans), default=0.0)
     scored: list[tuple[float, Span, frozenset[str]]] = []
     for span, prior in spans:
         words = content_words(span.text)
-        if len(words) < 3 or span.kind == "heading":
+        # Table rows are one scenario out of several: quoted alone they mislead (the rules
+        # layer cites the row that applies). Short list items are fragments without context.
+        if span.kind in ("heading", "row") or len(words) < (5 if span.kind == "item" else 3):
             continue
-        overlap = len(words & query) / (len(query) ** 0.5 or 1.0)
-        scored.append((overlap + 30.0 * prior, span, words))
+        if span.text.rstrip().endswith(":"):
+            continue  # "… only if:" introduces a list; alone it says nothing
+        shared = len(words & query)
+        sim = similarity(span) if similarity else None
+        if sim is not None:
+            if sim < MIN_SIMILARITY and shared < 2:
+                continue  # neither close in meaning nor in wording
+        elif shared == 0 or (shared == 1 and prior < top_prior):
+            continue  # one shared word is enough only inside the best-ranked chunk
+        overlap = shared / (len(query) ** 0.5 or 1.0)
+        score = overlap + 30.0 * prior + (0.3 if span.lead else 0.0)
+        if sim is not None:
+            score = SIMILARITY_WEIGHT * sim + 0.5 * score
+        scored.append((score, span, words))
     scored.sort(key=lambda item: -item[0])
+    if scored:
+        floor = RELATIVE_CUTOFF * scored[0][0]
+        scored = [item for item in scored if item[0] >= floor]
     chosen: list[tuple[Span, frozenset[str]]] = []
     per: dict[str, int] = {}
     for _, span, words in scored:

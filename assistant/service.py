@@ -9,16 +9,18 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assistant.citations import verify_all
 from assistant.composer import ABSTAIN_TEXT, compose
+from assistant.evidence import Span, span_key
 from assistant.profile import describe_profile, merge_profile, parse_profile
 from assistant.retrieval import HybridRetriever
 from assistant.rules import decide
 from assistant.scope import classify
 from assistant.settings import Settings
+from assistant.synonyms import spell_out
 from assistant.types import Answer, Profile, Timings
 from ingest.embedder import Embedder, get_embedder
 from ingest.index import IndexSnapshot, open_index
@@ -67,6 +69,17 @@ class Advisor:
         self._starts: dict[str, list[tuple[int, str]]] = {}
         for chunk in sorted(self.index.chunks, key=lambda c: (c.doc_id, c.start)):
             self._starts.setdefault(chunk.doc_id, []).append((chunk.start, chunk.section))
+
+    def span_similarity(self, query: str) -> Callable[[Span], float | None]:
+        """Cosine similarity of a quotable sentence to the query, from vectors built at ingest."""
+        vector = self.retriever.embed_query(spell_out(query))
+        spans = self.index.span_vectors
+
+        def similarity(span: Span) -> float | None:
+            stored = spans.get(span_key(span))
+            return None if stored is None else float(stored @ vector)
+
+        return similarity
 
     def section_at(self, doc_id: str, offset: int) -> str:
         starts = self._starts.get(doc_id, [])
@@ -136,6 +149,7 @@ class Advisor:
             evidence=evidence,
             documents=self.index.documents,
             section_at=self.section_at,
+            similarity=self.span_similarity(query),
         )
         citations = verify_all(composed.citations, self.texts)
         return Answer(

@@ -4,7 +4,8 @@ Layout under the data dir (default `.data/`)::
 
     CURRENT              name of the active generation (replaced atomically with os.replace)
     gen-<time>-<rand>/   manifest.json (written last), documents.json, chunks.jsonl,
-                         vectors.npy, bm25/, chroma/ (embedded mode only)
+                         vectors.npy, spans.npy + span_keys.txt (sentence vectors for
+                         ranking quotes), bm25/, chroma/ (embedded mode only)
     .ingest.lock         held while an ingest runs
 
 A generation is complete only when its manifest exists, and only a complete generation is ever
@@ -133,6 +134,7 @@ def write_generation(
     documents: list[Document],
     chunks: list[Chunk],
     vectors: np.ndarray,
+    span_vectors: dict[str, np.ndarray] | None = None,
 ) -> None:
     """Write every part of a generation, the manifest last (it marks the generation complete)."""
     gen = layout.gen_dir(manifest.generation)
@@ -143,6 +145,15 @@ def write_generation(
         for chunk in chunks:
             handle.write(chunk.model_dump_json() + "\n")
     np.save(gen / "vectors.npy", vectors.astype(np.float32))
+    span_vectors = span_vectors or {}
+    (gen / "span_keys.txt").write_text("\n".join(span_vectors), encoding="utf-8")
+    dim = vectors.shape[1] if vectors.ndim == 2 else 0
+    np.save(
+        gen / "spans.npy",
+        np.stack(list(span_vectors.values())).astype(np.float32)
+        if span_vectors
+        else np.zeros((0, dim), dtype=np.float32),
+    )
     SparseIndex.build([c.id for c in chunks], [_index_text(c) for c in chunks]).save(gen / "bm25")
     client = make_client(path=gen / "chroma", url=manifest.chroma_url)
     if manifest.chroma_url:
@@ -186,6 +197,18 @@ def remove_generation(layout: Layout, path: Path, chroma_url: str | None) -> Non
     shutil.rmtree(path, ignore_errors=True)
 
 
+def read_span_vectors(gen: Path) -> dict[str, np.ndarray]:
+    """Sentence vectors by span key ("chunk_id:start:end"); empty for older generations."""
+    keys_file = gen / "span_keys.txt"
+    if not keys_file.exists():
+        return {}
+    keys = [k for k in keys_file.read_text(encoding="utf-8").split("\n") if k]
+    matrix = np.load(gen / "spans.npy")
+    if len(keys) != len(matrix):
+        raise ValueError("span vectors and keys disagree")
+    return dict(zip(keys, matrix, strict=True))
+
+
 @dataclass
 class IndexSnapshot:
     """Everything a query needs from one generation, loaded once."""
@@ -196,6 +219,7 @@ class IndexSnapshot:
     by_id: dict[str, Chunk]
     vectors: np.ndarray
     sparse: SparseIndex
+    span_vectors: dict[str, np.ndarray]
     store: VectorStore
 
     @property
@@ -217,6 +241,7 @@ def open_index(data_dir: Path, chroma_url: str | None = None) -> IndexSnapshot:
             chunks = [Chunk.model_validate_json(line) for line in handle if line.strip()]
         vectors = np.load(gen / "vectors.npy")
         sparse = SparseIndex.load(gen / "bm25")
+        span_vectors = read_span_vectors(gen)
     except (OSError, ValueError, ValidationError) as exc:
         raise IndexCorrupt(
             f"the index in {data_dir} is damaged ({type(exc).__name__}: {exc}); "
@@ -240,5 +265,6 @@ def open_index(data_dir: Path, chroma_url: str | None = None) -> IndexSnapshot:
         by_id={c.id: c for c in chunks},
         vectors=vectors,
         sparse=sparse,
+        span_vectors=span_vectors,
         store=store,
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.evidence import span_key, spans_of
 from assistant.settings import Settings
 from assistant.synonyms import spell_out
 from assistant.types import Chunk, Document
@@ -27,6 +28,7 @@ from ingest.index import (
     Manifest,
     collection_name,
     read_manifest,
+    read_span_vectors,
     remove_generation,
     write_generation,
 )
@@ -39,7 +41,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_CHARS = 700
 MIN_CHARS = 150
 EMBED_BATCH = 64
-EMBED_TEXT_VERSION = "section+text+spelled-out"
+EMBED_TEXT_VERSION = "section+text+spelled-out;spans-v1"
 
 
 class NothingToIngest(RuntimeError):
@@ -214,6 +216,12 @@ def run_ingest(
             if progress:
                 progress("embedding", min(begin + EMBED_BATCH, len(todo)), len(todo))
         summary.embedded_chunks, summary.reused_chunks = len(todo), len(chunks) - len(todo)
+        span_vectors = _span_vectors(
+            chunks,
+            embedder,
+            {} if summary.full_rebuild_reason else _old_spans(layout, old),
+            progress,
+        )
 
         generation = layout.new_name()
         manifest = Manifest(
@@ -231,7 +239,7 @@ def run_ingest(
         )
         if progress:
             progress("writing index", 0, 1)
-        write_generation(layout, manifest, documents, chunks, vectors)
+        write_generation(layout, manifest, documents, chunks, vectors, span_vectors)
         layout.activate(generation)
         # Keep the previous generation: a server started before this ingest still reads it.
         keep = {generation} | ({old.generation} if old else set())
@@ -242,6 +250,37 @@ def run_ingest(
         summary.generation = generation
         summary.seconds = time.perf_counter() - started
         return summary
+
+
+def _old_spans(layout: Layout, manifest: Manifest | None) -> dict[str, np.ndarray]:
+    if manifest is None:
+        return {}
+    try:
+        return read_span_vectors(layout.gen_dir(manifest.generation))
+    except (OSError, ValueError):
+        return {}
+
+
+def _span_vectors(
+    chunks: list[Chunk],
+    embedder: Embedder,
+    reuse: dict[str, np.ndarray],
+    progress: Progress | None,
+) -> dict[str, np.ndarray]:
+    """Vectors of every quotable sentence, so answers can pick the quotes closest in meaning
+    to a question without embedding anything at query time."""
+    spans = [(span_key(s), s.text) for c in chunks for s in spans_of(c)]
+    out = {key: reuse[key] for key, _ in spans if key in reuse}
+    todo = [(key, text) for key, text in spans if key not in out]
+    for begin in range(0, len(todo), EMBED_BATCH):
+        batch = todo[begin : begin + EMBED_BATCH]
+        for (key, _), vector in zip(
+            batch, embedder.embed([spell_out(t) for _, t in batch]), strict=True
+        ):
+            out[key] = vector
+        if progress:
+            progress("embedding sentences", min(begin + EMBED_BATCH, len(todo)), len(todo))
+    return {key: out[key] for key, _ in spans}
 
 
 def _entry(document: Document, chunk_count: int) -> DocEntry:
