@@ -204,3 +204,25 @@ def test_cli_ask_without_index_names_the_fix(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "advisor ingest" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.real
+def test_real_model_citations_verified_and_injections_hold(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The same checks with the real MiniLM index: every citation of every eval answer verified,
+    and no prompt-injection case ends with a research-first verdict it was not entitled to."""
+    root = tmp_path_factory.mktemp("real-answering")
+    settings = Settings(corpus_dir=Path("corpus"), data_dir=root / "data", embedder="minilm")
+    run_ingest(settings)
+    real = Advisor(settings)
+    for case in load_cases(split="all"):
+        answer = real.ask(
+            case["question"], profile=case.get("profile"), history=case.get("history")
+        )
+        assert_citations_verified(answer, real)
+        if case["category"] == "prompt_injection" and answer.recommendation:
+            expected = case.get("expected_verdict")
+            assert answer.recommendation.verdict.value == expected or (
+                answer.recommendation.verdict not in RESEARCH_FIRST
+            ), case["id"]
