@@ -19,7 +19,7 @@ ingest: setup
 	HF_HUB_OFFLINE=1 $(BIN)/advisor ingest
 
 run: ingest
-	@echo "Index ready. Ask: $(BIN)/advisor ask \"I graduated 6 years ago with no USCE: research or rotations first?\""
+	HF_HUB_OFFLINE=1 $(BIN)/advisor serve --host 127.0.0.1 --port 8000
 
 test: setup
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest

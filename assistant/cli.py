@@ -215,3 +215,19 @@ def _one_line(exc: Exception) -> str:
         first = exc.errors()[0]
         return f"invalid profile: {'.'.join(map(str, first['loc']))}: {first['msg']}"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Serve the HTTP API (and the chat page) with the index loaded once at start-up."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    settings = _settings(data_dir)
+    err.print(f"IMG Advisor on http://{host}:{port}  (index {settings.data_dir})", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

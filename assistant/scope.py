@@ -412,6 +412,7 @@ PRIORITY_WITH_ACTIVITY = _rx(
     r"\s+(?:do|get|add|start)\b|\b(?:is\s+it|would\s+it\s+be)\s+(?:better|wiser|smarter|best)\b"
     r"|\bbetter\s+(?:for\s+me|to|than|option)\b|\bmore\s+(?:important|valuable|useful)\b"
     r"|\bmatters?\s+more\b|\bhigher\s+priority\b|\bvs\.?\b|\bversus\b|\bfirst\s*\?"
+    rf"|\b(?:{_ACTIVITY})\s+(?:next|first|now)\b"
     r"|\b(?:ready|time|enough(?:\s+\w+){0,2}?)\s+to\s+(?:move\s+on|switch|start|begin|skip|focus"
     r"|go)\b"
     r"|\b(?:don'?t|do\s+not)\s+(?:really\s+|even\s+)?need\b"
@@ -598,7 +599,9 @@ def classify(question: str, history: Sequence[str | Mapping[str, Any]] | None = 
         signals.extend(f"specifics:{n}" for n in specifics)
         return intent(False, REASON_SPECIFICS, score)
 
-    if score < IN_SCOPE_MIN_SCORE:
+    # "Should I do research next?" is this assistant's core question even with one domain word.
+    deciding = bool(ACTIVITY_PATTERN.search(lower)) and _is_prioritisation(lower)
+    if score < IN_SCOPE_MIN_SCORE and not deciding:
         if not follow_up:
             return intent(False, REASON_UNRELATED, score)
         signals.append("context:history")

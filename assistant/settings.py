@@ -27,3 +27,13 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(6, ge=1, le=50, description="Evidence chunks passed to the composer.")
     max_file_mb: float = Field(20.0, description="Documents larger than this are skipped.")
+
+    # HTTP API
+    admin_token: str | None = Field(
+        None, description="Bearer token for POST /api/admin/reindex; unset disables the route."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty means CORS is closed."
+    )
+    rate_limit: str = Field("300/minute", description="Per-client request limit (limits syntax).")
+    max_body_bytes: int = Field(64 * 1024, description="Larger request bodies get 413.")

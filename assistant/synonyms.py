@@ -89,5 +89,5 @@ def spell_out(text: str) -> str:
     """`text` with domain abbreviations followed by their long form ("USCE" → "USCE (US
     clinical experience)"). Used on both sides of dense retrieval, never shown to a user."""
     for long_form, pattern in _ABBREVIATIONS:
-        text = pattern.sub(lambda m, lf=long_form: f"{m.group(0)} ({lf})", text)
+        text = pattern.sub(rf"\g<0> ({long_form})", text)
     return text

@@ -539,7 +539,7 @@ def _make(doc_id: str, title: str, text: str, d: _Draft, kind: str, section: str
         start=d.start,
         end=d.end,
         text=body,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
     )
 
 

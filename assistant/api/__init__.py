@@ -1,0 +1,1 @@
+"""HTTP surface: FastAPI app serving the API and (later) the chat page."""

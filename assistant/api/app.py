@@ -1,0 +1,53 @@
+"""The FastAPI app: API routes, errors, limits; models and the index load once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from assistant.api import errors
+from assistant.api.limits import BodySizeLimit, RateLimit
+from assistant.api.routes import admin, ask, documents, health, openai_compat
+from assistant.api.routes.health import app_version
+from assistant.api.state import AdvisorHolder
+from assistant.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAPI:
+    """Build the app. `load=False` defers loading the Advisor to the first request."""
+    settings = settings or Settings()
+    holder = AdvisorHolder(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if load:
+            await run_in_threadpool(holder.load)
+        yield
+
+    app = FastAPI(
+        title="IMG Advisor",
+        version=app_version(),
+        description="USCE or research first? Answers with verified citations and a "
+        "deterministic rules layer.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.holder = holder
+    errors.install(app)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(RateLimit, rate=settings.rate_limit)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (ask, documents, health, openai_compat, admin):
+        app.include_router(module.router)
+    return app

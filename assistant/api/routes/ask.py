@@ -1,0 +1,102 @@
+"""POST /api/ask (the Answer) and POST /api/ask/stream (Server-Sent Events)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from sse_starlette import EventSourceResponse
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from assistant.api.errors import APIError
+from assistant.api.schemas import AskRequest, ErrorBody
+from assistant.api.state import AdvisorDep
+from assistant.service import Advisor, QuestionError
+from assistant.types import Answer
+from ingest.vectors import VectorStoreError
+
+router = APIRouter(prefix="/api", tags=["ask"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "Empty or too long question, malformed body"},
+    413: {"model": ErrorBody, "description": "Body over 64 KiB"},
+    429: {"model": ErrorBody, "description": "Rate limit exceeded"},
+    503: {"model": ErrorBody, "description": "No index yet, or the vector store is unreachable"},
+}
+
+
+def _kwargs(body: AskRequest) -> dict[str, Any]:
+    return {
+        "profile": body.profile.model_dump(exclude_none=True) if body.profile else None,
+        "history": [t.model_dump() for t in body.history],
+        **({"llm": body.llm} if body.llm else {}),
+    }
+
+
+def answer(advisor: Advisor, body: AskRequest) -> Answer:
+    """Run one question; domain errors become API errors with a clear message."""
+    try:
+        return advisor.ask(body.question, **_kwargs(body))
+    except QuestionError as exc:
+        raise APIError(422, str(exc)) from None
+    except VectorStoreError as exc:
+        raise APIError(
+            503, "the vector store is unreachable; try again shortly", str(exc)
+        ) from None
+    except TypeError as exc:  # an `llm` argument this build does not support
+        raise APIError(422, f"unsupported option: {exc}") from None
+
+
+@router.post("/ask", response_model=Answer, responses=ERRORS)
+async def ask(body: AskRequest, advisor: AdvisorDep) -> Answer:
+    """Answer a question: verdict (when one applies), quotes with verified citations."""
+    return await run_in_threadpool(answer, advisor, body)
+
+
+def _events(advisor: Advisor, body: AskRequest) -> Iterator[dict[str, str]]:
+    """`meta` → `token`… → `final` (the verified Answer), or `error`; runs in a worker thread."""
+    try:
+        stream = getattr(advisor, "ask_stream", None)
+        if stream is not None:
+            for event in stream(body.question, **_kwargs(body)):
+                yield {"event": event["event"], "data": json.dumps(event["data"])}
+            return
+        final = answer(advisor, body)
+        meta = {
+            "profile": final.profile,
+            "recommendation": final.recommendation.model_dump(mode="json")
+            if final.recommendation
+            else None,
+            "abstained": final.abstained,
+        }
+        yield {"event": "meta", "data": json.dumps(meta)}
+        yield {"event": "final", "data": final.model_dump_json()}
+    except APIError as exc:
+        yield {"event": "error", "data": json.dumps({"error": exc.error, "detail": exc.detail})}
+    except Exception as exc:  # the stream is already open: report, never a traceback
+        yield {
+            "event": "error",
+            "data": json.dumps({"error": "internal error", "detail": type(exc).__name__}),
+        }
+
+
+@router.post(
+    "/ask/stream",
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "SSE: meta, token…, final, error",
+        },
+        **ERRORS,
+    },
+)
+async def ask_stream(body: AskRequest, advisor: AdvisorDep) -> EventSourceResponse:
+    """Stream the answer as Server-Sent Events; `final` carries the verified Answer."""
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        async for event in iterate_in_threadpool(_events(advisor, body)):
+            yield event
+
+    return EventSourceResponse(events(), ping=15)

@@ -1,0 +1,100 @@
+"""Request and response models of the HTTP API (the Answer itself is assistant.types.Answer)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.service import MAX_QUESTION_CHARS
+from assistant.types import Profile
+
+EXAMPLE_QUESTION = (
+    "I graduated in 2018 with no US clinical experience: research or rotations first?"
+)
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": EXAMPLE_QUESTION},
+                {
+                    "question": "Should I do research next?",
+                    "profile": {"usce_hands_on_months": 3, "us_letters": 3, "academic_aim": True},
+                    "history": [
+                        {"role": "user", "content": "I want academic internal medicine."},
+                        {"role": "assistant", "content": "…"},
+                    ],
+                },
+            ]
+        },
+    )
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="Free text.")
+    profile: Profile | None = Field(None, description="Explicit facts; they win over the text.")
+    history: list[Turn] = Field(default_factory=list, max_length=50)
+    llm: str | None = Field(None, max_length=200, description="Backend: grounded (default), …")
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: Any = None
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    kind: str
+    stance: str
+    commercial_interest: bool
+    publisher: str | None = None
+    author: str | None = None
+    chunks: int
+
+
+class DocumentDetail(DocumentSummary):
+    text: str = Field(description="Canonical text: citation start/end offsets index into it.")
+    topics: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    ready: bool
+    detail: str | None = None
+    version: str
+    backend: str
+    embedding_model: str | None = None
+    index: dict[str, Any] | None = None
+
+
+class ChatMessage(BaseModel):
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatCompletionRequest(BaseModel):
+    """The OpenAI chat-completions request; fields we do not use are accepted and ignored."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "img-advisor",
+                    "messages": [{"role": "user", "content": EXAMPLE_QUESTION}],
+                }
+            ]
+        },
+    )
+
+    model: str = "img-advisor"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
