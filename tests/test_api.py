@@ -226,3 +226,13 @@ def test_openapi_has_examples_for_ask(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert schema["components"]["schemas"]["AskRequest"]["examples"]
     assert "/v1/chat/completions" in schema["paths"]
+
+
+def test_page_and_security_headers(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/api/health").headers["x-frame-options"] == "DENY"

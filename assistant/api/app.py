@@ -7,14 +7,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api import errors
 from assistant.api.limits import BodySizeLimit, RateLimit
 from assistant.api.routes import admin, ask, documents, health, openai_compat
 from assistant.api.routes.health import app_version
+from assistant.api.security import SecurityHeaders
 from assistant.api.state import AdvisorHolder
 from assistant.settings import Settings
+from assistant.web import STATIC_DIR
 
 
 def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAPI:
@@ -48,6 +52,13 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         )
     app.add_middleware(RateLimit, rate=settings.rate_limit)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     for module in (ask, documents, health, openai_compat, admin):
         app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
