@@ -138,6 +138,9 @@ def _print_human(answer: Any) -> None:
     from rich.markdown import Markdown
 
     out.print(Markdown(answer.answer))
+    for notice in answer.notices:
+        if notice.startswith("llm_"):  # the model was not used, or its draft was rejected
+            err.print(f"[yellow]note:[/] {notice}", highlight=False)
     if answer.citations:
         out.print("\n[bold]Sources[/]")
     for c in answer.citations:
@@ -162,20 +165,34 @@ def ask(
             help="Batch: a JSONL file (or - for stdin) of {question, profile?, history?}."
         ),
     ] = None,
+    llm: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help="Answer backend: grounded (default; ADVISOR_LLM), local (bundled SmolLM2), "
+            "openai:MODEL, ollama:MODEL. Model prose is verified; on failure the grounded "
+            "answer is shown with a notice.",
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Answer a question (or a JSONL batch) with verified citations."""
     from pydantic import ValidationError
 
+    from assistant.llm.backends import BackendError, parse_backend
     from assistant.service import QuestionError
 
     if (question is None) == (jsonl is None):
         raise fail("give either a QUESTION or --jsonl FILE|-", code=2)
+    try:
+        parse_backend(llm or _settings(data_dir).llm)
+    except BackendError as exc:
+        raise fail(str(exc), code=2) from None
     explicit = _read_profile(profile)
     advisor = _load_advisor(data_dir)
     if question is not None:
         try:
-            answer = advisor.ask(question, profile=explicit)
+            answer = advisor.ask(question, profile=explicit, llm=llm)
         except (QuestionError, ValidationError) as exc:
             raise fail(_one_line(exc)) from None
         if as_json:
@@ -198,7 +215,10 @@ def ask(
                 if not isinstance(item, dict) or not isinstance(item.get("question"), str):
                     raise QuestionError('each line needs {"question": "…"}')
                 answer = advisor.ask(
-                    item["question"], profile=item.get("profile"), history=item.get("history")
+                    item["question"],
+                    profile=item.get("profile"),
+                    history=item.get("history"),
+                    llm=llm,
                 )
                 print(answer.model_dump_json(), flush=True)
             except (json.JSONDecodeError, QuestionError, ValidationError, TypeError) as exc:
@@ -231,3 +251,51 @@ def serve(
     settings = _settings(data_dir)
     err.print(f"IMG Advisor on http://{host}:{port}  (index {settings.data_dir})", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command("eval")
+def eval_(
+    llm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--llm",
+            help="Backend to evaluate, repeatable: grounded (default), local, openai:MODEL, "
+            "ollama:MODEL.",
+        ),
+    ] = None,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(help="Questions JSONL (default evals/datasets/questions.jsonl)."),
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="dev (tune on it), heldout (never tune on it) or all.")
+    ] = "dev",
+    out: Annotated[
+        Path, typer.Option(help="Folder for report.json, report.md, report.html.")
+    ] = Path("artifacts/eval"),
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 1 when a figure misses evals/thresholds.toml."),
+    ] = False,
+    baseline: Annotated[
+        bool, typer.Option(help="Also run the naive LangChain baseline beside each figure.")
+    ] = True,
+    thresholds: Annotated[
+        Path | None, typer.Option(help="Gate file (default evals/thresholds.toml).")
+    ] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Score backends on the eval cases; write report.json, report.md and report.html."""
+    from evals.cli import eval_command
+
+    code = eval_command(
+        llm=llm,
+        dataset=dataset,
+        split=split,
+        out=out,
+        check_gate=check,
+        baseline=baseline,
+        data_dir=data_dir,
+        thresholds=thresholds,
+    )
+    raise typer.Exit(code)

@@ -13,17 +13,24 @@ from dataclasses import dataclass, field
 from assistant.citations import locate, make_citation
 from assistant.evidence import Span, rank_spans, spans_of
 from assistant.rules import Decision
+from assistant.support import support
 from assistant.types import Citation, Disagreement, Document, Recommendation, ScoredChunk, Verdict
 
+# The verdict as a label in plain words; the claim after it is the rule's headline (its sources'
+# own words), cited with the rule's quotes.
+VERDICT_LABEL: dict[Verdict, str] = {
+    Verdict.USCE_FIRST: "hands-on USCE first",
+    Verdict.USCE_URGENT: "hands-on USCE first, urgently",
+    Verdict.ADD_RESEARCH: "add research now",
+    Verdict.RESEARCH_AND_USCE: "research and USCE, both",
+}
+# Fallback wording when a rule has no headline of its own.
 VERDICT_HEADLINE: dict[Verdict, str] = {
-    Verdict.USCE_FIRST: "get hands-on US clinical experience (and the US letters it produces) "
-    "before research",
-    Verdict.USCE_URGENT: "get recent, hands-on US clinical experience now: in your situation it "
-    "is urgent, and research comes later",
-    Verdict.ADD_RESEARCH: "your clinical foundation is in place, so research is your next lever, "
-    "above all for academic programs",
-    Verdict.RESEARCH_AND_USCE: "you need both: serious research on top of hands-on US clinical "
-    "experience, which never drops to zero",
+    Verdict.USCE_FIRST: "prioritize hands-on USCE, and the US letters it produces, before research",
+    Verdict.USCE_URGENT: "prioritize recent, hands-on USCE urgently; research can wait",
+    Verdict.ADD_RESEARCH: "your hands-on USCE and US letters are in place, so add research next",
+    Verdict.RESEARCH_AND_USCE: "you need both research and hands-on USCE, with research "
+    "weighing heavily",
 }
 
 VERDICT_FOCUS: dict[Verdict, str] = {
@@ -131,9 +138,8 @@ def compose(
     if decision is not None and decision.verdict is not None and decision.rule is not None:
         rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.rule.quotes]
         cited = [n for n in rule_refs if n is not None]
-        headline = VERDICT_HEADLINE[decision.verdict]
-        rationale = decision.rule.rationale
-        parts.append(f"**Recommendation: {headline}.** {rationale} {markers(rule_refs)}".strip())
+        headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]
+        parts.append(verdict_block(decision.verdict, headline, cited, registry.citations))
         recommendation = Recommendation(
             verdict=decision.verdict,
             rule_id=decision.rule.id,
@@ -179,13 +185,7 @@ def compose(
 
     disagreements = _disagreements(question, prioritisation, chosen, evidence, registry)
     for item in disagreements:
-        research = markers(item.sides[0]["citations"])
-        clinical = markers(item.sides[1]["citations"])
-        parts.append(
-            "**The sources differ in emphasis.** The article on clinical research for unmatched "
-            f"IMGs argues that research can rebuild an application {research}, while the other "
-            f"articles put hands-on US clinical experience first {clinical}."
-        )
+        parts.append(disagreement_block(item, registry.citations))
 
     commercial = sorted(
         {(c.title, c.n) for c in registry.citations if c.commercial_interest}, key=lambda x: x[1]
@@ -201,6 +201,46 @@ def compose(
     if not registry.citations and not parts:
         parts.append("The sources I have do not answer this question.")
     return Composed("\n\n".join(parts), registry.citations, recommendation, disagreements)
+
+
+def quote_line(citation: Citation) -> str:
+    """A cited quote as a list item: verbatim, table cells joined by arrows, title attributed."""
+    quote = (
+        " → ".join(p.strip() for p in citation.quote.split(" | "))
+        if " | " in citation.quote
+        else citation.quote
+    )
+    return f"- “{quote}” ({_short(citation.title)}) [{citation.n}]"
+
+
+def verdict_block(
+    verdict: Verdict, headline: str, refs: list[int], citations: list[Citation]
+) -> str:
+    """The verdict, then the rule's own source sentences as the reason, each cited.
+
+    The rule's rationale (our words) goes in `Answer.recommendation`; the answer text keeps to
+    what the sources say, so every sentence in it can be checked against a quote.
+    """
+    by_n = {c.n: c for c in citations}
+    label = f"**Recommendation ({VERDICT_LABEL[verdict]}):**"
+    # The headline cites the quotes that support it on their own (the shared support scorer);
+    # every rule quote is still listed, and cited, below it.
+    backing = [n for n in refs if n in by_n and support(headline, by_n[n].quote).supported]
+    head_refs = backing or list(refs)  # no single quote suffices: cite them jointly
+    lines = [f"{label} {headline[:1].upper()}{headline[1:]}. {markers(list(head_refs))}".rstrip()]
+    quoted = [quote_line(by_n[n]) for n in dict.fromkeys(refs) if n in by_n]
+    if quoted:
+        lines.append("**Why, in the sources' words:**\n" + "\n".join(quoted))
+    return "\n\n".join(lines)
+
+
+def disagreement_block(item: Disagreement, citations: list[Citation]) -> str:
+    """Both sides of a disagreement, each in its source's words and cited."""
+    by_n = {c.n: c for c in citations}
+    lines = ["**The sources differ in emphasis, research-positive and clinical-first:**"]
+    for side in item.sides:
+        lines += [quote_line(by_n[n]) for n in side["citations"] if n in by_n]
+    return "\n".join(lines)
 
 
 def _short(title: str, limit: int = 60) -> str:

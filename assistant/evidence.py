@@ -209,8 +209,8 @@ def rank_spans(
         # layer cites the row that applies). Short list items are fragments without context.
         if span.kind in ("heading", "row") or len(words) < (5 if span.kind == "item" else 3):
             continue
-        if span.text.rstrip().endswith(":"):
-            continue  # "… only if:" introduces a list; alone it says nothing
+        if span.text.rstrip().endswith((":", "?")):
+            continue  # "… only if:" introduces a list, "Am I …?" asks: neither asserts anything
         shared = len(words & query)
         sim = similarity(span) if similarity else None
         if sim is not None:

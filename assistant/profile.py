@@ -50,7 +50,7 @@ _SPECIALTIES: tuple[tuple[str, SpecialtyClass | None, tuple[str, ...]], ...] = (
     ("general surgery", "moderate", ("general surgery", "gen surg", "gensurg", "surgery")),
     ("dermatology", "competitive", ("dermatology", "dermatologist", "derm")),
     ("plastic surgery", "competitive", ("plastic surgery", "plastics")),
-    ("neurosurgery", "competitive", ("neurosurgery", "neurological surgery", "neurosurg")),
+    ("neurosurgery", "competitive", ("neurosurgery", "neurological surgery", "neurosurg", "nsgy")),
     ("radiation oncology", "competitive", ("radiation oncology", "rad onc", "rad-onc", "radonc")),
     ("ENT", "competitive", ("otolaryngology", "otorhinolaryngology", "ent")),
     ("orthopedics", "competitive", ("orthopedic surgery", "orthopaedic surgery", "orthopedics",
@@ -74,7 +74,10 @@ _SPEC_INTENT = re.compile(
     rf"{_FILLER}{{0,4}} ({_SPEC_RE})\b"
 )
 _SPEC_NOUN = re.compile(
-    rf"\b({_SPEC_RE}) (?:applicants?|residency|programs?|spots?|positions?|match|track)\b"
+    rf"\b({_SPEC_RE}) (?:applicants?|residency|programs?|spots?|positions?|match|track|"
+    r"hopeful|is (?:the |my )?(?:goal|dream|plan)|is (?:very |super |really |hyper-?|so )?"
+    r"competitive)\b"
+    rf"|\bgoal ?(?:=|:|is) ?({_SPEC_RE})\b"
 )
 
 _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
@@ -101,7 +104,8 @@ _NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none)\b|n't\b")
 _INTENT = re.compile(r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or)\b")
 
 _NO_USCE = re.compile(
-    r"\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got)"
+    r"\bnever (?:set foot|been|worked|rotated) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
+    r"|\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
     r"u\.?s\.? experience|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
     r"u\.?s\.? rotations?)"
@@ -120,7 +124,8 @@ _NO_LETTERS = re.compile(
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
 )
 _YEAR = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|grad|class of|yog)\b"
+    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|grad|class of|yog|finished (?:med(?:ical)? "
+    r"school|mbbs|md))\b"
     r"[^0-9.,;:!?]{0,15}?(\d{4})\b"
 )
 _YEARS_SINCE = re.compile(
@@ -180,7 +185,7 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"haven'?t (?:worked|practi[cs]ed) (?:clinically|"
      r"medicine)|out of clinical practice|no recent clinical|(?:with|long|clinical|big|"
      r"significant|have|had) gaps?)\b"),
-    ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing)? as an? (?:doctor|"
+    ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed)? as an? (?:doctor|"
      r"physician|gp|medical officer|resident|house officer|intern)|clinical work at home|"
      r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
      r"house job)\b"),
@@ -230,7 +235,7 @@ def normalize_specialty(name: str) -> tuple[str, SpecialtyClass | None] | None:
 def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | None:
     for rx in (_SPEC_INTENT, _SPEC_NOUN):
         for m in rx.finditer(norm):
-            alias = m.group(1)
+            alias = next(g for g in m.groups() if g)
             # "im" is also a typo for "I'm": only trust it when the writer typed it in capitals
             if alias == "im" and not re.search(r"\bIM\b", original):
                 continue
@@ -249,6 +254,7 @@ def _stated(norm: str, start: int) -> bool:
     return not (_NEGATED.search(before) or _INTENT.search(before))
 
 
+_NOT_HANDS_ON_TYPES = frozenset({"observership", "shadowing", "volunteering", "virtual"})
 # A duration followed by these words dates an event instead of measuring an experience.
 _TIME_REFERENCE = re.compile(r"\s*(?:ago|since|out\b|after|post|back)")
 _NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
@@ -256,7 +262,7 @@ _NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
 
 def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
     """Sum hands-on and other months; also report which sums were actually seen."""
-    hands = other = 0.0
+    hands = other = generic = 0.0
     saw_hands = saw_other = False
     types: list[str] = []
     for m in _DURATION.finditer(norm):
@@ -278,6 +284,8 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
         kind = str(hit.lastgroup).replace("_", "-")
+        if kind == "hands-on":
+            generic += months
         if kind in HANDS_ON_TYPES or kind == "hands-on":
             hands, saw_hands = hands + months, True
         elif kind != "research":
@@ -290,6 +298,15 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
             continue  # "I want research" is a wish, not an experience type
         if _stated(norm, hit.start()):
             types.append(kind)
+    # "Shadowing and volunteering count as USCE, so I have 5 months of USCE": when the only
+    # experiences named are not hands-on, generic "USCE" months are those experiences.
+    if (
+        generic
+        and not any(t in HANDS_ON_TYPES for t in types)
+        and any(t in _NOT_HANDS_ON_TYPES for t in types)
+    ):
+        hands, other, saw_other = hands - generic, other + generic, True
+        saw_hands = hands > 0
     return _quarter(hands), _quarter(other), types, saw_hands, saw_other
 
 

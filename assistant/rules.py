@@ -87,6 +87,9 @@ class Rule(BaseModel):
     conditions: str
     when: tuple[tuple[Cond, ...], ...]  # any of (all of)
     verdict: Verdict
+    # The verdict in the rule's own source words: shown as the answer's first claim and cited
+    # with `quotes`, so it can be checked against them (the rationale is our paraphrase).
+    headline: str = ""
     rationale: str
     quotes: tuple[Quote, ...]
 
@@ -135,7 +138,9 @@ A, B = "hands-on-usce-vs-research", "prioritize-usce-or-research"
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        id="R1_urgent_old_grad_no_usce", precedence=10, verdict=Verdict.USCE_URGENT,
+        id="R1_urgent_old_grad_no_usce",
+        headline="recent USCE first, urgently",
+        precedence=10, verdict=Verdict.USCE_URGENT,
         conditions="5+ years since graduation and zero hands-on USCE",
         when=((ZERO, _c(YRS, ">=", 5)),),
         rationale="You are five or more years out with no hands-on US clinical experience: recent "
@@ -144,7 +149,12 @@ RULES: tuple[Rule, ...] = (
                 _q(A, "Older grad (>5 years) with gaps | Recent USCE first")),
     ),
     Rule(
-        id="R2_urgent_no_recent_clinical", precedence=20, verdict=Verdict.USCE_URGENT,
+        id="R2_urgent_no_recent_clinical",
+        headline=(
+            "years out of graduation with no recent clinical work is a problem research "
+            "alone doesn’t fix: recent clinical work first, urgently"
+        ),
+        precedence=20, verdict=Verdict.USCE_URGENT,
         conditions=">3 years since graduation, no recent clinical work, under 2 months hands-on "
         "USCE (or unknown); or 5+ years since graduation with no recent clinical work",
         when=((_c(YRS, ">", 3), _c("home_clinical_recent", "==", False),
@@ -158,7 +168,12 @@ RULES: tuple[Rule, ...] = (
                    "(lab, admin, gaps), research alone doesn’t fix that problem.")),
     ),
     Rule(
-        id="R3_competitive_no_hands_on", precedence=30, verdict=Verdict.USCE_FIRST,
+        id="R3_competitive_no_hands_on",
+        headline=(
+            "even for hyper-competitive specialties clinical still cannot be zero, so "
+            "hands-on USCE first"
+        ),
+        precedence=30, verdict=Verdict.USCE_FIRST,
         conditions="competitive specialty and zero hands-on USCE",
         when=((COMPETITIVE, ZERO),),
         rationale="Competitive specialties need research too, but clinical can never be zero: get "
@@ -168,7 +183,9 @@ RULES: tuple[Rule, ...] = (
                 _q(B, "But they still need proof you can function clinically.")),
     ),
     Rule(
-        id="R4_unmatched_no_hands_on", precedence=32, verdict=Verdict.USCE_FIRST,
+        id="R4_unmatched_no_hands_on",
+        headline="research rarely trumps zero USCE, so get USCE first",
+        precedence=32, verdict=Verdict.USCE_FIRST,
         conditions="unmatched before and zero hands-on USCE",
         when=((_c("unmatched_before", "==", True), ZERO),),
         rationale="Research can strengthen an unmatched year, but it rarely makes up for having no "
@@ -179,7 +196,9 @@ RULES: tuple[Rule, ...] = (
                    "uncomfortable ranking someone with zero US clinical exposure.")),
     ),
     Rule(
-        id="R5_no_hands_on_usce", precedence=35, verdict=Verdict.USCE_FIRST,
+        id="R5_no_hands_on_usce",
+        headline="with zero hands-on USCE, start with USCE",
+        precedence=35, verdict=Verdict.USCE_FIRST,
         conditions="zero hands-on USCE (observerships, shadowing, virtual do not count)",
         when=((ZERO,),),
         rationale="You have no hands-on US clinical experience yet: get it, and the US letters it "
@@ -190,7 +209,12 @@ RULES: tuple[Rule, ...] = (
                    "rotation, that doesn’t count as robust USCE.")),
     ),
     Rule(
-        id="R6_low_scores", precedence=40, verdict=Verdict.USCE_FIRST,
+        id="R6_low_scores",
+        headline=(
+            "no amount of research makes up for weak scores: invest in recent clinical work "
+            "and excellent letters first"
+        ),
+        precedence=40, verdict=Verdict.USCE_FIRST,
         conditions=f"Step 2 CK below {LOW_STEP2_CK} or a Step 1 fail",
         when=((_c("step2_ck", "<", LOW_STEP2_CK),), (_c("step1", "==", "fail"),)),
         rationale="Research rarely compensates for weak scores: invest in recent clinical work, "
@@ -201,7 +225,9 @@ RULES: tuple[Rule, ...] = (
                    "chase more research.")),
     ),
     Rule(
-        id="R7_competitive_foundation", precedence=50, verdict=Verdict.RESEARCH_AND_USCE,
+        id="R7_competitive_foundation",
+        headline="for a very competitive specialty you need both research and USCE",
+        precedence=50, verdict=Verdict.RESEARCH_AND_USCE,
         conditions="competitive specialty with 2+ months hands-on USCE and 2+ US letters",
         when=((COMPETITIVE, *FOUNDATION),),
         rationale="Your clinical base is in place and your specialty is research-heavy: a serious "
@@ -211,7 +237,9 @@ RULES: tuple[Rule, ...] = (
                 _q(B, "| Aiming very competitive specialty | Research + USCE both |")),
     ),
     Rule(
-        id="R8_foundation_academic", precedence=55, verdict=Verdict.ADD_RESEARCH,
+        id="R8_foundation_academic",
+        headline="with an academic aim, prioritize a research position next",
+        precedence=55, verdict=Verdict.ADD_RESEARCH,
         conditions="2+ months hands-on USCE, 2+ US letters, aiming for academic programs",
         when=((*FOUNDATION, _c("academic_aim", "==", True)),),
         rationale="You have solved the USCE problem and aim for academic programs: research is "
@@ -220,7 +248,9 @@ RULES: tuple[Rule, ...] = (
                 _q(B, "| Strong USCE, no research | Add research (if aiming academic) |")),
     ),
     Rule(
-        id="R9_foundation_in_place", precedence=60, verdict=Verdict.ADD_RESEARCH,
+        id="R9_foundation_in_place",
+        headline="you already have USCE and good letters, so add research",
+        precedence=60, verdict=Verdict.ADD_RESEARCH,
         conditions="2+ months hands-on USCE and 2+ US letters",
         when=(FOUNDATION,),
         rationale="Your clinical foundation (hands-on USCE and US letters) is in place: research "
@@ -232,7 +262,9 @@ RULES: tuple[Rule, ...] = (
                    "US clinical letters.")),
     ),
     Rule(
-        id="R10_afford_only_one", precedence=70, verdict=Verdict.USCE_FIRST,
+        id="R10_afford_only_one",
+        headline="if you can only afford one, choose USCE, not research",
+        precedence=70, verdict=Verdict.USCE_FIRST,
         conditions="can afford only one of the two, foundation not yet in place",
         when=((_c("can_afford_only_one", "==", True),),),
         rationale="If you can only afford one, choose hands-on USCE: without it many programs "
@@ -242,7 +274,12 @@ RULES: tuple[Rule, ...] = (
                    "USCE, not research.")),
     ),
     Rule(
-        id="R11_money_tight", precedence=72, verdict=Verdict.USCE_FIRST,
+        id="R11_money_tight",
+        headline=(
+            "with money tight, choose a short USCE rotation that writes letters over unpaid "
+            "research"
+        ),
+        precedence=72, verdict=Verdict.USCE_FIRST,
         conditions="money is tight, foundation not yet in place",
         when=((_c("money_tight", "==", True),),),
         rationale="With tight finances, a short hands-on rotation that produces a strong US letter "
@@ -252,7 +289,9 @@ RULES: tuple[Rule, ...] = (
                    "letters")),
     ),
     Rule(
-        id="R12_competitive_some_usce", precedence=80, verdict=Verdict.RESEARCH_AND_USCE,
+        id="R12_competitive_some_usce",
+        headline="aiming for derm or plastics with some USCE means heavy research",
+        precedence=80, verdict=Verdict.RESEARCH_AND_USCE,
         conditions="competitive specialty with some hands-on USCE",
         when=((COMPETITIVE, _c(HOU, ">", 0)),),
         rationale="Your specialty is research-heavy and you already have some hands-on USCE: you "
@@ -261,7 +300,9 @@ RULES: tuple[Rule, ...] = (
                 _q(B, "You still need demonstrated clinical ability somewhere in your file.")),
     ),
     Rule(
-        id="R13_few_us_letters", precedence=90, verdict=Verdict.USCE_FIRST,
+        id="R13_few_us_letters",
+        headline="without strong US letters, the USCE and LOR stages are your priority",
+        precedence=90, verdict=Verdict.USCE_FIRST,
         conditions="some hands-on USCE but fewer than 2 US letters",
         when=((_c(HOU, ">", 0), _c(LET, "<", FOUNDATION_LETTERS)),),
         rationale="You have some hands-on USCE but not yet 2–3 strong US letters: more hands-on "
@@ -270,7 +311,9 @@ RULES: tuple[Rule, ...] = (
                 _q(B, "If you’re answering “No” at the USCE or LOR stages, that’s your priority.")),
     ),
     Rule(
-        id="R14_below_minimum_usce", precedence=92, verdict=Verdict.USCE_FIRST,
+        id="R14_below_minimum_usce",
+        headline="get to the minimum reasonable target of solid, hands-on USCE first",
+        precedence=92, verdict=Verdict.USCE_FIRST,
         conditions="under 2 months of hands-on USCE",
         when=((_c(HOU, ">", 0), _c(HOU, "<", FOUNDATION_MONTHS)),),
         rationale="Under two months of hands-on USCE is below the minimum programs look for: build "
@@ -280,7 +323,9 @@ RULES: tuple[Rule, ...] = (
                 _q(B, "You’re aiming for at least 8–12 weeks of real USCE if possible.")),
     ),
     Rule(
-        id="R15_few_letters_usce_unknown", precedence=95, verdict=Verdict.USCE_FIRST,
+        id="R15_few_letters_usce_unknown",
+        headline="with zero or weak US clinical letters, clinical experience first",
+        precedence=95, verdict=Verdict.USCE_FIRST,
         conditions="fewer than 2 US letters, hands-on months unknown, not a competitive specialty",
         when=((_c(HOU, "is unknown"), _c(LET, "<", FOUNDATION_LETTERS),
                _c("specialty_class", "!=", "competitive", if_unknown=True)),),

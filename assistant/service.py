@@ -1,35 +1,55 @@
 """The Advisor service: question (+ profile, + history) → one `Answer`, for every surface.
 
 Order of work: scope check → profile → rules verdict → hybrid retrieval → grounded composer →
-citation verification. Models and the index load once, when the Advisor is built.
+citation verification. With a model backend (`local`, `openai:M`, `ollama:M`), the guarded chain
+of `assistant.llm` then writes the prose: the grounded answer is still composed first, because it
+is the fallback whenever the model fails or too little of its draft survives the guard.
+The index loads when the Advisor is built; chat models on first use, once per backend.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
+import logging
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from assistant.citations import verify_all
-from assistant.composer import ABSTAIN_TEXT, compose
-from assistant.evidence import Span, span_key
+from assistant.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
+from assistant.evidence import Span, rank_spans, span_key, spans_of
+from assistant.llm.backends import Backend, BackendError, BackendUnavailable, parse_backend
+from assistant.llm.similarity import EmbeddingSimilarity
 from assistant.profile import describe_profile, merge_profile, parse_profile
 from assistant.retrieval import HybridRetriever
-from assistant.rules import decide
-from assistant.scope import classify
+from assistant.rules import Decision, decide
+from assistant.scope import REASON_UNRELATED, Intent, classify
 from assistant.settings import Settings
 from assistant.synonyms import spell_out
-from assistant.types import Answer, Profile, Timings
+from assistant.types import Answer, Citation, Profile, ScoredChunk, Timings
 from ingest.embedder import Embedder, get_embedder
 from ingest.index import IndexSnapshot, open_index
 
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.llm.guard import GuardResult
+
 MAX_QUESTION_CHARS = 2000
+log = logging.getLogger(__name__)
+__all__ = ["Advisor", "BackendError", "InvalidBackend", "QuestionError", "standalone_question"]
 
 
 class QuestionError(ValueError):
     """The question cannot be answered as given (empty, too long); the message says why."""
+
+
+class InvalidBackend(QuestionError, BackendError):
+    """The `llm` option is not a backend string: a bad request, like a bad question."""
 
 
 Turn = Mapping[str, Any]
@@ -50,8 +70,29 @@ def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
     return f"{turns[-1]} {question}"
 
 
+@dataclass
+class _Turn:
+    """One question on its way through the service (internal)."""
+
+    question: str
+    history: list[Turn]
+    started: float
+    intent: Intent
+    applicant: Profile
+    decision: Decision | None
+    notices: list[str] = field(default_factory=list)
+
+
 class Advisor:
-    """Answers questions from one index snapshot with the grounded backend."""
+    """Answers questions from one index snapshot, with the grounded backend or a guarded model.
+
+    Args:
+        settings: The settings (backend, endpoints, timeouts).
+        index: An open index snapshot (default: the one in `settings.data_dir`).
+        embedder: The query embedder (default: `settings.embedder`).
+        chat_models: Ready chat models by backend name, used instead of building them from the
+            settings: how tests plug in LangChain's fake chat models.
+    """
 
     def __init__(
         self,
@@ -59,6 +100,7 @@ class Advisor:
         *,
         index: IndexSnapshot | None = None,
         embedder: Embedder | None = None,
+        chat_models: Mapping[str, BaseChatModel] | None = None,
     ) -> None:
         self.settings = settings
         self.index = index or open_index(settings.data_dir, settings.chroma_url)
@@ -69,6 +111,9 @@ class Advisor:
         self._starts: dict[str, list[tuple[int, str]]] = {}
         for chunk in sorted(self.index.chunks, key=lambda c: (c.doc_id, c.start)):
             self._starts.setdefault(chunk.doc_id, []).append((chunk.start, chunk.section))
+        self._models: dict[str, BaseChatModel] = dict(chat_models or {})
+        self._models_lock = threading.Lock()
+        self.text_similarity = EmbeddingSimilarity(self.embedder.embed)
 
     def span_similarity(self, query: str) -> Callable[[Span], float | None]:
         """Cosine similarity of a quotable sentence to the query, from vectors built at ingest."""
@@ -103,13 +148,196 @@ class Advisor:
             profile = merge_profile(profile, dict(explicit), current_year=year)
         return profile
 
+    # ----------------------------------------------------------------------------------------
+    # Backends
+
+    def backend(self, llm: str | None = None) -> Backend:
+        """The backend for a call: the per-call `llm` string, else `settings.llm`.
+
+        Raises:
+            InvalidBackend: not a known backend string (a `QuestionError` and a `BackendError`).
+        """
+        try:
+            return parse_backend(llm or self.settings.llm)
+        except BackendError as exc:
+            raise InvalidBackend(str(exc)) from None
+
+    def chat_model(self, backend: Backend) -> BaseChatModel:
+        """The backend's chat model, built once and reused.
+
+        Raises:
+            BackendUnavailable: the backend's package is missing or a setting is unset.
+        """
+        with self._models_lock:
+            model = self._models.get(backend.name)
+            if model is None:
+                from assistant.llm.backends import chat_model
+
+                model = self._models[backend.name] = chat_model(backend, self.settings)
+            return model
+
+    # ----------------------------------------------------------------------------------------
+    # Asking
+
     def ask(
         self,
         question: str,
         *,
         profile: Profile | Mapping[str, Any] | None = None,
         history: Sequence[Turn] | None = None,
+        llm: str | None = None,
     ) -> Answer:
+        """Answer one question.
+
+        Args:
+            question: The user's question.
+            profile: Explicit profile facts (they win over facts read from the text).
+            history: Earlier chat turns, `{"role": "user" | "assistant", "content": str}`.
+            llm: Backend for this call (`grounded`, `local`, `openai:M`, `ollama:M`); default
+                `settings.llm`.
+
+        Returns:
+            The Answer. A model that fails or misbehaves yields the grounded answer with a
+            notice, never an exception.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+            BackendError: `llm` is not a backend string.
+        """
+        final: Answer | None = None
+        for kind, payload in self._events(question, profile, history, llm):
+            if kind == "final":
+                final = payload
+        assert final is not None  # _events always ends with a final answer or raises
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        profile: Profile | Mapping[str, Any] | None = None,
+        history: Sequence[Turn] | None = None,
+        llm: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Answer one question as a stream of events, for the API and the chat page.
+
+        Events are `{"event": NAME, "data": JSON-ready dict}`, in this order:
+
+        - `meta`: the question, backend, profile, recommendation (the verdict is known before
+          any model runs) and the numbered `sources` the draft's [n] markers refer to;
+        - `token` (model backends only), repeated: `{"text": …}`, draft text as it comes;
+        - `final`: the verified Answer; it replaces the draft (whose unverified sentences
+          may be gone, and whose citations are renumbered);
+        - `error` instead, for a question that cannot be answered: `{"error", "detail"}`.
+
+        Args:
+            question: As for `ask`.
+            profile: As for `ask`.
+            history: As for `ask`.
+            llm: As for `ask`.
+
+        Yields:
+            Event dicts. Never raises.
+        """
+        try:
+            for kind, payload in self._events(question, profile, history, llm):
+                data = payload.model_dump(mode="json") if kind == "final" else payload
+                yield {"event": kind, "data": data}
+        except QuestionError as exc:
+            yield {"event": "error", "data": {"error": "bad_request", "detail": str(exc)}}
+        except Exception as exc:  # the stream is open: report it, never a traceback
+            log.exception("ask_stream failed")
+            yield {"event": "error", "data": {"error": "internal", "detail": type(exc).__name__}}
+
+    def _events(
+        self,
+        question: str,
+        profile: Profile | Mapping[str, Any] | None,
+        history: Sequence[Turn] | None,
+        llm: str | None,
+    ) -> Iterator[tuple[str, Any]]:
+        """(kind, payload) pairs: ("meta", dict), ("token", dict)…, ("final", Answer)."""
+        backend = self.backend(llm)
+        turn = self._turn(question, profile, history)
+        if not turn.intent.in_scope:
+            answer = self._abstain(turn)
+            yield "meta", _meta(answer, backend.name, [])
+            yield "final", answer
+            return
+
+        model: BaseChatModel | None = None
+        if backend.uses_model:
+            try:
+                model = self.chat_model(backend)
+            except BackendUnavailable as exc:
+                turn.notices.append(f"llm_unavailable: {exc}; showing the grounded answer")
+
+        query = standalone_question(turn.intent.stripped_question or turn.question, turn.history)
+        condensed, attempts = None, 2
+        if model is not None and _user_turns(turn.history) and self.settings.llm_condense:
+            from assistant.llm.run import condense
+
+            try:
+                condensed = condense(
+                    model,
+                    turn.intent.stripped_question or turn.question,
+                    turn.history,
+                    self.settings.llm_timeout_s,
+                )
+            except Exception as exc:  # counts as the first attempt: at most one retry in all
+                log.info("condensing the follow-up failed: %s", exc)
+                attempts = 1
+            query = condensed or query
+
+        t0 = time.perf_counter()
+        evidence = self.retriever.retrieve(query, self.settings.top_k)
+        retrieve_ms = _ms(t0)
+        t1 = time.perf_counter()
+        composed = self._compose(turn, query, evidence)
+        grounded = self._grounded(turn, composed, retrieve_ms, t1)
+        if model is None:
+            yield "meta", _meta(grounded, "grounded", grounded.citations)
+            yield "final", grounded
+            return
+
+        from assistant.llm.run import final_answer, generate, prompt_inputs
+
+        sources = self._sources(turn, query, composed, evidence)
+        yield "meta", _meta(grounded, backend.name, sources)
+        echo = describe_profile(turn.applicant) if turn.intent.prioritisation else None
+        result: GuardResult | None = None
+        for kind, payload in generate(
+            model,
+            prompt_inputs(grounded, query, echo),
+            sources,
+            similarity=self.text_similarity,
+            stall_s=self.settings.llm_timeout_s,
+            attempts=attempts,
+        ):
+            if kind == "token":
+                yield "token", payload
+            else:
+                result = payload
+        assert result is not None  # generate always ends with a result
+        yield (
+            "final",
+            final_answer(
+                grounded,
+                result,
+                backend=backend.name,
+                sources=sources,
+                texts=self.texts,
+                report={"sources": len(sources), "standalone_question": condensed},
+                timings=Timings(retrieve=retrieve_ms, generate=_ms(t1), total=_ms(turn.started)),
+            ),
+        )
+
+    def _turn(
+        self,
+        question: str,
+        profile: Profile | Mapping[str, Any] | None,
+        history: Sequence[Turn] | None,
+    ) -> _Turn:
         started = time.perf_counter()
         question = (question or "").strip()
         if not question:
@@ -118,52 +346,133 @@ class Advisor:
             raise QuestionError(
                 f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
             )
-        intent = classify(question, history=list(history) if history else None)
+        turns = list(history or [])
+        intent = classify(question, history=turns or None)
+        explicit = _stated_facts(profile)
+        if not intent.in_scope and explicit and intent.reason == REASON_UNRELATED:
+            # "Next step for me?" sent with the applicant's own profile is about their plan.
+            intent = dataclasses.replace(intent, in_scope=True, reason=None, prioritisation=True)
         if not intent.in_scope:
-            return Answer(
-                question=question,
-                answer=ABSTAIN_TEXT.format(
-                    reason=f"This question is outside that scope ({intent.reason})."
-                ),
-                abstained=True,
-                abstain_reason=intent.reason,
-                timings_ms=Timings(total=_ms(started)),
-            )
+            return _Turn(question, turns, started, intent, Profile(), None)
+        applicant = self.profile_for(question, turns, profile)
+        if not intent.prioritisation and (explicit or _describes_situation(applicant)):
+            # An applicant who lays out their situation wants to know what it means for them.
+            intent = dataclasses.replace(intent, prioritisation=True)
+        decision = decide(applicant) if intent.prioritisation else None
+        notices = ["injection_ignored"] if intent.injection else []
+        return _Turn(question, turns, started, intent, applicant, decision, notices)
 
-        applicant = self.profile_for(question, history, profile)
-        prioritisation = intent.prioritisation
-        decision = decide(applicant) if prioritisation else None
+    def _abstain(self, turn: _Turn) -> Answer:
+        return Answer(
+            question=turn.question,
+            answer=ABSTAIN_TEXT.format(
+                reason=f"This question is outside that scope ({turn.intent.reason})."
+            ),
+            abstained=True,
+            abstain_reason=turn.intent.reason,
+            timings_ms=Timings(total=_ms(turn.started)),
+        )
 
-        t0 = time.perf_counter()
-        query = standalone_question(intent.stripped_question or question, history)
-        evidence = self.retriever.retrieve(query, self.settings.top_k)
-        retrieve_ms = _ms(t0)
-
-        t1 = time.perf_counter()
-        composed = compose(
-            question,
+    def _compose(self, turn: _Turn, query: str, evidence: list[ScoredChunk]) -> Composed:
+        prioritisation = turn.intent.prioritisation
+        return compose(
+            turn.question,
             prioritisation=prioritisation,
-            injection=intent.injection,
-            decision=decision,
-            profile_echo=describe_profile(applicant) if prioritisation else None,
+            injection=turn.intent.injection,
+            decision=turn.decision,
+            profile_echo=describe_profile(turn.applicant) if prioritisation else None,
             evidence=evidence,
             documents=self.index.documents,
             section_at=self.section_at,
             similarity=self.span_similarity(query),
         )
-        citations = verify_all(composed.citations, self.texts)
+
+    def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:
+        decision = turn.decision
         return Answer(
-            question=question,
+            question=turn.question,
             answer=composed.answer,
             recommendation=composed.recommendation,
-            profile=applicant.known(),
-            citations=citations,
+            profile=turn.applicant.known(),
+            citations=verify_all(composed.citations, self.texts),
             sources_disagree=composed.sources_disagree,
             backend="grounded",
             missing_facts=list(decision.missing_facts) if decision and not decision.verdict else [],
-            notices=["injection_ignored"] if intent.injection else [],
-            timings_ms=Timings(retrieve=retrieve_ms, generate=_ms(t1), total=_ms(started)),
+            notices=list(turn.notices),
+            timings_ms=Timings(retrieve=retrieve_ms, generate=_ms(t1), total=_ms(turn.started)),
         )
+
+    # ----------------------------------------------------------------------------------------
+    # The guarded model path
+
+    def _sources(
+        self, turn: _Turn, query: str, composed: Composed, evidence: list[ScoredChunk]
+    ) -> list[Citation]:
+        """Numbered sources for the model: the grounded answer's citations (same numbers, so its
+        verdict and notes keep their markers), then more evidence sentences up to the limit."""
+        registry = CitationRegistry(
+            self.index.documents,
+            self.section_at,
+            citations=list(composed.citations),
+            _by_span={(c.doc_id, c.start, c.end): c.n for c in composed.citations},
+        )
+        limit = self.settings.llm_sources
+        if len(registry.citations) < limit:
+            candidates = [(span, sc.score) for sc in evidence for span in spans_of(sc.chunk)]
+            ranked = rank_spans(
+                query, candidates, limit=limit, per_doc=3, similarity=self.span_similarity(query)
+            )
+            for span in ranked:
+                if len(registry.citations) >= limit:
+                    break
+                registry.cite_span(span)
+        return [c for c in verify_all(registry.citations, self.texts) if c.verified]
+
+
+def _meta(answer: Answer, backend: str, sources: Sequence[Citation]) -> dict[str, Any]:
+    """The `meta` event: what is known before any model runs."""
+    rec = answer.recommendation
+    return {
+        "question": answer.question,
+        "backend": backend,
+        "abstained": answer.abstained,
+        "recommendation": rec.model_dump(mode="json") if rec else None,
+        "profile": answer.profile,
+        "missing_facts": answer.missing_facts,
+        "sources": [c.model_dump(mode="json") for c in sources],
+        "notices": answer.notices,
+    }
+
+
+def _stated_facts(profile: Profile | Mapping[str, Any] | None) -> dict[str, Any]:
+    """The facts an explicit profile actually states."""
+    if profile is None:
+        return {}
+    data = profile.model_dump() if isinstance(profile, Profile) else dict(profile)
+    return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+# Facts that say where an applicant stands; two of them (one about US experience or letters)
+# describe a situation rather than ask a general question.
+_SITUATION_FACTS = ("usce_hands_on_months", "us_letters")
+_CONTEXT_FACTS = (
+    "years_since_graduation",
+    "step2_ck",
+    "specialty",
+    "unmatched_before",
+    "is_student",
+    "academic_aim",
+    "can_afford_only_one",
+    "home_clinical_recent",
+    "research_output",
+)
+
+
+def _describes_situation(profile: Profile) -> bool:
+    known = profile.known()
+    core = sum(1 for k in _SITUATION_FACTS if k in known)
+    context = sum(1 for k in _CONTEXT_FACTS if k in known)
+    return core >= 1 and core + context >= 2
 
 
 def _ms(since: float) -> float:

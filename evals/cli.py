@@ -1,0 +1,179 @@
+"""`advisor eval`: load cases, run the backends, write the reports, check the gate.
+
+assistant/cli.py parses the options and calls `eval_command`. Everything a user sees here is one
+clear line per problem; the exit code is the command's.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.settings import Settings
+from evals.cases import QUESTIONS, load_cases
+from evals.gate import THRESHOLDS, Check, check, load_thresholds
+from evals.report import format_value, write_reports
+from evals.runner import EvalRun, run_eval
+from evals.scoring import METRICS
+
+SPLITS = ("dev", "heldout", "all")
+
+
+class EvalError(RuntimeError):
+    """The eval cannot run as asked; the message says why."""
+
+
+def command_line(
+    llm: Sequence[str], dataset: Path, split: str, out: Path, check_gate: bool, baseline: bool
+) -> str:
+    """The invocation, for the report header (so a figure can be reproduced)."""
+    parts = ["advisor", "eval", *(f"--llm={name}" for name in llm), f"--split={split}"]
+    if dataset != QUESTIONS:
+        parts.append(f"--dataset={dataset}")
+    parts.append(f"--out={out}")
+    if check_gate:
+        parts.append("--check")
+    if not baseline:
+        parts.append("--no-baseline")
+    return shlex.join(parts)
+
+
+def _cases(dataset: Path, split: str) -> list[dict]:
+    if split not in SPLITS:
+        raise EvalError(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
+    try:
+        cases = load_cases(dataset, split=split)
+    except OSError as exc:
+        raise EvalError(f"cannot read {dataset}: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise EvalError(f"{dataset} is not JSONL: line {exc.lineno}: {exc.msg}") from None
+    if not cases:
+        raise EvalError(f"no cases in {dataset} for split {split!r}")
+    return cases
+
+
+def summary_table(run: EvalRun, checks: Sequence[Check] | None) -> Table:
+    failed = {(c.backend, c.metric) for c in checks or [] if not c.passed}
+    table = Table(title=f"{run.split} split, {len(run.case_ids)} cases")
+    table.add_column("metric")
+    for name in run.backends:
+        table.add_column(name, justify="right")
+    for key, label, kind in METRICS:
+        cells = []
+        for name, backend in run.backends.items():
+            figure = backend.summary[key]
+            text = format_value(figure.value, kind)
+            if figure.hits is not None and figure.total is not None:
+                text += f" ({figure.hits}/{figure.total})"
+            cells.append(f"[bold red]{text}[/]" if (name, key) in failed else text)
+        table.add_row(label, *cells)
+    return table
+
+
+def eval_command(
+    *,
+    llm: Sequence[str] | None,
+    dataset: Path | None,
+    split: str,
+    out: Path,
+    check_gate: bool,
+    baseline: bool = True,
+    data_dir: Path | None = None,
+    thresholds: Path | None = None,
+    out_console: Console | None = None,
+    err_console: Console | None = None,
+) -> int:
+    """Run the eval as `advisor eval` does and return the exit code.
+
+    Args:
+        llm: Backend names; default `grounded`.
+        dataset: Questions JSONL; default evals/datasets/questions.jsonl.
+        split: `dev`, `heldout` or `all`.
+        out: Folder for report.json, report.md and report.html.
+        check_gate: Exit 1 when a gated figure misses its threshold.
+        baseline: Also run the naive LangChain baseline.
+        data_dir: Index folder (default from settings).
+        thresholds: Gate file (default evals/thresholds.toml).
+        out_console: Where the summary goes (stdout).
+        err_console: Where problems and the progress bar go (stderr).
+
+    Returns:
+        0 on success, 1 when the gate fails or the eval cannot run.
+    """
+    from ingest.index import IndexCorrupt, IndexMissing
+
+    out_console = out_console or Console(soft_wrap=True)
+    err_console = err_console or Console(stderr=True, soft_wrap=True)
+    names = list(llm or ["grounded"])
+    dataset = dataset or QUESTIONS
+    try:
+        cases = _cases(dataset, split)
+        gate_table = load_thresholds(thresholds or THRESHOLDS) if check_gate else None
+    except (EvalError, OSError, ValueError) as exc:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        return 1
+    settings = Settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(backend: str, done: int, total: int) -> None:
+            if backend not in tasks:
+                tasks[backend] = bar.add_task(f"eval {backend}", total=total)
+            bar.update(tasks[backend], completed=done)
+
+        try:
+            run = run_eval(
+                cases,
+                names,
+                settings,
+                baseline=baseline,
+                split=split,
+                dataset=str(dataset),
+                progress=progress,
+            )
+        except (IndexMissing, IndexCorrupt) as exc:
+            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            return 1
+
+    for why in run.unavailable.values():
+        err_console.print(f"[yellow]unavailable[/] {why}", highlight=False)
+    checks = (
+        check({n: b.summary for n, b in run.backends.items()}, gate_table) if gate_table else None
+    )
+    invocation = command_line(names, dataset, split, out, check_gate, baseline)
+    paths = write_reports(run, out, checks, invocation)
+    out_console.print(summary_table(run, checks))
+    out_console.print(f"reports: {paths['md']}  {paths['html']}  {paths['json']}", highlight=False)
+    if checks is None:
+        return 0
+    failed = [c for c in checks if not c.passed]
+    for c in checks:
+        colour = "green" if c.passed else "bold red"
+        out_console.print(
+            f"[{colour}]{'pass' if c.passed else 'FAIL'}[/] {c.describe()}", highlight=False
+        )
+    if failed:
+        err_console.print(
+            f"[bold red]Gate failed:[/] {len(failed)} of {len(checks)} thresholds missed "
+            f"({', '.join(f'{c.backend} {c.metric}' for c in failed)})",
+            highlight=False,
+        )
+        return 1
+    out_console.print("[green]Gate passed.[/]")
+    return 0

@@ -1,0 +1,326 @@
+"""report.html: one self-contained page, rendered from the report.json data.
+
+Charts are inline SVG and the styling is one inline <style>. The page has no script, no CDN and
+no external file, so it opens offline and is safe to attach to a CI run. Every piece of text that
+comes from data (questions, answers, quotes, reasons, backend names) goes through `esc`. The
+dataset holds `<script>` and `<img onerror>` payloads on purpose.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from evals.report import format_value
+
+COLOURS = ("#2563eb", "#16a34a", "#d97706", "#7c3aed", "#db2777", "#0891b2")
+BASELINE_COLOUR = "#9ca3af"
+
+CSS = """
+:root { --ok: #15803d; --bad: #b91c1c; --muted: #6b7280; --line: #e5e7eb; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
+       padding: 0 1rem; color: #111827; }
+h1 { font-size: 1.5rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid var(--line); }
+table { border-collapse: collapse; margin: .5rem 0; }
+th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left;
+         vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.pass { background: #dcfce7; } td.fail { background: #fee2e2; font-weight: 600; }
+.muted { color: var(--muted); } .small { font-size: 12px; }
+.badge { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; color: white; }
+.badge.pass { background: var(--ok); } .badge.fail { background: var(--bad); }
+.legend span { display: inline-block; margin-right: 1rem; }
+.swatch { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem;
+          vertical-align: middle; }
+details { border: 1px solid var(--line); border-radius: .4rem; margin: .6rem 0;
+          padding: .4rem .8rem; }
+summary { cursor: pointer; font-weight: 600; }
+ol.sentences { padding-left: 1.2rem; } ol.sentences li { margin: .2rem 0; }
+li.structural { color: var(--muted); }
+mark.bad { background: #fecaca; padding: 0 .15rem; }
+.why { color: var(--bad); font-size: 12px; display: block; }
+ol.citations li { margin: .3rem 0; }
+.valid { color: var(--ok); } .invalid { color: var(--bad); font-weight: 600; }
+svg text { font: 12px system-ui, sans-serif; fill: #111827; }
+"""
+
+
+def esc(value: Any) -> str:
+    """HTML-escape anything that came from data, quotes included."""
+    return html.escape(str(value), quote=True)
+
+
+def _colours(names: Sequence[str]) -> dict[str, str]:
+    out, i = {}, 0
+    for name in names:
+        if name == "naive-langchain":
+            out[name] = BASELINE_COLOUR
+        else:
+            out[name] = COLOURS[i % len(COLOURS)]
+            i += 1
+    return out
+
+
+def _thresholds(data: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    gate = data.get("gate") or {}
+    return {(c["backend"], c["metric"]): c for c in gate.get("checks", [])}
+
+
+def _legend(colours: Mapping[str, str]) -> str:
+    items = "".join(
+        f'<span><i class="swatch" style="background:{c}"></i>{esc(n)}</span>'
+        for n, c in colours.items()
+    )
+    return f'<p class="legend">{items}<span class="muted">dashed line: gate threshold</span></p>'
+
+
+def share_chart(data: Mapping[str, Any], colours: Mapping[str, str]) -> str:
+    """Grouped horizontal bars (0..1) for every share metric, one bar per backend."""
+    names = list(colours)
+    metrics = [m for m in data["metrics"] if m["kind"] in ("share", "mean")]
+    label_w, bar_w, bar_h, gap = 260, 520, 13, 12
+    group_h = len(names) * bar_h + gap
+    height = len(metrics) * group_h + 24
+    thresholds = _thresholds(data)
+    parts = [
+        f'<svg role="img" aria-label="share metrics per backend" width="{label_w + bar_w + 70}" '
+        f'height="{height}" viewBox="0 0 {label_w + bar_w + 70} {height}">'
+    ]
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = label_w + tick * bar_w
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#e5e7eb"/>'
+            f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle">{tick:g}</text>'
+        )
+    for i, metric in enumerate(metrics):
+        top = i * group_h
+        parts.append(
+            f'<text x="{label_w - 8}" y="{top + group_h / 2}" text-anchor="end" '
+            f'dominant-baseline="middle">{esc(metric["label"])}</text>'
+        )
+        for j, name in enumerate(names):
+            figure = data["backends"][name]["summary"].get(metric["key"], {})
+            value = figure.get("value")
+            y = top + j * bar_h
+            if value is None:
+                parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + bar_h - 3}">n/a</text>')
+                continue
+            width = max(0.0, min(1.0, value)) * bar_w
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="{bar_h - 2}" '
+                f'fill="{colours[name]}"><title>{esc(name)}: {value:.3f}</title></rect>'
+                f'<text x="{label_w + bar_w + 8}" y="{y + bar_h - 3}">{value:.3f}</text>'
+            )
+            check = thresholds.get((name, metric["key"]))
+            if check is not None:
+                x = label_w + min(1.0, check["threshold"]) * bar_w
+                parts.append(
+                    f'<line x1="{x:.1f}" y1="{y - 1}" x2="{x:.1f}" y2="{y + bar_h}" '
+                    'stroke="#111827" stroke-width="2" stroke-dasharray="3,2"/>'
+                )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def latency_chart(data: Mapping[str, Any], colours: Mapping[str, str]) -> str:
+    """p50 and p95 latency per backend, bars scaled to the slowest."""
+    rows = []
+    for name in colours:
+        summary = data["backends"][name]["summary"]
+        for key, label in (("latency_p50_ms", "p50"), ("latency_p95_ms", "p95")):
+            value = summary.get(key, {}).get("value")
+            if value is not None:
+                rows.append((name, label, float(value)))
+    if not rows:
+        return '<p class="muted">No latency measured.</p>'
+    peak = max(v for _, _, v in rows) or 1.0
+    label_w, bar_w, bar_h = 220, 480, 16
+    height = len(rows) * bar_h + 8
+    parts = [
+        f'<svg role="img" aria-label="latency per backend" width="{label_w + bar_w + 90}" '
+        f'height="{height}" viewBox="0 0 {label_w + bar_w + 90} {height}">'
+    ]
+    for i, (name, label, value) in enumerate(rows):
+        y = i * bar_h
+        width = value / peak * bar_w
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end">'
+            f"{esc(name)} {label}</text>"
+            f'<rect x="{label_w}" y="{y + 1}" width="{width:.1f}" height="{bar_h - 3}" '
+            f'fill="{colours[name]}"/>'
+            f'<text x="{label_w + width + 4:.1f}" y="{y + bar_h - 4}">{value:.1f} ms</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def summary_table(data: Mapping[str, Any], names: Sequence[str]) -> str:
+    thresholds = _thresholds(data)
+    head = "".join(f"<th>{esc(n)}</th>" for n in names)
+    rows = []
+    for metric in data["metrics"]:
+        cells = []
+        for name in names:
+            figure = data["backends"][name]["summary"].get(metric["key"], {})
+            text = format_value(figure.get("value"), metric["kind"])
+            if figure.get("hits") is not None and figure.get("total") is not None:
+                text += f' <span class="muted small">({figure["hits"]}/{figure["total"]})</span>'
+            check = thresholds.get((name, metric["key"]))
+            css = "num" + ("" if check is None else (" pass" if check["passed"] else " fail"))
+            cells.append(f'<td class="{css}">{text}</td>')
+        rows.append(
+            f'<tr><td>{esc(metric["label"])} <code class="small">{esc(metric["key"])}</code></td>'
+            + "".join(cells)
+            + "</tr>"
+        )
+    return f"<table><tr><th>metric</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def gate_section(data: Mapping[str, Any]) -> str:
+    gate = data.get("gate")
+    if gate is None:
+        return '<p class="muted">Gate not checked (run with <code>--check</code>).</p>'
+    badge = (
+        '<span class="badge pass">PASS</span>'
+        if gate["passed"]
+        else ('<span class="badge fail">FAIL</span>')
+    )
+    rows = []
+    for c in gate["checks"]:
+        value = "n/a" if c["value"] is None else f"{c['value']:.4g}"
+        if c.get("total") is not None:
+            value += f" ({c['hits']}/{c['total']})"
+        miss = "" if c["passed"] or c["shortfall"] is None else f"{c['shortfall']:.4g}"
+        rows.append(
+            f"<tr><td>{esc(c['backend'])}</td><td><code>{esc(c['metric'])}</code></td>"
+            f'<td class="num">{esc(value)} {esc(c.get("note") or "")}</td>'
+            f"<td>{esc(c['op'])} {c['threshold']:g}</td>"
+            f'<td class="{"pass" if c["passed"] else "fail"}">'
+            f'{"pass" if c["passed"] else "FAIL"}</td><td class="num">{esc(miss)}</td></tr>'
+        )
+    return (
+        f"<p>{badge}</p><table><tr><th>backend</th><th>metric</th><th>value</th><th>needs</th>"
+        f"<th></th><th>misses by</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def agreement_table(data: Mapping[str, Any]) -> str:
+    rows = []
+    for mode, splits in data["agreement"].items():
+        for split, a in splits.items():
+            rows.append(
+                f"<tr><td>{esc(mode)}</td><td>{esc(split)}</td><td class='num'>{a['pairs']}</td>"
+                f"<td class='num'>{format_value(a['accuracy'], 'share')}</td>"
+                f"<td class='num'>{format_value(a['precision'], 'share')}</td>"
+                f"<td class='num'>{format_value(a['recall'], 'share')}</td>"
+                f"<td class='num'>{format_value(a['kappa'], 'share')}</td>"
+                f"<td>{esc(', '.join(a['disagreements']) or '-')}</td></tr>"
+            )
+    return (
+        "<table><tr><th>scorer</th><th>pair split</th><th>pairs</th><th>accuracy</th>"
+        f"<th>precision</th><th>recall</th><th>kappa</th><th>disagreements</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def category_table(data: Mapping[str, Any], names: Sequence[str]) -> str:
+    categories = sorted({c for n in names for c in data["backends"][n]["by_category"]})
+    head = "".join(f"<th>{esc(n)}</th>" for n in names)
+    rows = []
+    for category in categories:
+        cells = []
+        for name in names:
+            row = data["backends"][name]["by_category"].get(category)
+            text = "-" if row is None else f"{row['with_problems']} / {row['cases']}"
+            cells.append(f'<td class="num">{text}</td>')
+        rows.append(f"<tr><td>{esc(category)}</td>{''.join(cells)}</tr>")
+    return (
+        "<p class='muted'>Cases with at least one problem / cases.</p>"
+        f"<table><tr><th>category</th>{head}</tr>{''.join(rows)}</table>"
+    )
+
+
+def _sentence(sentence: Mapping[str, Any]) -> str:
+    text = esc(sentence["text"])
+    if sentence["structural"] is not None:
+        return f'<li class="structural" title="{esc(sentence["structural"])}">{text}</li>'
+    if sentence["cited_support"]:
+        return f"<li>{text}</li>"
+    reasons = "; ".join(sentence["reasons"])
+    numbers = sentence.get("unsupported_numbers") or []
+    if numbers and "numbers not in" not in reasons:
+        reasons += f" (numbers not in the cited text: {', '.join(numbers)})"
+    return f'<li><mark class="bad">{text}</mark><span class="why">{esc(reasons)}</span></li>'
+
+
+def failure_card(case: Mapping[str, Any]) -> str:
+    answer = case.get("answer") or {}
+    citations = []
+    for c in answer.get("citations", []):
+        ok = case["citations_valid"].get(str(c["n"]), False)
+        mark = '<span class="valid">valid</span>' if ok else '<span class="invalid">INVALID</span>'
+        citations.append(
+            f'<li value="{int(c["n"])}">{mark} <b>{esc(c["title"])}</b> '
+            f"<span class='muted small'>{esc(c['doc_id'])} {int(c['start'])}–{int(c['end'])}"
+            f"</span><br>“{esc(c['quote'])}”</li>"
+        )
+    expected = case["expected_verdict"] or ("missing facts" if case["expected_missing"] else "-")
+    sentences = "".join(_sentence(s) for s in case["sentences"])
+    return (
+        f"<details open><summary>{esc(case['case_id'])} · {esc(case['category'])} · "
+        f"severity {int(case['severity'])}</summary>"
+        f"<p><b>Question:</b> {esc(case['question'])}</p>"
+        f"<p><b>Problems:</b> {esc('; '.join(case['problems']))}</p>"
+        f"<p class='small'>verdict expected {esc(expected)}, got {esc(case['verdict'] or '-')}; "
+        f"abstain expected {esc(case['expect_abstain'])}, got {esc(case['abstained'])}</p>"
+        f"<p class='small muted'>Sentences: grey = structural (not a claim), "
+        f"highlighted = not supported by its own citations.</p>"
+        f"<ol class='sentences'>{sentences}</ol>"
+        + (f"<ol class='citations'>{''.join(citations)}</ol>" if citations else "")
+        + "</details>"
+    )
+
+
+def to_html(data: Mapping[str, Any]) -> str:
+    """The whole report page."""
+    meta = data["meta"]
+    names = list(data["backends"])
+    colours = _colours(names)
+    unavailable = "".join(
+        f"<li><b>{esc(n)}</b>: {esc(why)}</li>" for n, why in data["unavailable"].items()
+    )
+    failures = []
+    for name in names:
+        backend = data["backends"][name]
+        cases = {c["case_id"]: c for c in backend["cases"]}
+        cards = "".join(failure_card(cases[i]) for i in backend["worst"])
+        failures.append(f"<h3>{esc(name)}</h3>" + (cards or "<p class='muted'>No failures.</p>"))
+    settings = meta.get("settings") or {}
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>IMG Advisor eval: {esc(meta["split"])}</title>
+<style>{CSS}</style></head><body>
+<h1>IMG Advisor eval: {esc(meta["split"])} split, {int(meta["cases"])} cases</h1>
+<p class="muted">{esc(meta.get("command") or "")}<br>started {esc(meta["started_at"])},
+{esc(meta["seconds"])} s · embedder {esc(settings.get("embedder"))} ·
+index {esc(settings.get("generation"))} · dataset {esc(meta["dataset"])}</p>
+{"<h2>Unavailable backends</h2><ul>" + unavailable + "</ul>" if unavailable else ""}
+<h2>Gate</h2>
+{gate_section(data)}
+<h2>Metrics per backend</h2>
+{_legend(colours)}
+{share_chart(data, colours)}
+<h3>Latency</h3>
+{latency_chart(data, colours)}
+<h3>All figures</h3>
+{summary_table(data, names)}
+<h2>By category</h2>
+{category_table(data, names)}
+<h2>Support scorer vs the hand-labelled pairs</h2>
+{agreement_table(data)}
+<h2>Worst failures</h2>
+{"".join(failures)}
+<p class="muted small">Definitions: docs/evals.md. Rendered from report.json.</p>
+</body></html>
+"""

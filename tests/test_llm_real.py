@@ -1,0 +1,146 @@
+"""Real language models: the bundled SmolLM2-135M in-process (`local`), and the same GGUF behind
+`python -m llama_cpp.server` on loopback, reached through ChatOpenAI (`openai:`).
+
+SmolLM2-135M is weak: these tests do not expect good prose. They check the plumbing (a real
+draft streams in, the guard judges it) and the promise: whatever the model wrote, every citation
+shown is verified and nothing shown contradicts the rules' verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.llm.backends import chat_model, parse_backend
+from assistant.llm.llamacpp import bundled_gguf
+from assistant.llm.stance import contradiction
+from assistant.service import Advisor
+from assistant.settings import Settings
+from assistant.types import Answer, Verdict
+from evals.llm_compare import claim_sentences
+from ingest.pipeline import run_ingest
+from tests.conftest import free_port, wait_for_port
+
+pytestmark = [pytest.mark.real, pytest.mark.timeout(300)]
+
+QUESTION = "I graduated in 2023, I have no USCE and no US letters, and I want IM. Research first?"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("llm-real")
+    # The fake embedder keeps set-up fast: what is real here is the language model.
+    settings = Settings(
+        corpus_dir=Path("corpus"),
+        data_dir=root / "data",
+        embedder="fake",
+        llm_max_tokens=96,
+        llm_timeout_s=120,
+    )
+    run_ingest(settings)
+    return settings
+
+
+def assert_guarded(answer: Answer, advisor: Advisor, backend: str) -> None:
+    assert answer.guard is not None and answer.guard["draft"].strip(), answer.notices
+    assert answer.backend == backend, answer.notices
+    assert answer.recommendation is not None
+    assert answer.recommendation.verdict is Verdict.USCE_FIRST
+    for c in answer.citations:
+        assert c.verified and advisor.texts[c.doc_id][c.start : c.end]
+    # Claim sentences as the evals count them (the reported disagreement of sources excluded).
+    for sentence, _ in claim_sentences(answer.answer):
+        assert contradiction(sentence, Verdict.USCE_FIRST) is None, sentence
+    reported = len(answer.guard["kept"]) + len(answer.guard["dropped"])
+    assert reported >= 1 and all(d["reason"] for d in answer.guard["dropped"])
+
+
+def test_local_backend_answers_guarded_and_reproducibly(settings: Settings) -> None:
+    advisor = Advisor(settings)
+    first = advisor.ask(QUESTION, llm="local")
+    assert_guarded(first, advisor, "local")
+    # Greedy decoding, yet llama.cpp's drafts differ between calls (batching and cache state
+    # change the floating-point path), so each call is checked on its own: guarded, and the
+    # streamed tokens are exactly the draft the guard judged.
+    again = advisor.ask(QUESTION, llm="local")
+    assert_guarded(again, advisor, "local")
+
+    events = list(advisor.ask_stream(QUESTION, llm="local"))
+    tokens = [e["data"]["text"] for e in events if e["event"] == "token"]
+    assert events[0]["event"] == "meta" and events[-1]["event"] == "final"
+    final = Answer.model_validate(events[-1]["data"])
+    assert final.guard is not None
+    assert len(tokens) > 1 and "".join(tokens) == final.guard["draft"]
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m llama_cpp.server` serving the bundled GGUF on 127.0.0.1, for this module."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(bundled_gguf()),
+                "--model_alias",
+                "smollm2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "4096",
+                "--verbose",
+                "False",
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, timeout=120)
+        base = f"http://127.0.0.1:{port}/v1"
+        with urllib.request.urlopen(f"{base}/models", timeout=30) as response:
+            assert json.load(response)["data"], "the server lists no model"
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def test_chat_openai_against_llama_cpp_server(llama_server: str, settings: Settings) -> None:
+    model = chat_model(
+        parse_backend("openai:smollm2"), settings.model_copy(update={"llm_base_url": llama_server})
+    )
+    reply = model.invoke("Say hello in one short sentence.")
+    assert isinstance(reply.content, str) and reply.content.strip()
+    chunks = [c.content for c in model.stream("Count from one to five.")]
+    assert len(chunks) > 1 and "".join(map(str, chunks)).strip()
+
+
+def test_openai_backend_streaming_and_not(llama_server: str, settings: Settings) -> None:
+    advisor = Advisor(settings.model_copy(update={"llm_base_url": llama_server}))
+    answer = advisor.ask(QUESTION, llm="openai:smollm2")
+    assert_guarded(answer, advisor, "openai:smollm2")
+
+    events: list[dict[str, Any]] = list(advisor.ask_stream(QUESTION, llm="openai:smollm2"))
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") > 1
+    final = Answer.model_validate(events[-1]["data"])
+    assert_guarded(final, advisor, "openai:smollm2")
+    streamed = "".join(e["data"]["text"] for e in events if e["event"] == "token")
+    assert final.guard is not None and streamed == final.guard["draft"]
