@@ -8,6 +8,29 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+async def send_error(
+    send: Send,
+    status: int,
+    error: str,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """The API's JSON error shape, sent from middleware (before any route runs)."""
+    body = json.dumps({"error": error, "detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class BodySizeLimit:
     """413 for bodies over `max_bytes`, by Content-Length or by counting a streamed body."""
 
@@ -53,20 +76,7 @@ class BodySizeLimit:
         await self.app(scope, limited_receive, guarded_send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {"error": "request body too large", "detail": f"limit is {self.max_bytes} bytes"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, "request body too large", f"limit is {self.max_bytes} bytes")
 
 
 class RateLimit:
@@ -97,18 +107,10 @@ class RateLimit:
             return
         reset = self.limiter.get_window_stats(self.limit, client).reset_time
         retry = max(1, int(reset - time.time()))
-        body = json.dumps(
-            {"error": "too many requests; slow down", "detail": f"limit is {self.limit}"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"retry-after", str(retry).encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+        await send_error(
+            send,
+            429,
+            "too many requests; slow down",
+            f"limit is {self.limit}",
+            [(b"retry-after", str(retry).encode())],
         )
-        await send({"type": "http.response.body", "body": body})
