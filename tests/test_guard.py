@@ -181,6 +181,13 @@ def test_report_lists_every_sentence_with_a_reason() -> None:
         ("Research rarely trumps zero USCE.", set()),
         ("Once you have 3 months of USCE and letters, research is the next step.", set()),
         ("Observerships do not count as hands-on USCE.", set()),
+        ("You need USCE, now.", {Stance.CLINICAL_FIRST}),
+        ("For most IMGs, it should come before research.", set()),
+        ("You already have excellent US clinical letters and are now trying to stand out.", set()),
+        (
+            "There are situations where you should chase research aggressively.",
+            {Stance.RESEARCH_FIRST},
+        ),
     ],
 )
 def test_stances(sentence: str, expected: set[Stance]) -> None:

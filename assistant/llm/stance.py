@@ -66,7 +66,7 @@ _COMPENSATES = re.compile(
 # Advice cues followed by what is advised: "I recommend research", "you should do USCE".
 _ADVISE = re.compile(
     r"\b(?:recommend(?:ed)?|suggest(?:ed)?|advise[ds]?|should|need\s+to|must|ought\s+to|"
-    r"prioriti[sz]e|invest\s+in|pursue|go\s+for|"
+    r"prioriti[sz]e|invest\s+in|pursue|go\s+for|add(?:ing)?|chase|"
     r"(?:best|right|smartest|wisest)\s+(?:option|choice|move|step|way\s+forward|plan|path)\s+is)\b"
 )
 # "<thing> is the best / next / right step": the thing comes before the cue.
@@ -84,7 +84,13 @@ _BOTH = re.compile(
 _LATER = re.compile(
     rf"\b{_RESEARCH}\s+(?:\w+\s+){{0,2}}(?:comes?\s+later|can\s+wait|later|second|afterwards?)\b"
 )
-_URGENT = re.compile(rf"\b{_CLINICAL}\b[^.;]{{0,40}}\b(?:now|urgent(?:ly)?|asap|immediately)\b")
+_URGENT = re.compile(
+    rf"\b{_CLINICAL}(?:\s+experience)?\s*,?\s+(?:now|urgently|asap|immediately)\b"
+    rf"|\b{_CLINICAL}(?:\s+experience)?\s+(?:is|are)\s+(?:\w+\s+)?urgent\b"
+)
+# Between an advice cue and the thing advised, a comparison word means the thing may be the
+# loser ("it should come before research"): left to the comparison rule.
+_COMPARATIVE_GAP = re.compile(r"\b(?:before|over|than|instead|rather|after|ahead)\b")
 # "Once you have USCE, research is the next step": a general sequence, clinical then research,
 # consistent with every verdict. Not when the condition is negated ("if you have no USCE").
 _CONDITIONAL = re.compile(
@@ -137,7 +143,10 @@ def stances(sentence: str) -> frozenset[Stance]:
         after = _ENTITY.search(canonical, m.end(), m.end() + 50)
         if after is None:
             continue
-        if not _negated(canonical[max(0, m.start() - 12) : after.start()]):
+        gap = canonical[m.end() : after.start()]
+        if not _COMPARATIVE_GAP.search(gap) and not _negated(
+            canonical[max(0, m.start() - 12) : after.start()]
+        ):
             found.add(_as_stance(_name(after)))
         break
     for m in _VERDICTIVE.finditer(canonical):
