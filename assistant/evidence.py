@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pysbd
 
+from assistant.stopwords import RANKING_STOPWORDS
 from assistant.synonyms import expand_query
 from assistant.types import Chunk
 
@@ -28,87 +29,6 @@ SIMILARITY_WEIGHT = 2.0
 MIN_SIMILARITY = 0.45
 # Quotes scoring under this share of the best one are padding, not evidence.
 RELATIVE_CUTOFF = 0.6
-
-# Words that carry no topic; kept short on purpose (ranking, not retrieval).
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "what",
-        "which",
-        "who",
-        "how",
-        "when",
-        "where",
-        "why",
-        "should",
-        "would",
-        "could",
-        "can",
-        "will",
-        "just",
-        "so",
-        "than",
-        "then",
-        "there",
-        "here",
-        "about",
-        "into",
-        "not",
-        "no",
-        "only",
-        "very",
-        "more",
-        "most",
-        "any",
-        "some",
-        "such",
-        "all",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -137,7 +57,7 @@ def _stem(word: str) -> str:
 
 
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in RANKING_STOPWORDS)
 
 
 @lru_cache(maxsize=8192)

@@ -10,108 +10,10 @@ from pathlib import Path
 import bm25s
 import Stemmer
 
+from assistant.stopwords import BM25_STOPWORDS
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# A small stop list: BM25's idf already discounts common words, but these carry no topic at all
-# and would otherwise dominate short questions ("should I do X or Y").
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "have",
-        "has",
-        "had",
-        "having",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "he",
-        "she",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "how",
-        "when",
-        "where",
-        "why",
-        "should",
-        "would",
-        "could",
-        "can",
-        "will",
-        "just",
-        "so",
-        "than",
-        "then",
-        "there",
-        "here",
-        "about",
-        "into",
-        "over",
-        "also",
-        "not",
-        "no",
-        "nor",
-        "only",
-        "very",
-        "too",
-        "more",
-        "most",
-        "any",
-        "some",
-        "such",
-        "own",
-        "same",
-        "other",
-        "each",
-        "few",
-        "both",
-        "all",
-        "s",
-        "t",
-        "don",
-        "am",
-    ]
-)
+
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -126,7 +28,7 @@ def tokenize(text: str) -> list[str]:
     for match in _TOKEN.finditer(text.lower()):
         word = match.group()
         parts = [word, *word.split("-")] if "-" in word else [word]
-        tokens.extend(_stem(p) for p in parts if p and p not in STOPWORDS)
+        tokens.extend(_stem(p) for p in parts if p and p not in BM25_STOPWORDS)
     return tokens
 
 
