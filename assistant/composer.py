@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant.citations import locate, make_citation
 from assistant.evidence import Span, rank_spans, spans_of
 from assistant.rules import Decision
+from assistant.stance import contradiction
 from assistant.support import support
 from assistant.types import Citation, Disagreement, Document, Recommendation, ScoredChunk, Verdict
 
@@ -157,8 +158,18 @@ def compose(
     if profile_echo and (prioritisation or decision is not None):
         parts.append(f"_{profile_echo}_")
 
-    # Evidence quotes, ranked by relevance, a few per document, no near-duplicates.
-    candidates = [(span, sc.score) for sc in evidence for span in spans_of(sc.chunk)]
+    # Evidence quotes, ranked by relevance, a few per document, no near-duplicates. Relevance is
+    # not stance: "chase research aggressively, even before more USCE" can be the closest quote
+    # for an applicant the rules send to clinical work first, so a quote that contradicts the
+    # verdict is never offered as support for it (the check the guard applies to model prose).
+    # Such quotes can still appear as one side of a reported disagreement, labelled as such.
+    verdict = recommendation.verdict if recommendation is not None else None
+    candidates = [
+        (span, sc.score)
+        for sc in evidence
+        for span in spans_of(sc.chunk)
+        if contradiction(span.text, verdict) is None
+    ]
     focus = question
     if recommendation is not None:
         # Rank the evidence for what the verdict says, not only for the question's words.

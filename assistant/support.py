@@ -154,7 +154,8 @@ def _stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-def _canonical(text: str) -> str:
+def canonical_form(text: str) -> str:
+    """Lower-cased text with synonyms folded ("U.S. clinical experience" -> "usce")."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'")
     text = _CASED_RX.sub(lambda m: _CASED_REP[str(m.lastgroup)], text).lower()
     return _SYNONYM_RX.sub(lambda m: _SYNONYM_REP[str(m.lastgroup)], text)
@@ -266,7 +267,8 @@ _NOT_NEGATION = re.compile(
 )
 
 
-def _negated(text: str) -> bool:
+def is_negated(text: str) -> bool:
+    """True when the text negates what it says ("not", "never", "rarely"; not "not only")."""
     return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
 
 
@@ -343,9 +345,9 @@ _ANTONYMS = (
 _OPPOSITE = {a: b for pair in _ANTONYMS for a, b in (pair, pair[::-1])}
 
 
-def _comparison(canonical: str) -> tuple[str, str] | None:
+def comparison_of(canonical: str) -> tuple[str, str] | None:
     """(winner, loser) when one clause ranks clinical experience against research."""
-    if _negated(canonical):
+    if is_negated(canonical):
         return None  # "research rarely trumps USCE": the negation rule's job, not this one
     for m in _COMPARE.finditer(canonical):
         before = _entity(canonical[max(0, m.start() - 80) : m.start()], last=True)
@@ -356,9 +358,9 @@ def _comparison(canonical: str) -> tuple[str, str] | None:
     return None
 
 
-def _preference(canonical: str) -> str | None:
+def preference_of(canonical: str) -> str | None:
     """The one thing a sentence recommends without comparing ("choose research")."""
-    if _negated(canonical):
+    if is_negated(canonical):
         return None
     for m in _PREFER.finditer(canonical):
         if found := _entity(canonical[m.end() : m.end() + 40], last=False):
@@ -383,11 +385,11 @@ def _table_facts(passage: str) -> list[tuple[frozenset[str], frozenset[str], boo
         if header is None:
             header = cells
             continue
-        subject = frozenset(_content(_canonical(cells[0])))
+        subject = frozenset(_content(canonical_form(cells[0])))
         for col, cell in enumerate(cells[1:], start=1):
             value = cell.lower().rstrip(".")
             if value in {"yes", "no"} and col < len(header) and subject:
-                attribute = frozenset(_content(_canonical(header[col])))
+                attribute = frozenset(_content(canonical_form(header[col])))
                 if attribute:
                     facts.append((subject, attribute, value == "yes"))
     return facts
@@ -406,7 +408,7 @@ def _clauses(canonical: str) -> _Clauses:
     for clause in _CLAUSE_SPLIT.split(canonical):
         words = frozenset(_content(clause))
         if words:
-            out.append((words, _negated(clause)))
+            out.append((words, is_negated(clause)))
     return tuple(out)
 
 
@@ -416,7 +418,7 @@ class _Passage:
     __slots__ = ("bigrams", "clauses", "comparisons", "facts", "numbers", "topics", "words")
 
     def __init__(self, passage: str) -> None:
-        canonical = _canonical(passage)
+        canonical = canonical_form(passage)
         raw = _content(passage.lower())
         tokens = _content(canonical)
         # Both the synonym-mapped and the raw words: a sentence saying "clinical experience" is
@@ -427,7 +429,7 @@ class _Passage:
         self.clauses = _clauses(canonical)
         self.comparisons: set[tuple[str, str]] = set()
         for unit in re.split(rf"{_SENTENCE_END}|\n+", canonical):
-            if (pair := _comparison(unit)) is not None:
+            if (pair := comparison_of(unit)) is not None:
                 self.comparisons.add(pair)
         self.facts = _table_facts(passage)
         self.topics = _topics(canonical)
@@ -440,7 +442,7 @@ def _passage(passage: str) -> _Passage:
 
 @lru_cache(maxsize=4096)
 def _sentence(sentence: str) -> tuple[tuple[str, ...], str, _Clauses]:
-    canonical = _canonical(strip_markers(sentence))
+    canonical = canonical_form(strip_markers(sentence))
     return tuple(_content(canonical)), canonical, _clauses(canonical)
 
 
@@ -516,7 +518,7 @@ def support(sentence: str, passage: str, *, similarity: float | None = None) -> 
     if missing:
         reasons.append(f"numbers not in the source: {', '.join(missing)}")
 
-    negation = _negation_mismatch(words, clauses, _negated(canonical), src) if words else None
+    negation = _negation_mismatch(words, clauses, is_negated(canonical), src) if words else None
     if negation:
         reasons.append(negation)
 
@@ -536,8 +538,8 @@ def support(sentence: str, passage: str, *, similarity: float | None = None) -> 
     # The sentence ranks research and clinical experience (or recommends one of them) the other
     # way round from the passage.
     reversed_cmp = False
-    pair = _comparison(canonical)
-    if pair is None and (preferred := _preference(canonical)) is not None:
+    pair = comparison_of(canonical)
+    if pair is None and (preferred := preference_of(canonical)) is not None:
         other = "clinical" if preferred == "research" else "research"
         pair = (preferred, other)
     if pair is not None and pair not in src.comparisons:

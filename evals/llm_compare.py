@@ -21,9 +21,9 @@ Definitions (the same for every system, computed on the text a user would see):
 - citations verified: (sentence, [n]) pairs whose citation exists, whose quote matches its
   document at its offsets, and whose sentence is supported.
 - verdict agreement (questions where the rules give a verdict): the answer expresses the verdict
-  and no sentence contradicts it. Raw text is judged by `assistant.llm.stance`; grounded and
+  and no sentence contradicts it. Raw text is judged by `assistant.stance`; grounded and
   guarded answers by their structured `recommendation` (plus the same contradiction check).
-- contradictions: claim sentences whose stance (`assistant.llm.stance`) contradicts the rules'
+- contradictions: claim sentences whose stance (`assistant.stance`) contradicts the rules'
   verdict (the verdict paragraph states the verdict itself).
 - latency: wall time per answered question; raw = until the model's last token.
 """
@@ -42,9 +42,9 @@ from typing import Any
 
 from assistant.citations import quote_matches
 from assistant.llm.guard import NO_ANSWER, markers_to_suffix, normalise_markers
-from assistant.llm.stance import EXPRESSES, contradiction, stances
 from assistant.service import Advisor
 from assistant.settings import Settings
+from assistant.stance import EXPRESSES, contradiction, stances
 from assistant.support import citation_markers, split_sentences, support
 from assistant.types import Answer, Verdict
 from evals.cases import load_cases

@@ -20,7 +20,7 @@ from langchain_core.runnables import RunnableLambda
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.llm.answer import assemble, with_model_prose, without_contradicting_quotes
+from assistant.llm.answer import assemble, with_model_prose
 from assistant.llm.backends import (
     Backend,
     BackendError,
@@ -31,9 +31,9 @@ from assistant.llm.backends import (
 from assistant.llm.chain import accept_condensed, build_chain
 from assistant.llm.guard import GuardConfig, guard, markers_to_suffix, normalise_markers
 from assistant.llm.prompt import Source
-from assistant.llm.stance import Stance, contradiction, stances
 from assistant.service import Advisor
 from assistant.settings import Settings
+from assistant.stance import Stance, contradiction, stances
 from assistant.types import Citation, Recommendation, Verdict
 from ingest.pipeline import run_ingest
 from tests.conftest import free_port
@@ -237,20 +237,6 @@ def test_model_prose_replaces_only_the_evidence_quotes() -> None:
     assert with_model_prose("**Recommendation:** X. [1]", "Prose [2].")[-1] == "Prose [2]."
 
 
-def test_fallback_text_loses_quotes_that_contradict_the_verdict() -> None:
-    text = (
-        "**Recommendation: get USCE first.** Rationale. [1]\n\n"
-        "**What the sources say:**\n"
-        "- “You should chase research aggressively—even before more USCE.” (Title) [2]\n"
-        "- “Research rarely trumps zero USCE.” (Title) [3]\n\n"
-        "_Note: [2] comes from a publisher with a commercial interest._"
-    )
-    kept, removed = without_contradicting_quotes(text, Verdict.USCE_FIRST)
-    assert removed == [text.split("\n")[3]]
-    assert "chase research" not in kept and "rarely trumps" in kept and "_Note" not in kept
-    assert without_contradicting_quotes(text, None)[1] == []
-
-
 def test_condensed_question_is_accepted_only_when_usable() -> None:
     history = [{"role": "user", "content": "I graduated in 2016 with no USCE and want IM."}]
     good = "Question: Should a 2016 graduate with no USCE wanting IM do research or rotations?"
@@ -404,21 +390,25 @@ def test_model_with_nothing_usable_falls_back_to_grounded(base: Advisor) -> None
     }
 
 
-def test_fallback_is_guarded_too(base: Advisor) -> None:
-    """The grounded answer ranks quotes by relevance, not stance; under a model backend the
-    fallback drops the quotes that contradict the verdict (here: "chase research…")."""
+def test_no_answer_quotes_a_sentence_against_its_verdict(base: Advisor) -> None:
+    """Quotes are ranked by relevance, not stance; "chase research aggressively, even before more
+    USCE" is among the closest quotes for this applicant, whom the rules send to USCE first. The
+    grounded answer (and so every fallback) leaves it out; the guard's verdict check decides."""
     question = (
         "My CK is 221 (I know...). No USCE yet, grad 2024, IM. Thinking a year of research will "
         "make up for the score - good plan?"
     )
     grounded = base.ask(question)
-    assert "chase research aggressively" in grounded.answer  # the grounded composer's choice
+    assert grounded.recommendation and grounded.recommendation.verdict == Verdict.USCE_FIRST
+    evidence = grounded.answer.split("**What the sources say:**", 1)[1]
+    evidence = evidence.split("**The sources differ", 1)[0]
+    for line in evidence.splitlines():
+        assert contradiction(line, Verdict.USCE_FIRST) is None, line
     model = FakeListChatModel(responses=["Nothing useful here."])
     advisor = advisor_with(base, model)
     answer = advisor.ask(question, llm="openai:scripted")
     assert answer.guard and answer.guard["fallback"]
-    assert "chase research aggressively" not in answer.answer
-    assert answer.guard["fallback_dropped"][0]["code"] == "contradicts_verdict"
+    assert answer.answer == grounded.answer
     check_answer(answer, advisor)
 
 

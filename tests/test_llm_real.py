@@ -20,9 +20,9 @@ import pytest
 
 from assistant.llm.backends import chat_model, parse_backend
 from assistant.llm.llamacpp import bundled_gguf
-from assistant.llm.stance import contradiction
 from assistant.service import Advisor
 from assistant.settings import Settings
+from assistant.stance import contradiction
 from assistant.types import Answer, Verdict
 from evals.llm_compare import claim_sentences
 from ingest.pipeline import run_ingest

@@ -14,12 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.composer import INJECTION_NOTICE
-from assistant.llm.stance import contradiction
-from assistant.types import Citation, Disagreement, Recommendation, Verdict
+from assistant.types import Citation, Disagreement, Recommendation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-# A quote line of the grounded answer: "- “quote” (Document title) [3]".
-_QUOTE_LINE = re.compile(r"^\s*-\s+(?P<quote>.*?)\s*(?:\([^()]{1,120}\))?\s*(?:\[\d{1,3}\])+\s*$")
 # How the grounded composer opens its paragraphs of ranked evidence quotes (replaced by the
 # model's prose) and its notes (recomputed by `assemble`).
 EVIDENCE_PREFIXES = ("**What the sources say", "**In short", "**More from the sources")
@@ -57,40 +54,6 @@ def with_model_prose(grounded: str, prose: str) -> list[str]:
         at = sum(1 for p in out if p.startswith(("**Recommendation", "**Why", "**I can't", "_")))
         out.insert(at, prose)
     return out
-
-
-def without_contradicting_quotes(text: str, verdict: Verdict | None) -> tuple[str, list[str]]:
-    """The grounded answer without evidence quotes that contradict the verdict.
-
-    The grounded composer ranks quotes by relevance, not by stance, so a quote like "chase
-    research aggressively, even before more USCE" can reach an applicant the rules send to
-    clinical work first. When the guarded path falls back to the grounded answer, the verdict
-    check the model's sentences pass applies to those quotes too (not to the rule's own quotes,
-    nor to the sides of a reported disagreement). An evidence heading left without quotes goes
-    too, and so do the notes (`assemble` recomputes them).
-
-    Returns:
-        The text, and the quote lines removed.
-    """
-    removed: list[str] = []
-    paragraphs = []
-    for paragraph in _paragraphs(text):
-        if paragraph.startswith(NOTE_PREFIXES):
-            continue
-        if not paragraph.startswith(EVIDENCE_PREFIXES):
-            paragraphs.append(paragraph)
-            continue
-        lines = paragraph.split("\n")
-        kept = []
-        for line in lines:
-            m = _QUOTE_LINE.match(line)
-            if m and contradiction(m.group("quote").strip('“”" '), verdict):
-                removed.append(line.strip())
-            else:
-                kept.append(line)
-        if any(_QUOTE_LINE.match(line) for line in kept) or len(lines) == 1:
-            paragraphs.append("\n".join(kept))
-    return "\n\n".join(paragraphs), removed
 
 
 def assemble(

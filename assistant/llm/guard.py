@@ -5,7 +5,7 @@ and each one is kept only if:
 
 1. every source it cites exists (an uncited sentence may be attributed to the one source that
    supports it best, under a stricter bar);
-2. it does not contradict the rules' verdict (`assistant.llm.stance`), nor, when the rules
+2. it does not contradict the rules' verdict (`assistant.stance`), nor, when the rules
    could not decide for lack of facts, hand out personal advice the rules withheld;
 3. the text it cites supports it, by the project's deterministic support scorer
    (`assistant.support.support`: content overlap, the embedding similarity passed in, and every
@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.llm.stance import Stance, contradiction, personal_advice, stances
+from assistant.stance import Stance, contradiction, personal_advice, stances
 from assistant.support import (
     SUPPORT_THRESHOLD,
     SupportResult,

@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableLambda
 
 from assistant.citations import verify_all
 from assistant.composer import VERDICT_HEADLINE
-from assistant.llm.answer import assemble, with_model_prose, without_contradicting_quotes
+from assistant.llm.answer import assemble, with_model_prose
 from assistant.llm.chain import accept_condensed, build_chain, build_condenser, describe_error
 from assistant.llm.deadline import stream_with_stall_timeout
 from assistant.llm.guard import GuardResult, Similarity
@@ -119,8 +119,8 @@ def final_answer(
             notice = f"llm_unavailable: {backend}: {result.error}"
         else:
             notice = f"llm_fallback: {result.fallback_reason}"
-        fallback = guarded_fallback(grounded, report)
-        return fallback.model_copy(
+        # The grounded composer already leaves out quotes that contradict the verdict.
+        return grounded.model_copy(
             update={
                 # A model that answered but failed the guard still handled the request.
                 "backend": "grounded" if result.error else backend,
@@ -146,38 +146,5 @@ def final_answer(
             "backend": backend,
             "guard": report,
             "timings_ms": timings,
-        }
-    )
-
-
-def guarded_fallback(grounded: Answer, report: dict[str, Any]) -> Answer:
-    """The grounded answer under the guard's verdict check: quotes that contradict the verdict
-    are removed, and listed in the report as `fallback_dropped`."""
-    rec = grounded.recommendation
-    text, removed = without_contradicting_quotes(grounded.answer, rec.verdict if rec else None)
-    report["fallback_dropped"] = [
-        {
-            "sentence": line,
-            "code": "contradicts_verdict",
-            "reason": "a quote of the grounded answer that contradicts the verdict "
-            f"{rec.verdict.value if rec else None}",
-        }
-        for line in removed
-    ]
-    if not removed:
-        return grounded
-    assembled = assemble(
-        [text],
-        grounded.citations,
-        rec,
-        grounded.sources_disagree,
-        injection="injection_ignored" in grounded.notices,
-    )
-    return grounded.model_copy(
-        update={
-            "answer": assembled.text,
-            "citations": assembled.citations,
-            "recommendation": assembled.recommendation,
-            "sources_disagree": assembled.sources_disagree,
         }
     )

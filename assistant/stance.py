@@ -15,9 +15,15 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-# Private helpers of the support scorer, reused on purpose (see the module docstring): the same
+# The support scorer's own detectors, reused on purpose (see the module docstring): the same
 # synonym canonicalisation ("U.S. clinical experience" -> "usce"), negation and comparison rules.
-from assistant.support import _canonical, _comparison, _negated, _preference, strip_markers
+from assistant.support import (
+    canonical_form,
+    comparison_of,
+    is_negated,
+    preference_of,
+    strip_markers,
+)
 from assistant.types import Verdict
 
 
@@ -116,10 +122,10 @@ def stances(sentence: str) -> frozenset[Stance]:
     Returns:
         The stances found (empty for a neutral or purely factual sentence).
     """
-    canonical = _canonical(strip_markers(sentence))
+    canonical = canonical_form(strip_markers(sentence))
     found: set[Stance] = set()
     compensates = _COMPENSATES.search(canonical)
-    if compensates and _negated(canonical[: compensates.end()]):
+    if compensates and is_negated(canonical[: compensates.end()]):
         compensates = None  # "no amount of research makes up for…"
     if compensates or _DROP_CLINICAL.search(canonical):
         found.add(Stance.DROP_CLINICAL)
@@ -127,15 +133,15 @@ def stances(sentence: str) -> frozenset[Stance]:
     if _BOTH.search(canonical) and entities >= {"research", "clinical"}:
         found.add(Stance.BOTH)
     conditional = _CONDITIONAL.search(canonical)
-    if conditional and not _negated(conditional.group("cond") + " " + conditional.group()):
+    if conditional and not is_negated(conditional.group("cond") + " " + conditional.group()):
         return frozenset(found)  # a general sequence, clinical first by construction
     if _LATER.search(canonical) or _URGENT.search(canonical):
         found.add(Stance.CLINICAL_FIRST)
-    pair = _comparison(canonical)
+    pair = comparison_of(canonical)
     if pair is not None:
         found.add(_as_stance(pair[0]))
         return frozenset(found)
-    if (preferred := _preference(canonical)) is not None:
+    if (preferred := preference_of(canonical)) is not None:
         found.add(_as_stance(preferred))
     # Negation is judged on the words between the cue and the thing advised, so "if you have
     # no USCE, research is the best step" still recommends research.
@@ -144,7 +150,7 @@ def stances(sentence: str) -> frozenset[Stance]:
         if after is None:
             continue
         gap = canonical[m.end() : after.start()]
-        if not _COMPARATIVE_GAP.search(gap) and not _negated(
+        if not _COMPARATIVE_GAP.search(gap) and not is_negated(
             canonical[max(0, m.start() - 12) : after.start()]
         ):
             found.add(_as_stance(_name(after)))
@@ -153,7 +159,7 @@ def stances(sentence: str) -> frozenset[Stance]:
         before = list(_ENTITY.finditer(canonical, max(0, m.start() - 40), m.start()))
         if not before:
             continue
-        if not _negated(canonical[before[-1].start() : m.end()]):
+        if not is_negated(canonical[before[-1].start() : m.end()]):
             found.add(_as_stance(_name(before[-1])))
         break
     return frozenset(found)
