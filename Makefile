@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup ingest run test test-fast eval-gate lint fmt clean
+.PHONY: setup ingest run test test-fast eval-gate eval-targets lint fmt clean
 
 setup: $(STAMP)
 
@@ -21,16 +21,21 @@ ingest: setup
 run: ingest
 	HF_HUB_OFFLINE=1 $(BIN)/advisor serve --host 127.0.0.1 --port 8000
 
+# The test suite, then the grounded backend's eval gate on the held-out split.
 test: setup
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory eval-gate
 
-# The grounded backend's eval gate on the held-out split (thresholds: evals/thresholds.toml).
-# Not yet part of `make test`: the held-out verdict, abstention and retrieval figures are below
-# their thresholds (see docs/results.md), and thresholds are never lowered to pass.
-# It scores the real index, which `ingest` builds or updates (only changes are re-embedded);
-# reports land in artifacts/eval/ (report.md, report.html, report.json).
+# The eval gate: targets in evals/thresholds.toml. A figure listed in evals/known_shortfalls.toml
+# may stay below its target but fails when it drops below its recorded value (a ratchet; targets
+# are never lowered). It scores the real index, which `ingest` builds or updates (only changes are
+# re-embedded); reports land in artifacts/eval/ (report.md, report.html, report.json).
 eval-gate: ingest
 	HF_HUB_OFFLINE=1 $(BIN)/advisor eval --split heldout --check --out artifacts/eval
+
+# The targets alone, known shortfalls included as failures (fails today: see docs/results.md).
+eval-targets: ingest
+	HF_HUB_OFFLINE=1 $(BIN)/advisor eval --split heldout --check --strict --out artifacts/eval
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not real and not server"

@@ -283,6 +283,13 @@ def eval_(
     thresholds: Annotated[
         Path | None, typer.Option(help="Gate file (default evals/thresholds.toml).")
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="With --check: targets only; known shortfalls (evals/known_shortfalls.toml) fail.",
+        ),
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Score backends on the eval cases; write report.json, report.md and report.html."""
@@ -297,5 +304,6 @@ def eval_(
         baseline=baseline,
         data_dir=data_dir,
         thresholds=thresholds,
+        strict=strict,
     )
     raise typer.Exit(code)

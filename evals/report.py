@@ -85,7 +85,13 @@ def to_dict(
         gate = {
             "passed": all(c.passed for c in checks),
             "checks": [
-                {**dataclasses.asdict(c), "passed": c.passed, "shortfall": c.shortfall}
+                {
+                    **dataclasses.asdict(c),
+                    "passed": c.passed,
+                    "met": c.met,
+                    "status": c.status,
+                    "shortfall": c.shortfall,
+                }
                 for c in checks
             ],
         }
@@ -155,10 +161,12 @@ def to_markdown(data: Mapping[str, Any]) -> str:
             got = "n/a" if value is None else f"{value:.4g}"
             if c.get("total") is not None:
                 got += f" ({c['hits']}/{c['total']})"
-            verdict = "pass" if c["passed"] else "**FAIL**"
-            miss = (
-                "" if c["passed"] or c["shortfall"] is None else f", misses by {c['shortfall']:.4g}"
+            verdict = {"pass": "pass", "known": "*below target (known)*"}.get(
+                c.get("status", ""), "**FAIL**"
             )
+            miss = "" if c["met"] or c["shortfall"] is None else f", misses by {c['shortfall']:.4g}"
+            if c["status"] == "known" and c.get("known"):
+                miss += f"; recorded at {c['known']['floor']:.4g}: {c['known']['why']}"
             note = f" ({c['note']})" if c.get("note") else ""
             lines.append(
                 f"- {verdict} {c['backend']} `{c['metric']}` = {got}{note}, "

@@ -27,6 +27,7 @@ th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left;
          vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.pass { background: #dcfce7; } td.fail { background: #fee2e2; font-weight: 600; }
+td.known { background: #fef9c3; }
 .muted { color: var(--muted); } .small { font-size: 12px; }
 .badge { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; color: white; }
 .badge.pass { background: var(--ok); } .badge.fail { background: var(--bad); }
@@ -191,17 +192,23 @@ def gate_section(data: Mapping[str, Any]) -> str:
         value = "n/a" if c["value"] is None else f"{c['value']:.4g}"
         if c.get("total") is not None:
             value += f" ({c['hits']}/{c['total']})"
-        miss = "" if c["passed"] or c["shortfall"] is None else f"{c['shortfall']:.4g}"
+        miss = "" if c["met"] or c["shortfall"] is None else f"{c['shortfall']:.4g}"
+        status = c["status"]
+        label = {"pass": "pass", "known": "below target (known)"}.get(status, "FAIL")
+        css = {"pass": "pass", "known": "known"}.get(status, "fail")
+        why = ""
+        if status == "known" and c.get("known"):
+            why = f"recorded at {c['known']['floor']:.4g}: {c['known']['why']}"
         rows.append(
             f"<tr><td>{esc(c['backend'])}</td><td><code>{esc(c['metric'])}</code></td>"
             f'<td class="num">{esc(value)} {esc(c.get("note") or "")}</td>'
             f"<td>{esc(c['op'])} {c['threshold']:g}</td>"
-            f'<td class="{"pass" if c["passed"] else "fail"}">'
-            f'{"pass" if c["passed"] else "FAIL"}</td><td class="num">{esc(miss)}</td></tr>'
+            f'<td class="{css}">{esc(label)}</td><td class="num">{esc(miss)}</td>'
+            f"<td>{esc(why)}</td></tr>"
         )
     return (
         f"<p>{badge}</p><table><tr><th>backend</th><th>metric</th><th>value</th><th>needs</th>"
-        f"<th></th><th>misses by</th></tr>{''.join(rows)}</table>"
+        f"<th></th><th>misses by</th><th>known shortfall</th></tr>{''.join(rows)}</table>"
     )
 
 

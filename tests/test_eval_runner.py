@@ -237,6 +237,7 @@ def test_cli_eval_gate_passes_and_splits_filter(data_dir: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "Gate passed" in result.output
     data = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    assert data["gate"]["checks"][0]["status"] == "pass"
     assert data["meta"]["cases"] == 1 and list(data["backends"]) == ["grounded"]
 
 

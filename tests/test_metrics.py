@@ -7,7 +7,7 @@ import pytest
 from assistant.composer import ABSTAIN_TEXT, INJECTION_NOTICE
 from assistant.support import SupportResult
 from assistant.types import Answer, Citation, Recommendation, Verdict
-from evals.gate import Check, check
+from evals.gate import Check, Shortfall, check, load_shortfalls, load_thresholds
 from evals.metrics.abstention import abstention_scores
 from evals.metrics.agreement import agreement
 from evals.metrics.alce import citation_precision, citation_recall, judge_citations
@@ -329,6 +329,37 @@ def test_gate_reports_what_misses_and_by_how_much() -> None:
     assert not checks[("grounded", "abstention_precision")].passed  # undefined never passes
     assert checks[("local", "citation_recall")].note == "not run"
     assert Check("g", "m", ">=", 0.95, 0.95).passed
+
+
+def test_known_shortfall_is_a_ratchet_not_a_lower_target() -> None:
+    thresholds = {"g": [("hit", ">=", 0.95), ("numbers", "<=", 0.0)]}
+    known = {("g", "hit"): Shortfall(0.6, "why"), ("g", "numbers"): Shortfall(2.0, "why")}
+
+    def status(hit: float | None, numbers: float) -> list[str]:
+        summaries = {"g": {"hit": Figure(hit), "numbers": Figure(numbers)}}
+        return [c.status for c in check(summaries, thresholds, known)]
+
+    assert status(0.7, 1.0) == ["known", "known"]  # below target, not below the record
+    assert status(0.6, 2.0) == ["known", "known"]  # exactly the recorded value
+    assert status(0.59, 3.0) == ["FAIL", "FAIL"]  # worse than recorded: a regression
+    assert status(0.95, 0.0) == ["pass", "pass"]  # the target, and only the target, is a pass
+    assert status(None, 0.0)[0] == "FAIL"  # undefined never passes
+    strict = check({"g": {"hit": Figure(0.7), "numbers": Figure(0.0)}}, thresholds)
+    assert [c.status for c in strict] == ["FAIL", "pass"]  # without the file: targets only
+    known_check = check({"g": {"hit": Figure(0.7), "numbers": Figure(0.0)}}, thresholds, known)[0]
+    assert not known_check.met and known_check.passed
+    described = known_check.describe()
+    assert "misses by 0.25" in described and "known shortfall" in described
+
+
+def test_known_shortfalls_file_names_gated_metrics_with_reasons() -> None:
+    known = load_shortfalls()
+    gated = {(b, m): op for b, rows in load_thresholds().items() for m, op, _ in rows}
+    for (backend, metric), entry in known.items():
+        assert (backend, metric) in gated, f"{backend}.{metric} is not gated"
+        target = {m: t for m, _, t in load_thresholds()[backend]}[metric]
+        below = entry.floor < target if gated[(backend, metric)] == ">=" else entry.floor > target
+        assert below and entry.why  # a shortfall is on the wrong side of its target
 
 
 # --------------------------------------------------------------------------------------------
