@@ -591,6 +591,66 @@ def test_model_draft_streams_then_settles_into_the_verified_answer(
     assert tab.console_errors == []
 
 
+def test_stop_ends_a_streaming_answer_and_the_page_stays_usable(
+    tab_factory: Callable[..., Tab], live_server: Callable[..., LiveServer]
+) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    settings = fake_settings(llm="openai:scripted")
+    live = live_server(settings)
+    holder = live.app.state.holder
+    slow = FakeListChatModel(
+        responses=["Get hands-on US clinical experience first [1]. " * 40], sleep=0.05
+    )
+    holder.swap(
+        Advisor(
+            settings,
+            index=holder.advisor.index,
+            embedder=holder.advisor.embedder,
+            chat_models={"openai:scripted": slow},
+        )
+    )
+    tab = tab_factory(live.url).open()
+    page = tab.page
+    tab.ask(URGENT_QUESTION)
+    expect(page.locator(".msg-assistant.pending .draft-text")).to_contain_text("hands-on")
+    expect(page.locator("#stop")).to_be_visible()
+    page.locator("#stop").click()
+    tab.wait_settled()
+    notice = tab.last_answer().locator(".notice")
+    expect(notice).to_have_attribute("data-kind", "aborted")
+    expect(notice.locator(".notice-title")).to_have_text("Stopped")
+    expect(notice.locator(".retry")).to_have_count(0)  # the user chose to stop: no nagging
+    expect(page.locator("#stop")).to_be_hidden()
+    expect(page.locator("#send")).to_be_enabled()
+    tab.screenshot("15-stopped")
+    # Asking again works as usual (a stopped turn is not part of the history it sends).
+    slow.sleep = 0
+    tab.ask(URGENT_QUESTION)
+    tab.wait_settled(count=2)
+    expect(tab.last_answer()).to_have_attribute("data-state", "answered")
+    assert tab.console_errors == []
+
+
+def test_a_conversation_too_large_for_the_server_is_explained(
+    tab_factory: Callable[..., Tab], live_server: Callable[..., LiveServer]
+) -> None:
+    # A real 413 from the server's body-size limit, not a mocked route.
+    live = live_server(fake_settings(max_body_bytes=1024))
+    tab = tab_factory(live.url).open()
+    page = tab.page
+    question = "I graduated in 2016 with no USCE. " + "Research or rotations first? " * 40
+    with page.expect_response("**/api/ask/stream") as info:
+        tab.ask(question)
+    assert info.value.status == 413
+    tab.wait_settled()
+    alert = tab.last_answer().locator("[role=alert]")
+    expect(alert).to_have_attribute("data-status", "413")
+    expect(alert.locator(".notice-title")).to_have_text("This conversation is too long to send")
+    expect(page.locator("#send")).to_be_enabled()
+    assert all("413" in e for e in tab.console_errors), tab.console_errors
+
+
 # ---------------------------------------------------------------------------------------------
 # Keyboard, phone width, copy, reload
 

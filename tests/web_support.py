@@ -109,10 +109,14 @@ TEE_SSE = """(() => {
     window.__sse.push(slot);
     (async () => {
       const reader = forTest.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        slot.text += value;
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          slot.text += value;
+        }
+      } catch (exc) {
+        slot.error = String(exc); // the page stopped the request: the copy ends with it
       }
       slot.done = true;
     })();
