@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from assistant.settings import Settings
@@ -185,12 +186,15 @@ def ask(
     if (question is None) == (jsonl is None):
         raise fail("give either a QUESTION or --jsonl FILE|-", code=2)
     try:
-        parse_backend(llm or _settings(data_dir).llm)
+        backend = parse_backend(llm or _settings(data_dir).llm)
     except BackendError as exc:
         raise fail(str(exc), code=2) from None
     explicit = _read_profile(profile)
     advisor = _load_advisor(data_dir)
     if question is not None:
+        if backend.kind != "grounded" and not as_json:
+            _print_human(_stream_draft(advisor, question, explicit, llm))
+            return
         try:
             answer = advisor.ask(question, profile=explicit, llm=llm)
         except (QuestionError, ValidationError) as exc:
@@ -226,6 +230,33 @@ def ask(
                 print(json.dumps({"line": number, "error": _one_line(exc)}), flush=True)
     if total and failures == total:
         raise typer.Exit(1)
+
+
+def _stream_draft(
+    advisor: Any, question: str, profile: dict[str, Any] | None, llm: str | None
+) -> Any:
+    """Show the model's draft on stderr as it is written, and return the verified Answer.
+
+    The draft goes to stderr, dimmed, so stdout holds only the verified answer: sentences the
+    guard dropped are visible while drafting but never reach a pipe or a file.
+    """
+    from assistant.types import Answer
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    drafting = False
+    for event in advisor.ask_stream(question, profile=profile, llm=llm):
+        if event["event"] == "token":
+            if not drafting:
+                err.print("[dim]Draft (being checked against the sources):[/]")
+                drafting = True
+            err.print(f"[dim]{escape(event['data']['text'])}[/]", end="")
+        elif event["event"] == "error":
+            raise fail(str(event["data"].get("detail") or event["data"].get("error")))
+        elif event["event"] == "final":
+            if drafting:
+                err.print("\n[dim]Verified answer:[/]")
+            return Answer.model_validate(event["data"])
+    raise fail("the answer stream ended without an answer")
 
 
 def _one_line(exc: Exception) -> str:

@@ -550,3 +550,19 @@ def test_cli_llm_option(base: Advisor) -> None:
     assert down.exit_code == 0, down.output
     payload = json.loads(down.stdout)
     assert payload["backend"] == "grounded" and payload["notices"]
+
+
+def test_cli_shows_the_draft_on_stderr_and_only_the_verified_answer_on_stdout(
+    base: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.cli as cli
+
+    model = FakeListChatModel(responses=["Research always wins [9]. Do research first [1]."])
+    monkeypatch.setattr(cli, "_load_advisor", lambda data_dir: advisor_with(base, model))
+    result = CliRunner().invoke(
+        app, ["ask", NO_USCE, "--llm", "openai:scripted"], env={"ADVISOR_EMBEDDER": "fake"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Draft (being checked" in result.stderr and "Research always wins" in result.stderr
+    assert "Research always wins" not in result.stdout  # dropped by the guard: never on stdout
+    assert "Recommendation (hands-on USCE first" in result.stdout
