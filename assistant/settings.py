@@ -62,6 +62,18 @@ class Settings(BaseSettings):
         "(profile facts are carried over deterministically either way).",
     )
     ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server for ollama:MODEL.")
+    # The optional RAGAS judge of `advisor eval --judge` (evals/judge.py); unset = no judge.
+    judge_model: str | None = Field(
+        None, description="Model name of the OpenAI-compatible judge for `advisor eval --judge`."
+    )
+    judge_base_url: str | None = Field(
+        None,
+        description="Base URL of the judge's OpenAI-compatible endpoint, e.g. "
+        "http://127.0.0.1:8081/v1; unset = api.openai.com.",
+    )
+    judge_api_key: SecretStr | None = Field(
+        None, description="API key for the judge; local servers accept any value."
+    )
     top_k: int = Field(6, ge=1, le=50, description="Evidence chunks passed to the composer.")
     max_file_mb: float = Field(20.0, description="Documents larger than this are skipped.")
 
@@ -74,3 +86,8 @@ class Settings(BaseSettings):
     )
     rate_limit: str = Field("300/minute", description="Per-client request limit (limits syntax).")
     max_body_bytes: int = Field(64 * 1024, description="Larger request bodies get 413.")
+    log_questions: bool = Field(
+        False,
+        description="Put the question text in the request log; off by default because "
+        "questions carry personal facts (scores, visa, graduation year).",
+    )

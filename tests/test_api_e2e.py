@@ -5,10 +5,6 @@ the official `openai` client against /v1/chat/completions, an SSE client against
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +16,7 @@ from openai import OpenAI
 from assistant.settings import Settings
 from assistant.types import Answer
 from ingest.pipeline import run_ingest
-from tests.conftest import free_port
+from tests.conftest import advisor_server
 
 pytestmark = pytest.mark.real
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,44 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("e2e") / "data"
+    root = tmp_path_factory.mktemp("e2e")
+    data = root / "data"
     run_ingest(Settings(corpus_dir=ROOT / "corpus", data_dir=data, embedder="minilm"))
-    port = free_port()
-    env = {**os.environ, "ADVISOR_EMBEDDER": "minilm", "ADVISOR_RATE_LIMIT": "1000/minute"}
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("advisor")),
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).json().get("ready"):
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else "server died"
-            time.sleep(0.3)
-        else:
-            pytest.fail("server did not become ready in 120 s")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    env = {"ADVISOR_EMBEDDER": "minilm", "ADVISOR_RATE_LIMIT": "1000/minute"}
+    with advisor_server(data, env=env, log=root / "server.log") as live:
+        yield live.url
 
 
 def test_openai_client_non_streaming(server: str) -> None:

@@ -8,10 +8,7 @@ shown is verified and nothing shown contradicts the rules' verdict.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from assistant.stance import contradiction
 from assistant.types import Answer, Verdict
 from evals.llm_compare import claim_sentences
 from ingest.pipeline import run_ingest
-from tests.conftest import free_port, wait_for_port
+from tests.conftest import free_port, server_process
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(300)]
 
@@ -84,42 +81,32 @@ def test_local_backend_answers_guarded_and_reproducibly(settings: Settings) -> N
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m llama_cpp.server` serving the bundled GGUF on 127.0.0.1, for this module."""
     port = free_port()
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(bundled_gguf()),
-                "--model_alias",
-                "smollm2",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "4096",
-                "--verbose",
-                "False",
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_port(port, timeout=120)
-        base = f"http://127.0.0.1:{port}/v1"
-        with urllib.request.urlopen(f"{base}/models", timeout=30) as response:
-            assert json.load(response)["data"], "the server lists no model"
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+    base = f"http://127.0.0.1:{port}/v1"
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(bundled_gguf()),
+        "--model_alias",
+        "smollm2",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+        "--verbose",
+        "False",
+    ]
+    with server_process(
+        cmd,
+        ready_url=f"{base}/models",
+        ready=lambda r: r.status_code == 200 and bool(r.json().get("data")),
+        url=base,
+        log=tmp_path_factory.mktemp("llama-server") / "server.log",
+    ) as live:
+        yield live.url
 
 
 def test_chat_openai_against_llama_cpp_server(llama_server: str, settings: Settings) -> None:

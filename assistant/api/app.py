@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,6 +26,11 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     """Build the app. `load=False` defers loading the Advisor to the first request."""
     settings = settings or Settings()
     holder = AdvisorHolder(settings)
+    # sse-starlette logs every chunk it sends at DEBUG: the question, the profile, the answer.
+    # Questions carry personal facts, so that log stays shut unless questions may be logged.
+    logging.getLogger("sse_starlette").setLevel(
+        logging.NOTSET if settings.log_questions else logging.INFO
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

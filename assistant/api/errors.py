@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 log = logging.getLogger("advisor.api")
 
 
+# FastAPI's words for a body json.loads cannot take (bad UTF-8, nesting too deep, a huge integer).
+FASTAPI_PARSE_ERROR = "There was an error parsing the body"
+UNPARSABLE = "the body is not valid UTF-8 JSON, or is nested too deeply, or holds a huge number"
+
+
 class APIError(Exception):
     """A failure with a status code and a message meant for the caller."""
 
@@ -21,8 +27,10 @@ class APIError(Exception):
         self.status, self.error, self.detail = status, error, detail
 
 
-def error_response(status: int, error: str, detail: Any = None) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status)
+def error_response(
+    status: int, error: str, detail: Any = None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -52,7 +60,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail))
+        if exc.status_code == 400 and exc.detail == FASTAPI_PARSE_ERROR:
+            return error_response(400, "malformed JSON body", UNPARSABLE)
+        # Keep the exception's headers: a 405 must say which methods are allowed (Allow).
+        return error_response(exc.status_code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:

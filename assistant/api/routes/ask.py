@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -18,8 +19,10 @@ from assistant.types import Answer
 from ingest.vectors import VectorStoreError
 
 router = APIRouter(prefix="/api", tags=["ask"])
+log = logging.getLogger("advisor.api")
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Body that cannot be parsed (e.g. not JSON)"},
     422: {"model": ErrorBody, "description": "Empty or too long question, malformed body"},
     413: {"model": ErrorBody, "description": "Body over 64 KiB"},
     429: {"model": ErrorBody, "description": "Rate limit exceeded"},
@@ -35,18 +38,48 @@ def _kwargs(body: AskRequest) -> dict[str, Any]:
     }
 
 
+# The stream reports a failure by exception class name; this one has a message users can act on.
+UNREACHABLE = VectorStoreError.__name__
+VECTOR_STORE_DOWN = {
+    "error": "the vector store is unreachable; try again shortly",
+    "detail": "the search index (Chroma) did not answer",
+}
+
+
+def log_asked(advisor: Advisor, question: str, outcome: Answer | dict[str, Any] | str) -> None:
+    """One INFO line per question: outcome and timing, never the question text unless
+    ADVISOR_LOG_QUESTIONS is on (questions carry personal facts: scores, visa, years)."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    if isinstance(outcome, str):
+        summary = f"error={outcome!r}"
+    else:
+        a = outcome if isinstance(outcome, Answer) else Answer.model_validate(outcome)
+        verdict = a.recommendation.verdict.value if a.recommendation else None
+        summary = (
+            f"verdict={verdict} abstained={a.abstained} citations={len(a.citations)} "
+            f"backend={a.backend} total_ms={a.timings_ms.total}"
+        )
+    text = f" question={question!r}" if advisor.settings.log_questions else ""
+    log.info("ask: %d chars %s%s", len(question), summary, text)
+
+
 def answer(advisor: Advisor, body: AskRequest) -> Answer:
     """Run one question; domain errors become API errors with a clear message."""
     try:
-        return advisor.ask(body.question, **_kwargs(body))
+        result = advisor.ask(body.question, **_kwargs(body))
     except QuestionError as exc:
+        log_asked(advisor, body.question, "invalid question")
         raise APIError(422, str(exc)) from None
     except VectorStoreError as exc:
+        log_asked(advisor, body.question, "vector store unreachable")
         raise APIError(
             503, "the vector store is unreachable; try again shortly", str(exc)
         ) from None
     except TypeError as exc:  # an `llm` argument this build does not support
         raise APIError(422, f"unsupported option: {exc}") from None
+    log_asked(advisor, body.question, result)
+    return result
 
 
 @router.post("/ask", response_model=Answer, responses=ERRORS)
@@ -61,6 +94,10 @@ def _events(advisor: Advisor, body: AskRequest) -> Iterator[dict[str, str]]:
         stream = getattr(advisor, "ask_stream", None)
         if stream is not None:
             for event in stream(body.question, **_kwargs(body)):
+                if event["event"] == "final":
+                    log_asked(advisor, body.question, event["data"])
+                elif event["event"] == "error" and event["data"].get("detail") == UNREACHABLE:
+                    event = {"event": "error", "data": VECTOR_STORE_DOWN}
                 yield {"event": event["event"], "data": json.dumps(event["data"])}
             return
         final = answer(advisor, body)

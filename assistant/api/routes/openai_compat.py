@@ -17,7 +17,7 @@ from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.errors import APIError
-from assistant.api.routes.ask import answer
+from assistant.api.routes.ask import ERRORS, answer
 from assistant.api.schemas import AskRequest, ChatCompletionRequest, ChatMessage
 from assistant.api.state import AdvisorDep
 from assistant.types import Answer
@@ -72,7 +72,17 @@ async def models() -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(
+    "/chat/completions",
+    response_model=None,
+    responses={
+        200: {
+            "content": {"application/json": {}, "text/event-stream": {}},
+            "description": "A chat completion, or its chunks as SSE when `stream` is true",
+        },
+        **ERRORS,
+    },
+)
 async def chat_completions(
     body: ChatCompletionRequest, advisor: AdvisorDep
 ) -> dict[str, Any] | EventSourceResponse:

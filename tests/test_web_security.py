@@ -1,0 +1,219 @@
+"""The chat page's security in a real headless Chromium: the headers arrive and the browser
+enforces them (inline script blocked, framing refused), and markup in profile values, in the
+answer's profile echo and in restored session state renders as inert text.
+
+tests/test_web.py covers markup in a question, in a typed profile field and in a corpus
+document with the CSP turned off (so the rendering itself is tested); this file adds the
+profile paths and the CSP as the browser applies it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, expect, sync_playwright
+
+from assistant.api.app import create_app
+from tests.api_support import fake_settings
+from tests.web_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, Tab
+
+pytestmark = [
+    pytest.mark.timeout(120),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
+    ),
+]
+expect.set_options(timeout=15_000)
+
+PAYLOAD = '<img src=x onerror="window.__pwned=1">'
+SVG = '<svg onload="window.__pwned=1"></svg>'
+QUESTION = "I graduated in 2016 with no USCE. Research or rotations first?"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    live = LiveServer(create_app(fake_settings())).start()
+    try:
+        yield live.url
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def tab_factory(browser: Browser) -> Iterator[Callable[..., Tab]]:
+    contexts = []
+
+    def make(base_url: str, *, bypass_csp: bool = False) -> Tab:
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=bypass_csp,
+            service_workers="block",
+            reduced_motion="reduce",
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return Tab(context.new_page()).watch()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+INERT = """() => ({
+  pwned: window.__pwned === undefined ? null : window.__pwned,
+  scripts: [...document.scripts].map(s => s.getAttribute('src')),
+  elements: document.querySelectorAll(
+    '#transcript img, #transcript script, #transcript svg, #profile-panel img, '
+    + '#profile-panel script, #profile-panel svg').length,
+  handlers: [...document.querySelectorAll('*')].filter(
+    e => [...e.attributes].some(a => a.name.toLowerCase().startsWith('on'))).length,
+})"""
+
+
+def assert_inert(tab: Tab) -> None:
+    tab.page.wait_for_timeout(300)  # an <img src=x> would have failed and fired onerror by now
+    state = tab.page.evaluate(INERT)
+    assert state == {"pwned": None, "scripts": ["/static/app.js"], "elements": 0, "handlers": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers, as the browser receives and enforces them
+
+
+def test_security_headers_reach_the_browser(tab_factory: Callable[..., Tab], server: str) -> None:
+    tab = tab_factory(server)
+    response = tab.page.goto("/")
+    assert response is not None and response.ok
+    headers = response.headers
+    csp = {
+        part.split()[0]: part.split()[1:] for part in headers["content-security-policy"].split("; ")
+    }
+    assert csp["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
+    assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
+    assert "'unsafe-inline'" not in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    # The page's own script and the API answer with the same headers.
+    for path in ("/static/app.js", "/api/health"):
+        sub = tab.page.request.get(path)
+        assert sub.headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in sub.headers["content-security-policy"], path
+    # No inline script in the page itself: every <script> has a src.
+    tab.page.wait_for_selector("html[data-ready=true]")
+    assert tab.page.evaluate("[...document.scripts].every(s => s.src && !s.text.trim())")
+
+
+def test_csp_blocks_inline_script_even_if_injected(
+    tab_factory: Callable[..., Tab], server: str
+) -> None:
+    tab = tab_factory(server).open()
+    violations = tab.page.evaluate(
+        """async (payload) => {
+      const seen = [];
+      document.addEventListener('securitypolicyviolation', e => seen.push(e.violatedDirective));
+      const script = document.createElement('script');
+      script.textContent = 'window.__pwned = 1';
+      document.body.appendChild(script);
+      const holder = document.createElement('div');
+      holder.innerHTML = payload;  // what an XSS bug would do
+      document.body.appendChild(holder);
+      await new Promise(r => setTimeout(r, 500));
+      holder.remove(); script.remove();
+      return seen;
+    }""",
+        PAYLOAD,
+    )
+    assert tab.page.evaluate("window.__pwned === undefined")
+    assert violations and all(v.startswith("script-src") for v in violations), violations
+    assert any("Content Security Policy" in e for e in tab.console_errors)
+
+
+def test_page_refuses_to_be_framed(tab_factory: Callable[..., Tab], server: str) -> None:
+    tab = tab_factory(server)
+    refused: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "frame-ancestors" in message.text or "X-Frame-Options" in message.text:
+            refused.append(message.text)
+
+    tab.page.on("console", on_console)
+    # about:blank is another origin than the app: a clickjacking page would look like this.
+    tab.page.set_content(f'<iframe id="f" src="{server}/" width="800" height="600"></iframe>')
+    tab.page.wait_for_timeout(1500)
+    frame = tab.page.frame_locator("#f")
+    assert frame.locator("#question").count() == 0  # the app did not load inside the frame
+    assert refused, tab.console_errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Markup in profile values is text wherever it is shown
+
+
+def test_profile_markup_renders_as_text_in_answer_and_panel(
+    tab_factory: Callable[..., Tab], server: str
+) -> None:
+    # The CSP would stop handlers anyway: turn it off to test the rendering itself.
+    tab = tab_factory(server, bypass_csp=True).open()
+    page = tab.page
+    page.fill("#pf-specialty", PAYLOAD)
+    page.press("#pf-specialty", "Tab")
+    with page.expect_request("**/api/ask/stream") as request:
+        tab.ask(QUESTION)
+    assert json.loads(request.value.post_data or "{}")["profile"]["specialty"] == PAYLOAD
+    tab.wait_settled()
+    # The answer echoes the profile it read ("… targeting <img …>") as text.
+    expect(tab.last_answer()).to_contain_text(f"targeting {PAYLOAD}")
+    expect(page.locator("#profile-summary")).to_contain_text(PAYLOAD)
+    assert_inert(tab)
+    # Restored from session storage after a reload: still text.
+    page.reload()
+    page.wait_for_selector("html[data-ready=true]")
+    expect(page.locator("#pf-specialty")).to_have_value(PAYLOAD)
+    expect(tab.last_answer()).to_contain_text(f"targeting {PAYLOAD}")
+    assert_inert(tab)
+    assert tab.console_errors == []
+
+
+def test_tampered_session_state_renders_as_text(
+    tab_factory: Callable[..., Tab], server: str
+) -> None:
+    """Whatever sits in session storage (another script, a shared machine) is shown as text."""
+    tab = tab_factory(server, bypass_csp=True).open()
+    page = tab.page
+    tab.ask_and_capture(QUESTION)
+    key = page.evaluate("Object.keys(sessionStorage)[0]")
+    state = json.loads(page.evaluate("k => sessionStorage.getItem(k)", key))
+    state["overrides"] = {"specialty": SVG}
+
+    def poison(value: object) -> object:
+        if isinstance(value, str) and value:
+            return f"{value} {PAYLOAD}"
+        if isinstance(value, list):
+            return [poison(v) for v in value]
+        if isinstance(value, dict):
+            return {k: v if k in ("role", "verdict", "n", "doc_id") else poison(v)
+                    for k, v in value.items()}  # fmt: skip
+        return value
+
+    state["turns"] = poison(state["turns"])
+    page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [key, json.dumps(state)])
+    page.reload()
+    page.wait_for_selector("html[data-ready=true]")
+    expect(page.locator("#pf-specialty")).to_have_value(SVG)
+    expect(page.locator("#transcript")).to_contain_text(PAYLOAD)
+    assert_inert(tab)
