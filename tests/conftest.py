@@ -220,3 +220,72 @@ def chroma_process(tmp_path: Path) -> Iterator[ChromaServer]:
 def chroma_server(chroma_process: ChromaServer) -> str:
     """The URL of a real Chroma server on 127.0.0.1, started for the test and stopped after."""
     return chroma_process.url
+
+
+# ---------------------------------------------------------------------------------------------
+# The chat page in a real Chromium (tests/test_web*.py). Imports are lazy: tests.web_support
+# imports this module.
+
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[str]:
+    """The app on the fake-embedder index of corpus/ (shared with the API tests), in a thread."""
+    from assistant.api.app import create_app
+    from tests.api_support import fake_settings
+    from tests.web_support import LiveServer
+
+    live = LiveServer(create_app(fake_settings())).start()
+    try:
+        yield live.url
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless chromium driven by Playwright, for one test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def tab_factory(browser: Any) -> Iterator[Callable[..., Any]]:
+    """New isolated browser contexts (fresh storage) as `Tab`s; closed after the test."""
+    from tests.web_support import Tab
+
+    contexts = []
+
+    def make(
+        base_url: str,
+        *,
+        width: int = 1280,
+        height: int = 900,
+        bypass_csp: bool = False,
+        permissions: list[str] | None = None,
+    ) -> Tab:
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": width, "height": height},
+            bypass_csp=bypass_csp,
+            service_workers="block",
+            reduced_motion="reduce",  # instant scrolling: screenshots show the settled page
+        )
+        if permissions:
+            context.grant_permissions(permissions, origin=base_url)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return Tab(context.new_page()).watch()
+
+    yield make
+    for context in contexts:
+        context.close()

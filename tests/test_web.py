@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Route, expect, sync_playwright
+from playwright.sync_api import Route, expect
 
 from assistant.api.app import create_app
 from assistant.service import Advisor
@@ -22,7 +22,6 @@ from ingest.pipeline import run_ingest
 from tests.api_support import fake_settings
 from tests.web_support import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     PLANTED_DOC_ID,
     LiveServer,
     Tab,
@@ -49,16 +48,6 @@ XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
 # ---------------------------------------------------------------------------------------------
 # Servers and the browser
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The app on the fake-embedder index of corpus/ (shared with the API tests)."""
-    live = LiveServer(create_app(fake_settings())).start()
-    try:
-        yield live.url
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")
@@ -89,53 +78,10 @@ def live_server() -> Iterator[Callable[[Settings], LiveServer]]:
         live.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
-def tab_factory(browser: Browser) -> Iterator[Callable[..., Tab]]:
-    """New isolated browser contexts (fresh storage); closed after the test."""
-    contexts = []
-
-    def make(
-        base_url: str,
-        *,
-        width: int = 1280,
-        height: int = 900,
-        bypass_csp: bool = False,
-        permissions: list[str] | None = None,
-    ) -> Tab:
-        context = browser.new_context(
-            base_url=base_url,
-            viewport={"width": width, "height": height},
-            bypass_csp=bypass_csp,
-            service_workers="block",
-            reduced_motion="reduce",  # instant scrolling: screenshots show the settled page
-        )
-        if permissions:
-            context.grant_permissions(permissions, origin=base_url)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return Tab(context.new_page()).watch()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def tab(tab_factory: Callable[..., Tab], server: str) -> Iterator[Tab]:
+def tab(tab_factory: Callable[..., Tab], app_server: str) -> Iterator[Tab]:
     """A desktop page on the main server; it must log no console errors (CSP included)."""
-    page = tab_factory(server).open()
+    page = tab_factory(app_server).open()
     yield page
     assert page.console_errors == []
 
@@ -200,13 +146,13 @@ def test_ask_streams_an_answer_with_verdict_card_and_highlighted_source(tab: Tab
     expect(marker).to_be_focused()
 
 
-def test_every_citation_highlights_its_quote_even_after_emoji(tab: Tab, server: str) -> None:
+def test_every_citation_highlights_its_quote_even_after_emoji(tab: Tab, app_server: str) -> None:
     """Offsets count code points; the types-of-usce article has emoji (outside the BMP) before
     the quoted spans, where UTF-16 indices would be off by one per emoji."""
     page = tab.page
     answer = tab.ask_and_capture("Which type of USCE is best: externship, observership or virtual?")
     texts = {
-        c["doc_id"]: page.request.get(f"{server}/api/documents/{c['doc_id']}").json()["text"]
+        c["doc_id"]: page.request.get(f"{app_server}/api/documents/{c['doc_id']}").json()["text"]
         for c in answer["citations"]
     }
     astral = [
@@ -372,9 +318,11 @@ def assert_inert(tab: Tab) -> None:
     assert state == {"pwned": None, "scripts": ["/static/app.js"], "elements": 0, "handlers": 0}
 
 
-def test_xss_in_a_question_renders_as_text(tab_factory: Callable[..., Tab], server: str) -> None:
+def test_xss_in_a_question_renders_as_text(
+    tab_factory: Callable[..., Tab], app_server: str
+) -> None:
     # The CSP would block inline handlers anyway: turn it off to test the rendering itself.
-    tab = tab_factory(server, bypass_csp=True).open()
+    tab = tab_factory(app_server, bypass_csp=True).open()
     question = f"I graduated in 2016 with no USCE {XSS} research or rotations first?"
     tab.ask_and_capture(question)
     expect(tab.page.locator(".msg-user .msg-text").last).to_have_text(question)
@@ -455,14 +403,14 @@ def fulfil_error(status: int, error: str, detail: Any = None, **headers: str) ->
 )
 def test_api_errors_are_explained(
     tab_factory: Callable[..., Tab],
-    server: str,
+    app_server: str,
     status: int,
     error: str,
     headers: dict[str, str],
     title: str,
     text: str,
 ) -> None:
-    tab = tab_factory(server).open()
+    tab = tab_factory(app_server).open()
     page = tab.page
     page.route("**/api/ask/stream", fulfil_error(status, error, "details here", **headers))
     tab.ask("Research or rotations first?")
@@ -499,9 +447,9 @@ def test_api_errors_are_explained(
     ],
 )
 def test_stream_failures_are_explained(
-    tab_factory: Callable[..., Tab], server: str, events: list, title: str
+    tab_factory: Callable[..., Tab], app_server: str, events: list, title: str
 ) -> None:
-    tab = tab_factory(server).open()
+    tab = tab_factory(app_server).open()
     tab.page.route(
         "**/api/ask/stream",
         lambda route: route.fulfill(
@@ -550,21 +498,18 @@ def test_server_down_and_not_ready(
 # Streaming drafts from a model backend (a scripted LangChain fake model, streamed slowly)
 
 
-def test_model_draft_streams_then_settles_into_the_verified_answer(
-    tab_factory: Callable[..., Tab], live_server: Callable[..., LiveServer]
-) -> None:
+def scripted_server(live_server: Callable[..., LiveServer], reply: str, sleep: float) -> Any:
+    """A server whose `openai:scripted` backend streams `reply`, one character per `sleep` s.
+
+    Returns:
+        (the LiveServer, the fake model: set its `sleep` to change the pace).
+    """
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     settings = fake_settings(llm="openai:scripted")
     live = live_server(settings)
     holder = live.app.state.holder
-    model = FakeListChatModel(
-        responses=[
-            "Get hands-on US clinical experience first [1]. It is urgent for you [2]. "
-            "Research can wait until that is in place [1]."
-        ],
-        sleep=0.03,
-    )
+    model = FakeListChatModel(responses=[reply], sleep=sleep)
     holder.swap(
         Advisor(
             settings,
@@ -572,6 +517,18 @@ def test_model_draft_streams_then_settles_into_the_verified_answer(
             embedder=holder.advisor.embedder,
             chat_models={"openai:scripted": model},
         )
+    )
+    return live, model
+
+
+def test_model_draft_streams_then_settles_into_the_verified_answer(
+    tab_factory: Callable[..., Tab], live_server: Callable[..., LiveServer]
+) -> None:
+    live, _ = scripted_server(
+        live_server,
+        "Get hands-on US clinical experience first [1]. It is urgent for you [2]. "
+        "Research can wait until that is in place [1].",
+        sleep=0.03,
     )
     tab = tab_factory(live.url).open()
     page = tab.page
@@ -594,21 +551,8 @@ def test_model_draft_streams_then_settles_into_the_verified_answer(
 def test_stop_ends_a_streaming_answer_and_the_page_stays_usable(
     tab_factory: Callable[..., Tab], live_server: Callable[..., LiveServer]
 ) -> None:
-    from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
-    settings = fake_settings(llm="openai:scripted")
-    live = live_server(settings)
-    holder = live.app.state.holder
-    slow = FakeListChatModel(
-        responses=["Get hands-on US clinical experience first [1]. " * 40], sleep=0.05
-    )
-    holder.swap(
-        Advisor(
-            settings,
-            index=holder.advisor.index,
-            embedder=holder.advisor.embedder,
-            chat_models={"openai:scripted": slow},
-        )
+    live, slow = scripted_server(
+        live_server, "Get hands-on US clinical experience first [1]. " * 40, sleep=0.05
     )
     tab = tab_factory(live.url).open()
     page = tab.page
@@ -685,8 +629,8 @@ def test_keyboard_enter_sends_shift_enter_breaks_line(tab: Tab) -> None:
     expect(page.locator("#status")).to_contain_text("Recommendation")
 
 
-def test_phone_width_layout(tab_factory: Callable[..., Tab], server: str) -> None:
-    tab = tab_factory(server, width=375, height=812).open()
+def test_phone_width_layout(tab_factory: Callable[..., Tab], app_server: str) -> None:
+    tab = tab_factory(app_server, width=375, height=812).open()
     page = tab.page
     no_sideways_scroll = (
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -719,9 +663,9 @@ def test_phone_width_layout(tab_factory: Callable[..., Tab], server: str) -> Non
 
 
 def test_copy_answer_reload_and_new_conversation(
-    tab_factory: Callable[..., Tab], server: str
+    tab_factory: Callable[..., Tab], app_server: str
 ) -> None:
-    tab = tab_factory(server, permissions=["clipboard-read", "clipboard-write"]).open()
+    tab = tab_factory(app_server, permissions=["clipboard-read", "clipboard-write"]).open()
     page = tab.page
     answer = tab.ask_and_capture(URGENT_QUESTION)
     copy = tab.last_answer().locator(".copy")

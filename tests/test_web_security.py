@@ -10,14 +10,12 @@ profile paths and the CSP as the browser applies it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, expect
 
-from assistant.api.app import create_app
-from tests.api_support import fake_settings
-from tests.web_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, Tab
+from tests.web_support import CHROMIUM, Tab
 
 pytestmark = [
     pytest.mark.timeout(120),
@@ -30,48 +28,6 @@ expect.set_options(timeout=15_000)
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 SVG = '<svg onload="window.__pwned=1"></svg>'
 QUESTION = "I graduated in 2016 with no USCE. Research or rotations first?"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    live = LiveServer(create_app(fake_settings())).start()
-    try:
-        yield live.url
-    finally:
-        live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def tab_factory(browser: Browser) -> Iterator[Callable[..., Tab]]:
-    contexts = []
-
-    def make(base_url: str, *, bypass_csp: bool = False) -> Tab:
-        context = browser.new_context(
-            base_url=base_url,
-            viewport={"width": 1280, "height": 900},
-            bypass_csp=bypass_csp,
-            service_workers="block",
-            reduced_motion="reduce",
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return Tab(context.new_page()).watch()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 INERT = """() => ({
@@ -95,8 +51,10 @@ def assert_inert(tab: Tab) -> None:
 # Headers, as the browser receives and enforces them
 
 
-def test_security_headers_reach_the_browser(tab_factory: Callable[..., Tab], server: str) -> None:
-    tab = tab_factory(server)
+def test_security_headers_reach_the_browser(
+    tab_factory: Callable[..., Tab], app_server: str
+) -> None:
+    tab = tab_factory(app_server)
     response = tab.page.goto("/")
     assert response is not None and response.ok
     headers = response.headers
@@ -119,9 +77,9 @@ def test_security_headers_reach_the_browser(tab_factory: Callable[..., Tab], ser
 
 
 def test_csp_blocks_inline_script_even_if_injected(
-    tab_factory: Callable[..., Tab], server: str
+    tab_factory: Callable[..., Tab], app_server: str
 ) -> None:
-    tab = tab_factory(server).open()
+    tab = tab_factory(app_server).open()
     violations = tab.page.evaluate(
         """async (payload) => {
       const seen = [];
@@ -143,8 +101,8 @@ def test_csp_blocks_inline_script_even_if_injected(
     assert any("Content Security Policy" in e for e in tab.console_errors)
 
 
-def test_page_refuses_to_be_framed(tab_factory: Callable[..., Tab], server: str) -> None:
-    tab = tab_factory(server)
+def test_page_refuses_to_be_framed(tab_factory: Callable[..., Tab], app_server: str) -> None:
+    tab = tab_factory(app_server)
     refused: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -153,7 +111,7 @@ def test_page_refuses_to_be_framed(tab_factory: Callable[..., Tab], server: str)
 
     tab.page.on("console", on_console)
     # about:blank is another origin than the app: a clickjacking page would look like this.
-    tab.page.set_content(f'<iframe id="f" src="{server}/" width="800" height="600"></iframe>')
+    tab.page.set_content(f'<iframe id="f" src="{app_server}/" width="800" height="600"></iframe>')
     tab.page.wait_for_timeout(1500)
     frame = tab.page.frame_locator("#f")
     assert frame.locator("#question").count() == 0  # the app did not load inside the frame
@@ -165,10 +123,10 @@ def test_page_refuses_to_be_framed(tab_factory: Callable[..., Tab], server: str)
 
 
 def test_profile_markup_renders_as_text_in_answer_and_panel(
-    tab_factory: Callable[..., Tab], server: str
+    tab_factory: Callable[..., Tab], app_server: str
 ) -> None:
     # The CSP would stop handlers anyway: turn it off to test the rendering itself.
-    tab = tab_factory(server, bypass_csp=True).open()
+    tab = tab_factory(app_server, bypass_csp=True).open()
     page = tab.page
     page.fill("#pf-specialty", PAYLOAD)
     page.press("#pf-specialty", "Tab")
@@ -190,10 +148,10 @@ def test_profile_markup_renders_as_text_in_answer_and_panel(
 
 
 def test_tampered_session_state_renders_as_text(
-    tab_factory: Callable[..., Tab], server: str
+    tab_factory: Callable[..., Tab], app_server: str
 ) -> None:
     """Whatever sits in session storage (another script, a shared machine) is shown as text."""
-    tab = tab_factory(server, bypass_csp=True).open()
+    tab = tab_factory(app_server, bypass_csp=True).open()
     page = tab.page
     tab.ask_and_capture(QUESTION)
     key = page.evaluate("Object.keys(sessionStorage)[0]")
