@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,10 +13,9 @@ from assistant.llm.backends import chat_model, parse_backend
 from assistant.llm.llamacpp import bundled_gguf
 from assistant.service import Advisor
 from assistant.settings import Settings
-from assistant.types import Answer
 from ingest.pipeline import run_ingest
 from tests.ollama_shim import create_shim
-from tests.test_llm_real import QUESTION, assert_guarded
+from tests.test_llm_real import QUESTION, assert_guarded, assert_streams_guarded
 from tests.web_support import LiveServer
 
 pytestmark = [pytest.mark.real, pytest.mark.timeout(300)]
@@ -62,13 +60,7 @@ def test_ollama_backend_guarded_streaming_and_not(settings: Settings) -> None:
     answer = advisor.ask(QUESTION, llm="ollama:smollm2")
     assert_guarded(answer, advisor, "ollama:smollm2")
 
-    events: list[dict[str, Any]] = list(advisor.ask_stream(QUESTION, llm="ollama:smollm2"))
-    kinds = [e["event"] for e in events]
-    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") > 1
-    final = Answer.model_validate(events[-1]["data"])
-    assert_guarded(final, advisor, "ollama:smollm2")
-    streamed = "".join(e["data"]["text"] for e in events if e["event"] == "token")
-    assert final.guard is not None and streamed == final.guard["draft"]
+    assert_streams_guarded(advisor, "ollama:smollm2")
 
 
 def test_unknown_ollama_model_falls_back_with_a_notice(settings: Settings) -> None:

@@ -59,6 +59,17 @@ def assert_guarded(answer: Answer, advisor: Advisor, backend: str) -> None:
     assert reported >= 1 and all(d["reason"] for d in answer.guard["dropped"])
 
 
+def assert_streams_guarded(advisor: Advisor, backend: str) -> None:
+    """Tokens stream, then the final Answer: guarded, its draft exactly the streamed text."""
+    events: list[dict[str, Any]] = list(advisor.ask_stream(QUESTION, llm=backend))
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") > 1
+    final = Answer.model_validate(events[-1]["data"])
+    assert_guarded(final, advisor, backend)
+    streamed = "".join(e["data"]["text"] for e in events if e["event"] == "token")
+    assert final.guard is not None and streamed == final.guard["draft"]
+
+
 def test_local_backend_answers_guarded_and_reproducibly(settings: Settings) -> None:
     advisor = Advisor(settings)
     first = advisor.ask(QUESTION, llm="local")
@@ -124,10 +135,4 @@ def test_openai_backend_streaming_and_not(llama_server: str, settings: Settings)
     answer = advisor.ask(QUESTION, llm="openai:smollm2")
     assert_guarded(answer, advisor, "openai:smollm2")
 
-    events: list[dict[str, Any]] = list(advisor.ask_stream(QUESTION, llm="openai:smollm2"))
-    kinds = [e["event"] for e in events]
-    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") > 1
-    final = Answer.model_validate(events[-1]["data"])
-    assert_guarded(final, advisor, "openai:smollm2")
-    streamed = "".join(e["data"]["text"] for e in events if e["event"] == "token")
-    assert final.guard is not None and streamed == final.guard["draft"]
+    assert_streams_guarded(advisor, "openai:smollm2")
