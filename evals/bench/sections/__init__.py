@@ -1,0 +1,1 @@
+"""One module per benchmark section; each `run(cfg, ctx)` returns a `SectionResult`."""
