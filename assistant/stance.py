@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 # The support scorer's own detectors, reused on purpose (see the module docstring): the same
 # synonym canonicalisation ("U.S. clinical experience" -> "usce"), negation and comparison rules.
@@ -113,6 +114,8 @@ def _as_stance(entity: str) -> Stance:
     return Stance.RESEARCH_FIRST if entity == "research" else Stance.CLINICAL_FIRST
 
 
+# Cached: the composer checks every candidate quote of every answer, and quotes repeat.
+@lru_cache(maxsize=65_536)
 def stances(sentence: str) -> frozenset[Stance]:
     """The recommendations a sentence makes about research versus clinical experience.
 
