@@ -321,6 +321,14 @@ def eval_(
             help="With --check: targets only; known shortfalls (evals/known_shortfalls.toml) fail.",
         ),
     ] = False,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Also RAGAS faithfulness and answer relevancy from the judge model set by "
+            "ADVISOR_JUDGE_MODEL / ADVISOR_JUDGE_BASE_URL (needs the [judge] extra; not gated).",
+        ),
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Score backends on the eval cases; write report.json, report.md and report.html."""
@@ -336,6 +344,7 @@ def eval_(
         data_dir=data_dir,
         thresholds=thresholds,
         strict=strict,
+        judge=judge,
     )
     raise typer.Exit(code)
 

@@ -12,15 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assistant.settings import Settings
 from evals.cases import QUESTIONS, load_cases
 from evals.gate import THRESHOLDS, Check, check, load_shortfalls, load_thresholds
-from evals.report import format_value, write_reports
+from evals.judge import JudgeConfig, JudgeError, require_ragas, run_judge
+from evals.report import format_value, summary_metrics, write_reports
 from evals.runner import EvalRun, run_eval
-from evals.scoring import METRICS
 
 SPLITS = ("dev", "heldout", "all")
 
@@ -37,6 +38,7 @@ def command_line(
     check_gate: bool,
     baseline: bool,
     strict: bool = False,
+    judge: bool = False,
 ) -> str:
     """The invocation, for the report header (so a figure can be reproduced)."""
     parts = ["advisor", "eval", *(f"--llm={name}" for name in llm), f"--split={split}"]
@@ -49,6 +51,8 @@ def command_line(
         parts.append("--strict")
     if not baseline:
         parts.append("--no-baseline")
+    if judge:
+        parts.append("--judge")
     return shlex.join(parts)
 
 
@@ -72,7 +76,7 @@ def summary_table(run: EvalRun, checks: Sequence[Check] | None) -> Table:
     table.add_column("metric")
     for name in run.backends:
         table.add_column(name, justify="right")
-    for key, label, kind in METRICS:
+    for key, label, kind in summary_metrics(run):
         cells = []
         for name, backend in run.backends.items():
             figure = backend.summary[key]
@@ -95,6 +99,7 @@ def eval_command(
     data_dir: Path | None = None,
     thresholds: Path | None = None,
     strict: bool = False,
+    judge: bool = False,
     out_console: Console | None = None,
     err_console: Console | None = None,
 ) -> int:
@@ -110,6 +115,8 @@ def eval_command(
         data_dir: Index folder (default from settings).
         thresholds: Gate file (default evals/thresholds.toml).
         strict: Gate on the targets alone, ignoring evals/known_shortfalls.toml.
+        judge: Add RAGAS faithfulness and answer relevancy from the judge model set by
+            `ADVISOR_JUDGE_*` (evals/judge.py); never gated.
         out_console: Where the summary goes (stdout).
         err_console: Where problems and the progress bar go (stderr).
 
@@ -133,6 +140,19 @@ def eval_command(
     settings = Settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    judge_config = JudgeConfig.from_settings(settings) if judge else None
+    if judge:
+        # Checked before the run, which takes minutes: a judge that cannot start is a typo.
+        try:
+            if judge_config is None:
+                raise JudgeError(
+                    "--judge needs a judge model: set ADVISOR_JUDGE_MODEL (and "
+                    "ADVISOR_JUDGE_BASE_URL for a local OpenAI-compatible server)"
+                )
+            require_ragas()
+        except JudgeError as exc:
+            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+            return 1
 
     with Progress(
         TextColumn("{task.description}"),
@@ -162,15 +182,19 @@ def eval_command(
         except (IndexMissing, IndexCorrupt) as exc:
             err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
             return 1
+        if judge_config is not None:
+            run_judge(run, judge_config, settings.embedder, progress)
 
     for why in run.unavailable.values():
         err_console.print(f"[yellow]unavailable[/] {why}", highlight=False)
+    for warning in (run.judge or {}).get("warnings", []):
+        err_console.print(f"[yellow]judge:[/] {escape(warning)}", highlight=False)
     checks = (
         check({n: b.summary for n, b in run.backends.items()}, gate_table, known)
         if gate_table
         else None
     )
-    invocation = command_line(names, dataset, split, out, check_gate, baseline, strict)
+    invocation = command_line(names, dataset, split, out, check_gate, baseline, strict, judge)
     paths = write_reports(run, out, checks, invocation)
     out_console.print(summary_table(run, checks))
     out_console.print(f"reports: {paths['md']}  {paths['html']}  {paths['json']}", highlight=False)

@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from evals.gate import Check
+from evals.judge import judge_metrics
 from evals.runner import EvalRun
 from evals.scoring import METRICS, CaseScore, Figure
 
 WORST = 10  # failures shown per backend
+
+
+def summary_metrics(run: EvalRun) -> tuple[tuple[str, str, str], ...]:
+    """The summary rows of this run: METRICS, then the judge's when a judge ran."""
+    return METRICS + judge_metrics({n: b.summary for n, b in run.backends.items()})
 
 
 def _figure(figure: Figure) -> dict[str, Any]:
@@ -104,8 +110,11 @@ def to_dict(
             "seconds": run.seconds,
             "settings": run.settings,
             "command": command,
+            "judge": run.judge,
         },
-        "metrics": [{"key": k, "label": label, "kind": kind} for k, label, kind in METRICS],
+        "metrics": [
+            {"key": k, "label": label, "kind": kind} for k, label, kind in summary_metrics(run)
+        ],
         "backends": backends,
         "unavailable": dict(run.unavailable),
         "gate": gate,
@@ -152,6 +161,8 @@ def to_markdown(data: Mapping[str, Any]) -> str:
         lines.append(f"| {metric['label']} (`{metric['key']}`) | " + " | ".join(cells) + " |")
     for name, why in data["unavailable"].items():
         lines += ["", f"**{name}: unavailable.** {why}"]
+    if meta.get("judge"):
+        lines += ["", judge_note(meta["judge"])]
 
     gate = data.get("gate")
     if gate is not None:
@@ -201,6 +212,15 @@ def to_markdown(data: Mapping[str, Any]) -> str:
                     why = "; ".join(sentence["reasons"])
                     lines.append(f"  - unsupported: “{sentence['claim']}” ({why})")
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+
+
+def judge_note(judge: Mapping[str, Any]) -> str:
+    """One line on the optional RAGAS judge: which model, how much it judged, its warnings."""
+    note = (
+        f"RAGAS judge `{judge['model']}`: {judge['answers']} answers in "
+        f"{judge['seconds']} s; indicative only, never gated."
+    )
+    return note + "".join(f" Warning: {w}." for w in judge.get("warnings") or [])
 
 
 def write_reports(

@@ -12,7 +12,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from evals.report import format_value
+from evals.report import format_value, judge_note
 
 COLOURS = ("#2563eb", "#16a34a", "#d97706", "#7c3aed", "#db2777", "#0891b2")
 BASELINE_COLOUR = "#9ca3af"
@@ -288,6 +288,13 @@ def failure_card(case: Mapping[str, Any]) -> str:
     )
 
 
+def _judge_paragraph(meta: Mapping[str, Any]) -> str:
+    """The optional RAGAS judge's note under the table; empty when no judge ran."""
+    if not meta.get("judge"):
+        return ""
+    return f'<p class="muted">{esc(judge_note(meta["judge"]).replace("`", ""))}</p>'
+
+
 def to_html(data: Mapping[str, Any]) -> str:
     """The whole report page."""
     meta = data["meta"]
@@ -322,6 +329,7 @@ index {esc(settings.get("generation"))} · dataset {esc(meta["dataset"])}</p>
 {latency_chart(data, colours)}
 <h3>All figures</h3>
 {summary_table(data, names)}
+{_judge_paragraph(meta)}
 <h2>By category</h2>
 {category_table(data, names)}
 <h2>Support scorer vs the hand-labelled pairs</h2>

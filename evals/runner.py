@@ -46,6 +46,7 @@ class EvalRun:
     settings: dict[str, Any] = field(default_factory=dict)
     started_at: str = ""
     seconds: float = 0.0
+    judge: dict[str, Any] | None = None  # the optional RAGAS judge's run (evals/judge.py)
 
 
 def run_backend(

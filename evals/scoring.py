@@ -72,6 +72,8 @@ class CaseScore:
     precision: Ratio = field(default_factory=Ratio)
     supported: Ratio = field(default_factory=Ratio)
     validity: Ratio = field(default_factory=Ratio)
+    # The optional RAGAS judge's figures (evals/judge.py); empty when no judge ran.
+    judge: dict[str, float | None] = field(default_factory=dict)
 
     def problems(self) -> list[str]:
         """What went wrong on this case, most serious first (empty when nothing did)."""
