@@ -71,12 +71,40 @@ def test_ask_with_profile_and_history(client: TestClient) -> None:
         ({"question": 42}, 422, "invalid request: question"),
         ({"question": "ok?", "profile": {"us_letters": "many"}}, 422, "invalid request: profile"),
         ({"question": "ok?", "unknown": 1}, 422, "invalid request: unknown"),
+        # Numbers no applicant can have, and a misspelt fact, are refused instead of decided on.
+        (
+            {"question": "ok?", "profile": {"usce_hands_on_months": float("nan")}},
+            422,
+            "invalid request: profile.usce_hands_on_months: Input should be a finite number",
+        ),
+        (
+            {"question": "ok?", "profile": {"years_since_graduation": float("inf")}},
+            422,
+            "invalid request: profile.years_since_graduation: Input should be a finite number",
+        ),
+        (
+            {"question": "ok?", "profile": {"usce_hands_on_months": -3}},
+            422,
+            "invalid request: profile.usce_hands_on_months: Input should be greater than or equal",
+        ),
+        (
+            {"question": "ok?", "profile": {"step2_ck": 900}},
+            422,
+            "invalid request: profile.step2_ck: Input should be less than or equal to 300",
+        ),
+        (
+            {"question": "ok?", "profile": {"usce_months": 3}},
+            422,
+            "invalid request: profile.usce_months: Extra inputs are not permitted",
+        ),
     ],
 )
 def test_ask_bad_input_is_a_clear_422(
     client: TestClient, body: dict, status: int, message: str
 ) -> None:
-    r = client.post("/api/ask", json=body)
+    # json.dumps, not httpx's encoder, so NaN and Infinity go out as the literals clients send.
+    content = json.dumps(body)
+    r = client.post("/api/ask", content=content, headers={"content-type": "application/json"})
     assert r.status_code == status
     assert r.json()["error"].startswith(message)
     assert "Traceback" not in r.text

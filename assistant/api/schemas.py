@@ -19,6 +19,24 @@ class Turn(BaseModel):
     content: str = Field(max_length=20_000)
 
 
+class ProfileInput(Profile):
+    """A Profile as a client sends it: the same facts, refused when no applicant could have them.
+
+    The rules layer copes with any number, but a NaN, a negative month count or a Step 2 CK score
+    of 900 is a client bug; a clear 422 beats a verdict decided on nonsense.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    graduation_year: int | None = Field(None, ge=1950, le=2100)
+    years_since_graduation: float | None = Field(None, ge=0, le=80)
+    step2_ck: int | None = Field(None, ge=1, le=300)
+    usce_hands_on_months: float | None = Field(None, ge=0, le=600)
+    usce_other_months: float | None = Field(None, ge=0, le=600)
+    us_letters: int | None = Field(None, ge=0, le=100)
+    research_output: int | None = Field(None, ge=0, le=10_000)
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -38,7 +56,9 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="Free text.")
-    profile: Profile | None = Field(None, description="Explicit facts; they win over the text.")
+    profile: ProfileInput | None = Field(
+        None, description="Explicit facts; they win over the text."
+    )
     history: list[Turn] = Field(default_factory=list, max_length=50)
     llm: str | None = Field(None, max_length=200, description="Backend: grounded (default), …")
 
