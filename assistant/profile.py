@@ -11,6 +11,9 @@ states it (or states something that implies it exactly, like a graduation year).
   echoes the reading (`describe_profile`), so a user can correct it.
 - Ranges ("2-3 months") take the lower bound: under-counting can only push the verdict toward
   clinical work, never toward research.
+- A figure for the whole category ("3 months of USCE", "hands-on") beside named hands-on
+  rotations ("a 2-month externship") is read as their total, not added to them: the larger of
+  the two counts, which again errs low when they were in fact separate.
 - "low/mid/high 230s" becomes 232/235/238 and, unless Step 1 is named, is read as Step 2 CK.
 - "fresh grad" / "just graduated" become 0.5 years since graduation (the middle of "0-1 year").
 
@@ -262,7 +265,7 @@ _NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
 
 def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
     """Sum hands-on and other months; also report which sums were actually seen."""
-    hands = other = generic = 0.0
+    named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
     saw_hands = saw_other = False
     types: list[str] = []
     for m in _DURATION.finditer(norm):
@@ -284,10 +287,10 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
         kind = str(hit.lastgroup).replace("_", "-")
-        if kind == "hands-on":
-            generic += months
-        if kind in HANDS_ON_TYPES or kind == "hands-on":
-            hands, saw_hands = hands + months, True
+        if kind == "hands-on" and not hit.group().startswith("rotation"):
+            category, saw_hands = category + months, True
+        elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
+            named, saw_hands = named + months, True
         elif kind != "research":
             other, saw_other = other + months, True
         if kind != "hands-on" and kind not in types:
@@ -299,14 +302,16 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
         if _stated(norm, hit.start()):
             types.append(kind)
     # "Shadowing and volunteering count as USCE, so I have 5 months of USCE": when the only
-    # experiences named are not hands-on, generic "USCE" months are those experiences.
+    # experiences named are not hands-on, the category's months are those experiences.
     if (
-        generic
+        category
         and not any(t in HANDS_ON_TYPES for t in types)
         and any(t in _NOT_HANDS_ON_TYPES for t in types)
     ):
-        hands, other, saw_other = hands - generic, other + generic, True
-        saw_hands = hands > 0
+        category, other, saw_other = 0.0, other + category, True
+        saw_hands = named > 0
+    # "A 2-month externship … 3 months of USCE total": the category figure is the total.
+    hands = max(named, category)
     return _quarter(hands), _quarter(other), types, saw_hands, saw_other
 
 

@@ -60,6 +60,13 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("a 2-week observership and 4 weeks of externship", {"usce_hands_on_months": 1.0,
                                                          "usce_other_months": 0.5}),
     ("2-3 months of externships", {"usce_hands_on_months": 2.0}),
+    # a figure for USCE as a whole beside named rotations is their total, not one more rotation
+    ("a 2 month externship and a 1 month sub-I, 3 months of USCE total",
+     {"usce_hands_on_months": 3.0, "usce_types": ["externship", "sub-internship"]}),
+    ("I have 3 months of USCE, including a 2-month externship", {"usce_hands_on_months": 3.0}),
+    ("I did a 2-month externship. I have 2 months of hands-on experience.",
+     {"usce_hands_on_months": 2.0}),
+    ("a 4-week sub-I and two months of rotations", {"usce_hands_on_months": 3.0}),
     ("3 months USCE", {"usce_hands_on_months": 3.0, "usce_types": []}),
     ("a virtual rotation", {"usce_types": ["virtual"], "usce_hands_on_months": None}),
     # Only non-hands-on experience described: by the applicant's own account, no hands-on USCE.
