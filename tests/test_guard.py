@@ -118,6 +118,78 @@ def test_extra_citation_that_does_not_support_is_removed_not_the_sentence() -> N
     assert kept.text == "Research rarely trumps zero USCE [1]."
 
 
+SWAP_SOURCE = (
+    "Observership + strong home clinical work is OK if that’s all you can get, but if you have "
+    "the option, choose an externship/sub-I/elective where you actually see and present patients."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        (
+            "If you have the option, choose an externship where you actually see and present "
+            "patients [1].",
+            True,
+        ),
+        (
+            "If you have the option, choose an external observership where you actually see and "
+            "present patients [1].",
+            False,
+        ),
+        (
+            "If you have the option, choose research where you actually see and present patients "
+            "[1].",
+            False,
+        ),
+        # Uncited, the swap must not be attributed to the source it distorts either.
+        (
+            "If you have the option, choose an observership where you actually see and present "
+            "patients.",
+            False,
+        ),
+    ],
+)
+def test_a_near_copy_that_swaps_a_key_term_is_dropped(sentence: str, kept: bool) -> None:
+    result = guard(sentence, {1: SWAP_SOURCE}, verdict=None)
+    assert bool(result.kept) is kept, result.report()
+    if "observership" in sentence and "[1]" in sentence:
+        # Overlap alone scores this copy as supported: only the swap check stops it.
+        assert result.sentences[0].code == "altered_quote"
+        assert "changes “externship subi elective” to “external observership”" in (
+            result.sentences[0].reason
+        )
+
+
+def test_a_swap_another_cited_source_backs_is_kept() -> None:
+    sources = {1: SWAP_SOURCE, 2: "A research year can also give you clinical exposure."}
+    sentence = "If you have the option, choose research where you actually see patients [1][2]."
+    assert guard(sentence, sources, verdict=None).sentences[0].code != "altered_quote"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Does research still help [1]?", "question"),
+        ("You want Internal Medicine or Neurology [1].", "about_the_reader"),
+        ("You already have good USCE and letters [1].", "about_the_reader"),
+        ("You’re 4–5+ years out of graduation [1].", "about_the_reader"),
+    ],
+)
+def test_questions_and_facts_about_the_reader_are_not_answers(sentence: str, code: str) -> None:
+    sources = {
+        1: "Scenario 1: You want Internal Medicine or Neurology. You already have good "
+        "USCE and letters. You’re 4–5+ years out of graduation. Does research still help?"
+    }
+    assert guard(sentence, sources, verdict=None).sentences[0].code == code
+
+
+def test_advice_in_the_second_person_is_still_judged_on_its_support() -> None:
+    sources = {1: "Most IMGs have to get hands-on USCE before research."}
+    result = guard("You have to get hands-on USCE before research [1].", sources, verdict=None)
+    assert result.sentences[0].code == "supported", result.report()
+
+
 def test_too_little_surviving_falls_back() -> None:
     result = judge("Research always wins [9]. You need 12 months [2]. Skip rotations [1].")
     assert result.fallback and "none of the model's 3 sentences" in str(result.fallback_reason)

@@ -12,7 +12,11 @@ and each one is kept only if:
    number of the sentence present in the cited text), with a score above the guard's own bar;
    citations that do not support a sentence another citation supports are removed from it;
 4. any advice it gives (research first, clinical first, both, clinical unnecessary) is advice
-   its cited text gives too.
+   its cited text gives too;
+5. when it is a near-copy of its source, it does not swap a key term ("choose an externship"
+   copied as "choose an observership": `assistant.alteration`);
+6. it answers rather than asks, and it does not state facts about the reader: "You want
+   Internal Medicine or Neurology" is a source's worked example, not this applicant.
 
 When too little survives, the caller falls back to the grounded answer. Every decision is
 reported with a reason, in the Answer's `guard` field.
@@ -25,10 +29,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.alteration import Swap, swapped_terms
 from assistant.stance import Stance, contradiction, personal_advice, stances
 from assistant.support import (
     SUPPORT_THRESHOLD,
     SupportResult,
+    canonical_form,
     citation_markers,
     split_sentences,
     strip_markers,
@@ -55,6 +61,15 @@ NO_ANSWER = re.compile(
     r"\b(?:sources?|articles?|documents?)\s+(?:\w+\s+){0,2}"
     r"(?:do\s*n[o']?t|does\s*n[o']?t|cannot|can't)\s+(?:\w+\s+){0,2}"
     r"(?:answer|cover|say|address|mention|contain|discuss)",
+    re.IGNORECASE,
+)
+
+# A sentence that tells the reader who they are: the articles' scenarios and checklists are
+# written in the second person ("You have zero or minimal USCE"), and a copied line would pin a
+# stranger's facts on this applicant. Advice in the second person ("You need…") is not matched.
+_ABOUT_READER = re.compile(
+    r"^(?:you(?:'|’)(?:re|ve)|you\s+(?:already\s+)?(?:want|wanted|graduated|did|are|were|"
+    r"have\s+(?!to\b|got\s+to\b)|had\s+(?!to\b)))",
     re.IGNORECASE,
 )
 
@@ -95,7 +110,8 @@ class Judged:
     kept: bool
     code: str  # kept: supported | attributed | no_answer; dropped: no_citation |
     # unknown_citation | contradicts_verdict | decides_without_facts | invented_number |
-    # unsupported | unsupported_stance | repeated | empty | too_long
+    # unsupported | unsupported_stance | altered_quote | question | about_the_reader |
+    # repeated | empty | too_long
     reason: str
     text: str = ""  # the sentence as shown to the reader (kept sentences only)
     citations: list[int] = field(default_factory=list)
@@ -249,6 +265,16 @@ def _unbacked_stances(text: str, cited: list[int], sources: Mapping[int, str]) -
     return sorted(s.value for s in stances(text) - backed)
 
 
+def _swap(text: str, cited: list[int], sources: Mapping[int, str]) -> Swap | None:
+    """A key-term swap against one cited source that no other cited source backs."""
+    for n in cited:
+        others = canonical_form(" ".join(sources[m] for m in cited if m != n))
+        for swap in swapped_terms(text, sources[n]):
+            if not all(re.search(rf"\b{t}", others) for t in swap.terms):
+                return swap
+    return None
+
+
 def _attribute(
     text: str,
     sources: Mapping[int, str],
@@ -263,7 +289,7 @@ def _attribute(
         )
         if not (result.supported and result.score >= config.attribution_min_score):
             continue
-        if _unbacked_stances(text, [n], sources):
+        if _unbacked_stances(text, [n], sources) or swapped_terms(text, passage):
             continue
         if best is None or result.score > best[1].score:
             best = (n, result)
@@ -358,9 +384,18 @@ def _judge(
             "decides_without_facts",
             "gives personal advice although the rules lack the facts to decide",
         )
+    plain = strip_markers(text).strip()
+    if plain.endswith("?"):
+        return Judged(raw, False, "question", "asks a question instead of answering")
+    if _ABOUT_READER.match(plain):
+        return Judged(
+            raw,
+            False,
+            "about_the_reader",
+            "states facts about the reader; the sources cannot know them (a source's example?)",
+        )
     if not cited:
         if NO_ANSWER.search(text) and len(text.split()) <= 25:
-            plain = strip_markers(text)
             return Judged(raw, True, "no_answer", "says the sources do not answer", text=plain)
         if config.attribute_uncited and (found := _attribute(text, sources, similarity, config)):
             n, result = found
@@ -390,6 +425,14 @@ def _judge(
         code = "invented_number" if result.missing_numbers else "unsupported"
         because = "; ".join(result.reasons) or "not supported"
         return Judged(raw, False, code, f"not supported by {listed}: {because}", score=result.score)
+    if swap := _swap(text, kept, sources):
+        return Judged(
+            raw,
+            False,
+            "altered_quote",
+            f"copies {listed} but {swap.describe()}",
+            score=result.score,
+        )
     if unbacked := _unbacked_stances(text, kept, sources):
         return Judged(
             raw,
