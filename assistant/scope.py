@@ -198,6 +198,9 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:i\s+have|i've\s+got|my|has|have|having|had)\s+(?:an?\s+)?(?:\w+\s+)?(?:pain|fever"
             r"|rash|headache|cough|infection|bleeding|symptoms?|blood\s+pressure)\b"
             r"|\b(?:chest|abdominal|stomach|back)\s+pain\b|\bshortness\s+of\s+breath\b"
+            r"|\bpalpitations?\b|\bchest\s+tightness\b|\bdizz(?:y|iness)\b|\bfainting\b"
+            r"|\bshould\s+i\s+(?:get|have)\s+(?:an?\s+)?(?:ecg|ekg|x-?ray|ct|mri|blood\s+test|scan)"
+            r"\b"
             r"|\bis\s+it\s+safe\s+to\s+take\b|\bwhat\s+should\s+(?:he|she|they|i|we)\s+take\b"
             r"|\bcould\s+(?:it|this|that)\s+be\s+(?:an?\s+)?(?:\w+\s+)?(?:embolism|infarct\w*|stroke"
             r"|infection|cancer|tumou?r|attack|disease|syndrome)\b",
@@ -245,9 +248,13 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bpercent(?:age)?s?\b|\bproportion\s+of\b|\bhow\s+many\s+(?:imgs?|applicants|people|"
             r"positions|spots|seats|residents|students|graduates)\b|\b(?:statistics|stats|data|"
             r"numbers)\s+(?:for|on|from|about|by)\s+(?:the\s+)?(?:year|(?:19|20)\d\d|imgs?|match)"
-            r"|\b(?:19|20)\d\d\s+(?:match|cycle|season|data|statistics|nrmp)\b"
-            r"|\b(?:in|for|during)\s+(?:the\s+)?(?:19|20)\d\d\s+(?:match|cycle|season)\b"
-            r"|\baverage\s+(?:step\s*\w*\s+|usmle\s+)?scores?\b",
+            # A year beside "match" is usually when the applicant applies; only data requests.
+            r"|\b(?:19|20)\d\d\s+(?:match\s+)?(?:data|statistics|results|outcomes)\b"
+            r"|\bhow\s+(?:did|many)\b[^.?!\n]{0,40}\b(?:19|20)\d\d\s+(?:match|cycle|season)\b"
+            # "My scores are average" describes the applicant; "the average score for" asks.
+            r"|\bwhat(?:'s|\s+(?:is|are|was|were))\s+(?:the\s+)?average\s+(?:\w+\s+){0,3}?scores?"
+            r"\b|\baverage\s+(?:step\s*\w*\s+|usmle\s+|ck\s+)?scores?\s+(?:for|of|to|needed|"
+            r"required|among|at)\b",
         ),
         (
             "prices",
@@ -260,15 +267,30 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bgreen\s+card\b|\bconrad\s*30\b|\bds-?160\b|\bi-(?:20|94|129|140|485|797)\b"
             r"|\boverstay\w*|\bimmigration\s+(?:law|lawyer|attorney|rules)\b|\bvisa\s+(?:interview|"
             r"appointment|fee|denial|refusal|processing|wait|lottery)\b|\bh-?1b\s+(?:cap|lottery)\b"
-            r"|\bj-?1\s+waiver\b|\bcap[\s-]exempt\b|\b(?:extend|renew|transfer)\w*\s+(?:my\s+|an?\s+"
+            r"|\bj-?1\s+waiver\b|\bsponsor\w*\s+(?:me\s+)?(?:for\s+)?(?:an?\s+)?h-?1b\b|\bcap[\s-]exempt\b|\b(?:extend|renew|transfer)\w*\s+(?:my\s+|an?\s+"
             r"|the\s+)?(?:h-?1b|j-?1|visa|status)\b"
             r"|\bhow\s+(?:do|can)\s+i\s+(?:get|apply\s+for|obtain|extend|renew)\s+"
             r"(?:a|an|the|my)\s+(?:\S+\s+)?visa\b",
         ),
         (
+            "logistics",
+            r"\beras\s+tokens?\b|\bfee\s+(?:assistance|waivers?)\b|\bsoap\b(?!\s+notes?)"
+            r"|\bmatch\s+(?:agreement|commitment|violation)s?\b|\bnrmp\s+(?:rules|polic(?:y|ies)"
+            r"|violations?)\b|\bwhen\s+(?:exactly\s+)?(?:does|do|will|is)\s+(?:the\s+)?(?:eras|"
+            r"nrmp|ecfmg|match\s+day|soap|application\s+(?:season|cycle))\b[^.?!\n]{0,40}\b(?:"
+            r"open|close|start|begin|due)\w*",
+        ),
+        (
+            "other_countries",
+            r"\bcarms\b|\bplab\b|\bukmla\b|\bmccqe\b|\bnac\s+osce\b|\bahpra\b"
+            r"|\bamc\s+(?:mcq|exam|clinical|pathway)\b|\bgmc\s+(?:registration|licen[cs]e)\b"
+            r"|\b(?:residency|match|pathway|licens\w+|registration)\s+(?:in|for)\s+(?:canada|"
+            r"the\s+uk|australia|new\s+zealand|ireland)\b",
+        ),
+        (
             "step_study",
             r"\buworld\b|\bq-?banks?\b|\bquestion\s+banks?\b|\bnbme\b|\bamboss\b|\bfirst\s+aid\b"
-            r"|\banki\b|\bpathoma\b|\bstudy\s+(?:plan|schedule|resources?)\b|\bhow\s+(?:to|should"
+            r"|\banki\b|\bpathoma\b|\bstep\s*(?:3|three)\b|\bstudy\s+(?:plan|schedule|resources?)\b|\bhow\s+(?:to|should"
             r"\s+i|do\s+i|can\s+i)\s+(?:study|prepare)\s+for\s+(?:the\s+)?(?:usmle|step|ck|boards?"
             r"|exams?)\b",
         ),
@@ -290,7 +312,7 @@ UNRELATED_TASK = _rx(
 )
 # Unrelated topics: words that put a question outside residency preparation.
 UNRELATED_PATTERN = _rx(
-    r"\bweather\b|\bforecast\b|\brecipes?\b|\bcook(?:ing)?\b|\bbake\b|\bfootball\b|\bsoccer\b"
+    r"\bweather\b|\bforecast\b|\bsnow\w*|\brain(?:ing|y)?\b|\brecipes?\b|\bcook(?:ing)?\b|\bbake\b|\bfootball\b|\bsoccer\b"
     r"|\bnba\b|\bcricket\b|\bbaseball\b|\bworld\s+cup\b|\bpython\b|\bjavascript\b|\bsql\b"
     r"|\bcode\b|\bcoding\b|\bscript\b|\bcompile\b|\bstocks?\b|\bbitcoin\b|\bcrypto\w*|\bmovies?\b"
     r"|\bpoem\b|\bsong\b|\bjoke\b|\blyrics\b|\bcapital\s+of\b|\bpresident\s+of\b|\bclimate\s+change"

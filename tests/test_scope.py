@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,6 +72,11 @@ IN_SCOPE: list[tuple[str, bool]] = [
     ("Does research compensate for low scores?", False),
     ("What is the difference between a clerkship and an externship?", False),
     ("Why do program directors value US letters of recommendation?", False),
+    # A year next to "match" is when the applicant applies; "average" can describe them.
+    ("I am applying for the 2027 match, should I do research or USCE first?", True),
+    ("My scores are average and I have no USCE. Research or rotations?", True),
+    ("I did my clinical work in Germany for 3 years, do I need USCE?", False),
+    ("Do I need SOAP notes experience before an externship?", False),
 ]
 
 # (question, expected reason)
@@ -173,6 +181,24 @@ INJECTIONS: list[tuple[str, str, bool]] = [
         True,
     ),
 ]
+
+
+# The scope probe (evals/datasets/scope_dev.jsonl): 60 questions written apart from the code and
+# from the eval questions, half answerable from the corpus. A dev set: the patterns were tuned on
+# it; the held-out eval split measures abstention independently.
+PROBE = [
+    json.loads(line)
+    for line in (Path(__file__).parents[1] / "evals/datasets/scope_dev.jsonl")
+    .read_text()
+    .splitlines()
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize("case", PROBE, ids=[c["id"] for c in PROBE])
+def test_scope_probe(case: dict) -> None:
+    intent = classify(case["question"])
+    assert intent.in_scope is case["in_scope"], (case["why"], intent)
 
 
 @pytest.mark.parametrize(("question", "prioritisation"), IN_SCOPE)
