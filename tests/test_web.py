@@ -115,6 +115,10 @@ def test_ask_streams_an_answer_with_verdict_card_and_highlighted_source(tab: Tab
     # The rest of the answer is there, with its markers as buttons, and the sources list.
     expect(message.locator(".answer-text")).to_contain_text("What the sources say:")
     assert message.locator(".answer-text .cite").count() >= 2
+    # The verdict and its rule quotes are said once, in the card, not again in the text.
+    assert "**Recommendation (" in answer["answer"]
+    expect(message.locator(".answer-text")).not_to_contain_text("Recommendation (")
+    expect(message.locator(".answer-text")).not_to_contain_text("Why, in the sources' words")
     expect(message.locator(".sources summary")).to_contain_text("all checked word for word")
     # The profile panel shows what was read.
     expect(page.locator("#profile-summary")).to_contain_text(
@@ -251,6 +255,10 @@ def test_sources_disagree_and_missing_facts(tab: Tab) -> None:
     box = tab.last_answer().locator(".disagree")
     expect(box).to_be_visible()
     expect(box.locator(".disagree-title")).to_have_text("The sources disagree")
+    # Said once: the card replaces the text's "sources differ" paragraph.
+    assert "**The sources differ" in answer["answer"]
+    answer_text = tab.last_answer().locator(".answer-text")
+    expect(answer_text).not_to_contain_text("The sources differ")
     expect(box.locator(".disagree-side")).to_have_count(2)
     expect(box.locator("[data-stance=research_positive]")).to_contain_text(
         "Research can rebuild an application"

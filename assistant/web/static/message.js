@@ -199,15 +199,29 @@ function actions(answer, hooks) {
   return h('div', { class: 'msg-actions' }, copy);
 }
 
+// Paragraphs of the answer text that the page shows as cards instead: the verdict with its rule
+// quotes (the recommendation card) and "the sources differ" (the disagreement card).
+const CARD_BLOCKS = {
+  recommendation: /^\s*\*\*(?:Recommendation\b[^*]*:|Why, in the sources' words:)\*\*/,
+  disagreement: /^\s*\*\*The sources differ\b/,
+};
+
+/** The answer text without the blocks that have a card; the text itself is left whole elsewhere
+ * (Copy answer, the API), so a reader of either sees everything once. */
+export function textWithoutCards(answer) {
+  const text = answer.answer || '';
+  const skip = [];
+  if (answer.recommendation) skip.push(CARD_BLOCKS.recommendation);
+  if ((answer.sources_disagree || []).length) skip.push(CARD_BLOCKS.disagreement);
+  if (!skip.length) return text;
+  const kept = paragraphs(text).filter((p) => !skip.some((rx) => rx.test(p)));
+  return kept.length ? kept.join('\n\n') : text;
+}
+
 function answerNodes(answer, hooks) {
   const nodes = [];
-  let text = answer.answer || '';
-  if (answer.recommendation) {
-    nodes.push(recommendationCard(answer.recommendation, answer, hooks));
-    // The card already says the verdict, its rationale and its sources.
-    const parts = paragraphs(text);
-    if (parts.length > 1 && /^\s*\*\*Recommendation:/.test(parts[0])) text = parts.slice(1).join('\n\n');
-  }
+  const text = textWithoutCards(answer);
+  if (answer.recommendation) nodes.push(recommendationCard(answer.recommendation, answer, hooks));
   if (!answer.recommendation && (answer.missing_facts || []).length) nodes.push(missingFacts(answer, hooks));
   nodes.push(h('div', { class: 'answer-text' }, renderMarkdown(text, markerFactory(answer, hooks))));
   for (const item of answer.sources_disagree || []) nodes.push(disagreement(item, answer, hooks));
