@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from evals.bench import report
+from evals.bench import report, runner
 from evals.bench.config import SECTIONS, BenchConfig, preset
 from evals.bench.sections.scale import size_label
 from evals.bench.stats import percentile, ratio, summarize
@@ -236,3 +236,15 @@ def test_minilm_runs_single_threaded() -> None:
     assert torch.get_num_threads() == 1
     assert vector.shape == (1, 384)
     assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["/x/.venv/bin/advisor", "bench", "--quick"], "advisor bench --quick"),
+        (["/x/evals/bench/__main__.py", "--only", "query"], "python -m evals.bench --only query"),
+        ([], "python -m evals.bench"),
+    ],
+)
+def test_the_report_names_the_command_as_typed(argv: list[str], expected: str) -> None:
+    assert runner._command_line(argv) == expected

@@ -34,12 +34,19 @@ def _ensure_index(ctx: Context) -> None:
     run_ingest(ingest.settings(ctx), embedder=ctx.embedder)
 
 
+def _command_line(argv: list[str]) -> str:
+    """How this run was started, as a user would retype it."""
+    if argv and os.path.basename(argv[0]) == "advisor":  # argv: advisor bench --quick …
+        return " ".join(["advisor", *argv[1:]])
+    return " ".join(["python -m evals.bench", *argv[1:]])
+
+
 def run(cfg: BenchConfig, say: Callable[[str], None] = print) -> dict[str, Any]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     cfg.out.mkdir(parents=True, exist_ok=True)
     ctx = Context.create(cfg)
     results: dict[str, Any] = {
-        "command": " ".join(["advisor bench", *sys.argv[1:]]) if sys.argv else "advisor bench",
+        "command": _command_line(sys.argv),
         "config": {
             k: str(v) if not isinstance(v, (int, float, bool, tuple)) else v
             for k, v in dataclasses.asdict(cfg).items()
