@@ -65,6 +65,11 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return [_stem(w) for w in words], words
 
 
+def key_terms(text: str) -> frozenset[str]:
+    """The key terms (stemmed, synonyms folded) that occur in `text`."""
+    return frozenset(_tokens(text)[0]) & KEY_TERMS
+
+
 def swapped_terms(sentence: str, passage: str) -> list[Swap]:
     """The key-term swaps of `sentence` against `passage`, if it is a near-copy of part of it."""
     s, s_words = _tokens(sentence)

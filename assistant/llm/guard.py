@@ -29,12 +29,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.alteration import Swap, swapped_terms
+from assistant.alteration import Swap, key_terms, swapped_terms
 from assistant.stance import Stance, contradiction, personal_advice, stances
 from assistant.support import (
     SUPPORT_THRESHOLD,
     SupportResult,
-    canonical_form,
     citation_markers,
     split_sentences,
     strip_markers,
@@ -268,9 +267,9 @@ def _unbacked_stances(text: str, cited: list[int], sources: Mapping[int, str]) -
 def _swap(text: str, cited: list[int], sources: Mapping[int, str]) -> Swap | None:
     """A key-term swap against one cited source that no other cited source backs."""
     for n in cited:
-        others = canonical_form(" ".join(sources[m] for m in cited if m != n))
+        backed = key_terms(" ".join(sources[m] for m in cited if m != n))
         for swap in swapped_terms(text, sources[n]):
-            if not all(re.search(rf"\b{t}", others) for t in swap.terms):
+            if not set(swap.terms) <= backed:
                 return swap
     return None
 
