@@ -153,6 +153,9 @@ SWAP_SOURCE = (
 def test_a_near_copy_that_swaps_a_key_term_is_dropped(sentence: str, kept: bool) -> None:
     result = guard(sentence, {1: SWAP_SOURCE}, verdict=None)
     assert bool(result.kept) is kept, result.report()
+    if not kept and "[1]" not in sentence:
+        assert result.sentences[0].code == "altered_quote", result.report()
+        assert result.sentences[0].reason.startswith("cites no source; copies [1] but changes")
     if "observership" in sentence and "[1]" in sentence:
         # Overlap alone scores this copy as supported: only the swap check stops it.
         assert result.sentences[0].code == "altered_quote"

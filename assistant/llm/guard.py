@@ -407,6 +407,14 @@ def _judge(
                 citations=[n],
                 score=result.score,
             )
+        for n, passage in sources.items():
+            if swaps := swapped_terms(text, passage):
+                return Judged(
+                    raw,
+                    False,
+                    "altered_quote",
+                    f"cites no source; copies [{n}] but {swaps[0].describe()}",
+                )
         return Judged(raw, False, "no_citation", "cites no source, and no source supports it")
     unknown = [n for n in cited if n not in sources]
     if unknown:
