@@ -701,3 +701,31 @@ def test_copy_answer_reload_and_new_conversation(
     expect(page.locator("#pf-years_since_graduation")).to_have_value("")
     expect(page.locator("#question")).to_be_focused()
     assert tab.console_errors == []
+
+
+def test_guard_notice_counts_what_the_guard_removed(tab: Tab) -> None:
+    """The page says how many model sentences were cut, and stays quiet when nothing was."""
+    notices = tab.page.evaluate(
+        """async () => {
+          const { guardNotice } = await import('/static/message.js');
+          const kept = [{ i: 0, sentence: 'Kept [1].', code: 'supported' }];
+          const cut = (code) => ({ i: 1, sentence: 'x', code, reason: 'r' });
+          return [
+            guardNotice({ guard: { fallback: false, kept,
+              dropped: [cut('unsupported'), cut('repeated'), cut('contradicts_verdict')] } }),
+            guardNotice({ guard: { fallback: false, kept, dropped: [cut('altered_quote')] } }),
+            guardNotice({ guard: { fallback: false, kept, dropped: [cut('repeated')] } }),
+            guardNotice({ guard: { fallback: true, kept: [], dropped: [cut('unsupported')] } }),
+            guardNotice({ guard: null }),
+          ];
+        }"""
+    )
+    assert notices == [
+        "2 of the model's 3 sentences were removed: their sources did not back them, or they "
+        "went against the recommendation.",
+        "1 of the model's 2 sentences was removed: its sources did not back it, or it went "
+        "against the recommendation.",
+        None,
+        None,
+        None,
+    ]

@@ -218,6 +218,23 @@ export function textWithoutCards(answer) {
   return kept.length ? kept.join('\n\n') : text;
 }
 
+// Guard codes that are not a judgment on what the model said (a repeat, an empty fragment).
+const NOT_REMOVED_FOR_CONTENT = new Set(['repeated', 'empty']);
+
+/** When the model's prose was used but some of its sentences were dropped, say how many: the
+ * reader should know the answer was edited, not only that it was checked. */
+export function guardNotice(answer) {
+  const guard = answer.guard;
+  if (!guard || guard.fallback || !(guard.kept || []).length) return null;
+  const dropped = (guard.dropped || []).filter((d) => !NOT_REMOVED_FOR_CONTENT.has(d.code));
+  if (!dropped.length) return null;
+  const total = guard.kept.length + dropped.length;
+  const one = dropped.length === 1;
+  return `${dropped.length} of the model's ${total} sentences ${one ? 'was' : 'were'} removed: `
+    + (one ? 'its sources did not back it, or it went against the recommendation.'
+      : 'their sources did not back them, or they went against the recommendation.');
+}
+
 function answerNodes(answer, hooks) {
   const nodes = [];
   const text = textWithoutCards(answer);
@@ -226,6 +243,8 @@ function answerNodes(answer, hooks) {
   nodes.push(h('div', { class: 'answer-text' }, renderMarkdown(text, markerFactory(answer, hooks))));
   for (const item of answer.sources_disagree || []) nodes.push(disagreement(item, answer, hooks));
   const notices = (answer.notices || []).map(noticeWords).filter(Boolean);
+  const removed = guardNotice(answer);
+  if (removed) notices.push(removed);
   if (notices.length) nodes.push(h('ul', { class: 'notices' }, notices.map((n) => h('li', { text: n }))));
   if ((answer.citations || []).length) nodes.push(sourcesList(answer, hooks));
   nodes.push(actions(answer, hooks));
