@@ -126,12 +126,20 @@ def _load_advisor(data_dir: Path | None) -> Any:
 def _read_profile(path: Path | None) -> dict[str, Any] | None:
     if path is None:
         return None
+    from pydantic import ValidationError
+
+    from assistant.types import ProfileInput
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise fail(f"cannot read profile {path}: {exc}") from None
     if not isinstance(data, dict):
         raise fail(f"profile {path} must be a JSON object")
+    try:  # the API's bounds: a NaN or a negative month count is a typo, not a fact
+        ProfileInput.model_validate(data)
+    except ValidationError as exc:
+        raise fail(f"profile {path}: {_one_line(exc)}") from None
     return data
 
 
@@ -182,6 +190,7 @@ def ask(
 
     from assistant.llm.backends import BackendError, parse_backend
     from assistant.service import QuestionError
+    from assistant.types import ProfileInput
 
     if (question is None) == (jsonl is None):
         raise fail("give either a QUESTION or --jsonl FILE|-", code=2)
@@ -218,6 +227,8 @@ def ask(
                 item = json.loads(line)
                 if not isinstance(item, dict) or not isinstance(item.get("question"), str):
                     raise QuestionError('each line needs {"question": "…"}')
+                if item.get("profile") is not None:
+                    ProfileInput.model_validate(item["profile"])
                 answer = advisor.ask(
                     item["question"],
                     profile=item.get("profile"),

@@ -116,6 +116,24 @@ class Profile(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v not in (None, [], "")}
 
 
+class ProfileInput(Profile):
+    """A Profile as a client sends it: the same facts, refused when no applicant could have them.
+
+    The rules layer copes with any number, but a NaN, a negative month count or a Step 2 CK score
+    of 900 is a client bug; a clear error (422 in the API) beats a verdict decided on nonsense.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    graduation_year: int | None = Field(None, ge=1950, le=2100)
+    years_since_graduation: float | None = Field(None, ge=0, le=80)
+    step2_ck: int | None = Field(None, ge=1, le=300)
+    usce_hands_on_months: float | None = Field(None, ge=0, le=600)
+    usce_other_months: float | None = Field(None, ge=0, le=600)
+    us_letters: int | None = Field(None, ge=0, le=100)
+    research_output: int | None = Field(None, ge=0, le=10_000)
+
+
 class Recommendation(BaseModel):
     verdict: Verdict
     rule_id: str

@@ -178,16 +178,31 @@ def test_cli_ask_json_and_batch(advisor: Advisor, tmp_path: Path) -> None:
         )
         + "\n"
         + json.dumps({"question": ""})
+        + "\n"
+        + json.dumps({"question": "research first?", "profile": {"usce_hands_on_months": -2}})
         + "\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["ask", "--jsonl", str(batch), "--data-dir", data], env=env)
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert lines[0]["citations"] and lines[1]["line"] == 2 and "error" in lines[1]
     assert lines[2]["recommendation"]["verdict"] == "USCE_URGENT"
     assert lines[3] == {"line": 4, "error": "the question is empty"}
+    assert lines[4]["line"] == 5
+    assert lines[4]["error"].startswith("invalid profile: usce_hands_on_months: Input should be")
+
+    # A profile file gets the API's bounds too: NaN is refused with the field named.
+    bad = tmp_path / "profile.json"
+    bad.write_text('{"years_since_graduation": NaN}', encoding="utf-8")
+    refused = runner.invoke(
+        app, ["ask", "research first?", "--profile", str(bad), "--data-dir", data], env=env
+    )
+    assert refused.exit_code == 1
+    assert "invalid profile: years_since_graduation: Input should be a finite number" in (
+        refused.stderr
+    )
 
     human = runner.invoke(
         app, ["ask", "Do observerships count as USCE?", "--data-dir", data], env=env

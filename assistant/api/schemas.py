@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.service import MAX_QUESTION_CHARS
-from assistant.types import Profile
+from assistant.types import ProfileInput
 
 EXAMPLE_QUESTION = (
     "I graduated in 2018 with no US clinical experience: research or rotations first?"
@@ -17,24 +17,6 @@ EXAMPLE_QUESTION = (
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20_000)
-
-
-class ProfileInput(Profile):
-    """A Profile as a client sends it: the same facts, refused when no applicant could have them.
-
-    The rules layer copes with any number, but a NaN, a negative month count or a Step 2 CK score
-    of 900 is a client bug; a clear 422 beats a verdict decided on nonsense.
-    """
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    graduation_year: int | None = Field(None, ge=1950, le=2100)
-    years_since_graduation: float | None = Field(None, ge=0, le=80)
-    step2_ck: int | None = Field(None, ge=1, le=300)
-    usce_hands_on_months: float | None = Field(None, ge=0, le=600)
-    usce_other_months: float | None = Field(None, ge=0, le=600)
-    us_letters: int | None = Field(None, ge=0, le=100)
-    research_output: int | None = Field(None, ge=0, le=10_000)
 
 
 class AskRequest(BaseModel):
