@@ -16,11 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 
-import Stemmer
-
-from assistant.support import canonical_form
+from assistant.support import canonical_form, stem
 
 # Stemmed, after `canonical_form` folded the synonyms ("U.S. clinical experience" -> "usce").
 KEY_TERMS = frozenset(
@@ -38,7 +35,6 @@ MIN_COPIED = 0.6  # share of the sentence's words that must come from the source
 MIN_RUN = 4  # the longest run of words copied verbatim
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_stemmer = Stemmer.Stemmer("english")
 
 
 @dataclass(frozen=True)
@@ -54,15 +50,10 @@ class Swap:
         return f"changes {was} to “{self.added}”"
 
 
-@lru_cache(maxsize=20_000)
-def _stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
-
-
 def _tokens(text: str) -> tuple[list[str], list[str]]:
     """Stemmed tokens for matching, and the surface words they come from (for the report)."""
     words = _TOKEN.findall(canonical_form(text))
-    return [_stem(w) for w in words], words
+    return [stem(w) for w in words], words
 
 
 def key_terms(text: str) -> frozenset[str]:

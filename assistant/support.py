@@ -150,7 +150,8 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=50_000)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball (English) stem of a lower-case word, cached."""
     return str(_stemmer.stemWord(word))
 
 
@@ -164,7 +165,7 @@ def canonical_form(text: str) -> str:
 def _content(text: str) -> list[str]:
     """Stemmed content words, in order (numbers excluded: they have their own rule)."""
     return [
-        _stem(w)
+        stem(w)
         for w in _TOKEN.findall(text)
         if w not in STOPWORDS and w not in _WORD_NUMBERS and not w.isdigit()
     ]
