@@ -69,7 +69,7 @@ _ALIAS = {a: (name, cls) for name, cls, aliases in _SPECIALTIES for a in aliases
 _SPEC_RE = "|".join(re.escape(a) for a in sorted(_ALIAS, key=len, reverse=True))
 _FILLER = (
     r"(?: (?:to|into|in|for|at|a|an|any|the|academic|university|community|categorical|do|be|"
-    r"match|apply|pursue|get|go|doing|applying|matching|residency|a career in|career in))"
+    r"match|apply|pursue|get|go|doing|applying|matching|residency|a career in|career in|on))"
 )
 _SPEC_INTENT = re.compile(
     r"\b(?:aim(?:ing)?|apply(?:ing)?|want(?:ing|s)?|target(?:ing)?|interested|going|pursu(?:e|ing)|"
@@ -80,8 +80,12 @@ _SPEC_NOUN = re.compile(
     rf"\b({_SPEC_RE}) (?:applicants?|residency|programs?|spots?|positions?|match|track|"
     r"hopeful|is (?:the |my )?(?:goal|dream|plan)|is (?:very |super |really |hyper-?|so )?"
     r"competitive)\b"
-    rf"|\bgoal ?(?:=|:|is) ?({_SPEC_RE})\b"
+    rf"|\b(?:goal|specialty) ?(?:=|:|is) ?({_SPEC_RE})\b"
+    rf"|\b({_SPEC_RE}) is what i want\b"
 )
+# A specialty standing alone as a sentence ("CK 229. IM." / "neuro. I did …"): in a profile
+# written as notes, that is the target. A list after a comma ("electives in IM, peds") is not.
+_SPEC_BARE = re.compile(rf"(?:^|[.!?;\n] ?)({_SPEC_RE})(?= ?(?:[.!?;,\n]|$))")
 
 _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
     ("virtual", r"virtual|online|tele(?:medicine|health)"),
@@ -102,12 +106,23 @@ _DURATION = re.compile(
 _CUT = re.compile(r"[.;:!?,\n]| and | plus | but | then | while | or ")
 # Looking back, keep " or ": "should I do research or a 4-week sub-I?" must stay a question
 _CUT_BACK = re.compile(r"[.;:!?,\n]| and | plus | but | then | while ")
-_NOT_US = re.compile(r"\b(?:home|my country|abroad|back home|non-us)\b")
+# Experience placed in another country is not USCE ("4 months of rotations in Germany").
+_COUNTRIES = (
+    r"india|pakistan|bangladesh|nepal|sri lanka|nigeria|ghana|kenya|ethiopia|egypt|sudan|jordan|"
+    r"syria|lebanon|iraq|iran|saudi(?: arabia)?|uae|turkey|israel|philippines|china|vietnam|"
+    r"indonesia|malaysia|brazil|mexico|colombia|venezuela|peru|argentina|cuba|dominica|grenada|"
+    r"germany|uk|united kingdom|england|ireland|italy|spain|france|poland|russia|ukraine|romania|"
+    r"australia|canada"
+)
+_NOT_US = re.compile(rf"\b(?:home|my country|abroad|back home|non-us|in (?:{_COUNTRIES}))\b")
 _NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none)\b|n't\b")
 _INTENT = re.compile(r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or)\b")
 
 _NO_USCE = re.compile(
     r"\bnever (?:set foot|been|worked|rotated) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
+    r"|\bnever (?:done|did|had) (?:a|an|any) (?:rotations?|usce|externships?|electives?|"
+    r"clerkships?)(?: in the (?:u\.?s\.?|states))?\b|\bnothing in the (?:u\.?s\.?|states)\b"
+    r"|\b(?:usce|u\.?s\.? clinical experience) ?(?::|-|=) ?(?:none|zero|0)\b"
     r"|\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
     r"u\.?s\.? experience|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
@@ -127,15 +142,19 @@ _NO_LETTERS = re.compile(
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
 )
 _YEAR = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|grad|class of|yog|finished (?:med(?:ical)? "
-    r"school|mbbs|md))\b"
-    r"[^0-9.,;:!?]{0,15}?(\d{4})\b"
+    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|"
+    r"finished (?:med(?:ical)? school|mbbs|md))"
+    r"(?:\b[^0-9.,;:!?]{0,15}?(\d{4})\b| ?'(\d{2})\b)"
 )
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
     r"school |)(?:graduation|graduating|grad\b|med school|medical school)"
     r"|\bgraduated (?:about |around |over |almost |nearly |roughly )?"
     rf"({_NUM_A})\+? ?(?:years?|yrs?) ago"
+    rf"|\bgrad(?:uation)? (?:was )?({_NUM_A})\+? ?(?:years?|yrs?) ago"
+    rf"|\bbeen out (?:for )?({_NUM_A})\+? ?(?:years?|yrs?)\b"
+    rf"|\b({_NUM_A})\+? ?(?:years?|yrs?) (?:gap )?(?:since|after|post) (?:i |my )?(?:graduat(?:ed|"
+    r"ion)|grad\b|md\b|mbbs\b)"
     rf"|\b({_NUM})\+? ?yog\b|\byog(?: is|:|=)? ?(\d{{1,2}})\b"
     rf"|\b(?:i'?m |i am |am |)({_NUM_A})\+? (?:years?|yrs?) out\b(?! of (?:residency|practice))"
 )
@@ -145,14 +164,17 @@ _FRESH = re.compile(
 )
 _STUDENT = re.compile(
     r"\b(?:(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th)[- ]year (?:med(?:ical)? )?"
-    r"student|med(?:ical)? student|ms[1-6]|still in med(?:ical)? school)\b"
+    r"student|med(?:ical)? student|ms[1-6]|still in med(?:ical)? school|"
+    r"(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th) (?:yr|year) student|"
+    r"(?:i'?m|i am) a (?:\w+ )?student|carib(?:bean)? (?:med )?student)\b"
 )
 _STEP1 = re.compile(
-    r"\bstep ?1\b(?: ?(?:score|is|was|of|=|:|-|a|result)){0,4} ?(pass(?:ed)?|fail(?:ed)?|\d{3}\b)"
+    r"\b(?:step ?1|s1)\b(?: ?(?:score|is|was|of|=|:|-|a|result)){0,4} ?(pass(?:ed)?|fail(?:ed)?|"
+    r"\d{3}\b|p\b|f\b)"
     r"|\b(pass(?:ed)?|fail(?:ed)?|cleared) (?:the |my )?(?:usmle )?step ?1\b"
 )
 _STEP2 = re.compile(
-    r"\b(?:step ?2 ?ck|step ?2|ck)\b(?: ?(?:score|is|was|of|=|:|-|at|around|about|~|a)){0,4}"
+    r"\b(?:step ?2 ?ck|step ?2|2 ?ck|ck)\b(?: ?(?:score|is|was|of|=|:|-|at|around|about|~|a)){0,4}"
     r" ?(\d{3})\b"
     r"|\b(\d{3}) (?:on|in|for) (?:usmle )?(?:step ?2 ?ck|step ?2|ck)\b"
 )
@@ -163,7 +185,7 @@ _RESEARCH = re.compile(
     r"pubs?|papers?|abstracts?|posters?|case reports?|manuscripts?)\b"
 )
 _NO_RESEARCH = re.compile(
-    r"\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|done)(?: any)?) "
+    r"\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|done)(?: any)?) "
     r"(?:research|publications?|pubs|papers|abstracts|posters)\b"
 )
 # (field, value, pattern); per field the first matching pattern wins. For home clinical work
@@ -172,10 +194,13 @@ _NO_RESEARCH = re.compile(
 _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
     ("unmatched_before", True, r"\bunmatched\b(?! (?:imgs|applicants|candidates|students|"
      r"graduates))|\b(?:didn'?t|did not|failed to|never) match(?:ed)?\b"),
-    ("unmatched_before", False, r"\b(?:first[- ]time applicant|applying for the first time)"),
+    ("unmatched_before", False, r"\b(?:first[- ]time applicant|applying for the first time|"
+     r"first time applying)"),
     ("can_afford_only_one", True, r"\b(?:only (?:afford|pay for|fund) (?:one|1|a single)|afford "
      r"(?:only|just) (?:one|1)|(?:can'?t|cannot|can not) afford both)\b"),
-    ("money_tight", True, r"\b(?:money is (?:tight|limited)|tight (?:budget|on money)|limited "
+    ("money_tight", True, r"\b(?:money is (?:tight|limited|a (?:big |huge |major |real )?(?:issue|"
+     r"problem|concern))|budget is (?:tight|limited|small)|(?:can'?t|cannot) afford much|"
+     r"tight (?:budget|on money)|limited "
      r"(?:funds|budget|money|finances|savings)|low on (?:money|funds)|short on money|on a budget|"
      r"financial(?:ly)? (?:constraints?|limited|strapped|tight))\b"),
     ("academic_aim", True, r"\b(?:academic (?:programs?|centers?|career|track|medicine|internal "
@@ -186,10 +211,15 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|not (?:been )?"
      r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? job|"
      r"haven'?t (?:worked|practi[cs]ed) (?:clinically|"
-     r"medicine)|out of clinical practice|no recent clinical|(?:with|long|clinical|big|"
+     r"medicine)|out of clinical practice|no recent clinical|(?:currently )?not (?:currently )?"
+     r"practi[cs]ing|no clinical (?:work|practice)\b(?! (?:in|at) the (?:us|u\.s\.))|"
+     r"(?:with|long|clinical|big|"
      r"significant|have|had) gaps?)\b"),
     ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed)? as an? (?:doctor|"
-     r"physician|gp|medical officer|resident|house officer|intern)|clinical work at home|"
+     r"physician|gp|medical officer|resident|house officer|intern|surgeon|registrar|consultant|"
+     r"specialist)|work(?:ing)? (?:in|at) an? (?:icu|er|emergency (?:room|department)|hospital|"
+     r"clinic|ward)|(?:doing|in) (?:my )?(?:internship|house job|residency) (?:back home|at home|"
+     r"there|in (?:my|" + _COUNTRIES + r"))|clinical work at home|"
      r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
      r"house job)\b"),
 )  # fmt: skip
@@ -219,6 +249,12 @@ def _num(token: str | None) -> float | None:
         return _WORDS.get(token)
 
 
+def _full_year(two_digits: int, current_year: int) -> int:
+    """'19 -> 2019; a two-digit year past next year's is last century's ('98 -> 1998)."""
+    year = 2000 + two_digits
+    return year if year <= current_year + 1 else year - 100
+
+
 def _quarter(value: float) -> float:
     return round(value * 4) / 4
 
@@ -236,7 +272,7 @@ def normalize_specialty(name: str) -> tuple[str, SpecialtyClass | None] | None:
 
 
 def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | None:
-    for rx in (_SPEC_INTENT, _SPEC_NOUN):
+    for rx in (_SPEC_INTENT, _SPEC_NOUN, _SPEC_BARE):
         for m in rx.finditer(norm):
             alias = next(g for g in m.groups() if g)
             # "im" is also a typo for "I'm": only trust it when the writer typed it in capitals
@@ -244,6 +280,23 @@ def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | 
                 continue
             return _ALIAS[alias]
     return None
+
+
+_US_PART = re.compile(r" ?\((\d{1,2}) (?:us|u\.s\.|american)\b")
+_BREAKDOWN = re.compile(r"\([^()]{0,60}$")
+
+
+def _us_part(norm: str, end: int, count: float) -> float | None:
+    """The US letters of a count: "3 LORs (2 US, 1 home)" is 2; "2 LORs from home" is None."""
+    if m := _US_PART.match(norm, end):
+        return float(m.group(1))
+    return None if _NOT_US.search(norm[end : end + 30]) else count
+
+
+def _in_breakdown(norm: str, start: int) -> bool:
+    """ "3 pubs (2 case reports + 1 article)": a count inside the brackets after a count."""
+    opened = _BREAKDOWN.search(norm, max(0, start - 60), start)
+    return bool(opened and _RESEARCH.search(norm, max(0, opened.start() - 40), opened.start()))
 
 
 def _before(norm: str, start: int, width: int = 50) -> str:
@@ -257,6 +310,8 @@ def _stated(norm: str, start: int) -> bool:
     return not (_NEGATED.search(before) or _INTENT.search(before))
 
 
+_TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|combined|of which|of those)\b")
+_TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) $")
 _NOT_HANDS_ON_TYPES = frozenset({"observership", "shadowing", "volunteering", "virtual"})
 # A duration followed by these words dates an event instead of measuring an experience.
 _TIME_REFERENCE = re.compile(r"\s*(?:ago|since|out\b|after|post|back)")
@@ -266,7 +321,7 @@ _NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
 def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
     """Sum hands-on and other months; also report which sums were actually seen."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
-    saw_hands = saw_other = False
+    saw_hands = saw_other = category_is_total = False
     types: list[str] = []
     for m in _DURATION.finditer(norm):
         amount = _num(m.group(1))
@@ -274,6 +329,8 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
             continue
         unit = m.group(3)
         months = amount / 4 if unit[0] == "w" else amount * 12 if unit[0] == "y" else amount
+        if times := _TIMES.search(norm, max(0, m.start() - 8), m.start()):  # "two 4-week rotations"
+            months *= _num(times.group(1)) or 1
         if _TIME_REFERENCE.match(norm, m.end()):
             continue  # "6 years ago", "5 years out": when, not how long
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
@@ -289,6 +346,7 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
         kind = str(hit.lastgroup).replace("_", "-")
         if kind == "hands-on" and not hit.group().startswith("rotation"):
             category, saw_hands = category + months, True
+            category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
         elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
             named, saw_hands = named + months, True
         elif kind != "research":
@@ -310,8 +368,10 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
     ):
         category, other, saw_other = 0.0, other + category, True
         saw_hands = named > 0
-    # "A 2-month externship … 3 months of USCE total": the category figure is the total.
-    hands = max(named, category)
+    # "A 2-month externship … 3 months of USCE total": the category figure is the total, and a
+    # stated total that counts an observership too ("12 weeks USCE total: 8 externship,
+    # 4 observership") holds that many hands-on months less.
+    hands = max(named, category - other if category_is_total else category)
     return _quarter(hands), _quarter(other), types, saw_hands, saw_other
 
 
@@ -336,7 +396,7 @@ def _parse(text: str, current_year: int) -> Profile:
     facts: dict[str, Any] = {}
 
     if m := _YEAR.search(norm):
-        year = int(m.group(1))
+        year = int(m.group(1)) if m.group(1) else _full_year(int(m.group(2)), current_year)
         if 1950 <= year <= current_year + 7:
             facts["graduation_year"] = year
             facts["years_since_graduation"] = float(max(0, current_year - year))
@@ -354,7 +414,7 @@ def _parse(text: str, current_year: int) -> Profile:
 
     if m := _STEP1.search(norm):
         raw = m.group(1) or m.group(2)
-        facts["step1"] = "fail" if raw.startswith("fail") else raw if raw.isdigit() else "pass"
+        facts["step1"] = "fail" if raw.startswith("f") else raw if raw.isdigit() else "pass"
     if m := _STEP2.search(norm):
         score = int(m.group(1) or m.group(2))
         if 150 <= score <= 300:
@@ -377,11 +437,11 @@ def _parse(text: str, current_year: int) -> Profile:
     facts["usce_types"] = types
 
     letters = [
-        n
+        us
         for m in _LETTERS.finditer(norm)
-        if not _NOT_US.search(norm[m.end() : m.end() + 30])
-        and not _INTENT.search(_before(norm, m.start()))
+        if not _INTENT.search(_before(norm, m.start()))
         and (n := _num(m.group(1))) is not None
+        and (us := _us_part(norm, m.end(), n)) is not None
     ]
     if letters:
         facts["us_letters"] = int(max(letters))  # repeated mentions restate, they don't add
@@ -391,7 +451,9 @@ def _parse(text: str, current_year: int) -> Profile:
     output = [
         n
         for m in _RESEARCH.finditer(norm)
-        if _stated(norm, m.start()) and (n := _num(m.group(1))) is not None
+        if _stated(norm, m.start())
+        and not _in_breakdown(norm, m.start())
+        and (n := _num(m.group(1))) is not None
     ]
     if output:
         facts["research_output"] = int(sum(output))
