@@ -137,6 +137,7 @@ _LETTERS = re.compile(
     r"clinical|usce|hands-on|specialty|im)[- ]){0,3}(?:letters? of rec(?:ommendation)?s?|letters?|"
     r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
 )
+_LETTERS_LABELLED = re.compile(r"(?:^|[.;\n] ?)(?:us )?(?:letters|lors?) ?: ?(\d{1,2})\b")
 _NO_LETTERS = re.compile(
     r"\b(?:without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|got)(?: any)?|lack(?:ing)?(?: any)?)"
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
@@ -310,6 +311,7 @@ def _stated(norm: str, start: int) -> bool:
     return not (_NEGATED.search(before) or _INTENT.search(before))
 
 
+_LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,25}) ?: ?$")
 _TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|combined|of which|of those)\b")
 _TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) $")
 _NOT_HANDS_ON_TYPES = frozenset({"observership", "shadowing", "volunteering", "virtual"})
@@ -335,6 +337,8 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
             continue  # "6 years ago", "5 years out": when, not how long
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
+        if label := _LABELLED.search(norm, max(0, m.start() - 30), m.start()):
+            before = label.group(1)  # form style: "Observership: 2 months"
         hit = _TYPE_RE.search(after)
         if hit is None:  # "externship for 3 months": the type sits just before the duration
             hits = list(_TYPE_RE.finditer(before))
@@ -443,6 +447,7 @@ def _parse(text: str, current_year: int) -> Profile:
         and (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.end(), n)) is not None
     ]
+    letters += [float(m.group(1)) for m in _LETTERS_LABELLED.finditer(norm)]
     if letters:
         facts["us_letters"] = int(max(letters))  # repeated mentions restate, they don't add
     elif _NO_LETTERS.search(norm) or re.search(r"\bno u\.?s\.? anything\b", norm):

@@ -266,11 +266,9 @@ KNOWN_MISSES = {
     "prof-006": "'unmatched … in IM' names the target only through the match it missed",
     "prof-008": "'3 months total, 1 of those an observership, the other 2 externships': no "
     "durations next to the kinds",
-    "prof-019": "form style 'clerkship: 8 wks': the colon ends the clause",
     "prof-022": "a bare specialty inside a comma list ('…, IM, 3 yrs gap') is not trusted",
     "prof-026": "a bare specialty inside a comma list",
     "prof-028": "a bare specialty inside a comma list",
-    "prof-040": "form style 'Observership: 2 months', 'Letters: 1'",
     "prof-046": "a bare specialty inside a comma list",
     "prof-047": "a hospital abroad named only by name (AIIMS)",
     "prof-048": "'last clinical job was 2021' needs the year compared with today",
