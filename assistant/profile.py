@@ -224,6 +224,10 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
      r"house job)\b"),
 )  # fmt: skip
+_LAST_CLINICAL = re.compile(
+    r"\blast (?:real )?(?:clinical|patient[- ]care|hospital) (?:job|work|post|position|practice)"
+    r" (?:was |ended |was in |ended in |in )?((?:19|20)\d\d)\b"
+)
 _FLAGS = tuple((field, value, re.compile(p)) for field, value, p in _FLAG_PATTERNS)
 _VISAS = (
     ("B1/B2", r"b-?1 ?/ ?b-?2|b1b2|b-?1|b-?2"), ("J-1", r"j-?1|j visa"), ("H-1B", r"h-?1b?"),
@@ -467,6 +471,12 @@ def _parse(text: str, current_year: int) -> Profile:
 
     if spec := _specialty(norm, text):
         facts["specialty"], facts["specialty_class"] = spec
+    if m := _LAST_CLINICAL.search(norm):
+        # "Last clinical job was 2021": three or more years ago is not recent (the corpus wants
+        # clinical work "within 1–3 years"); within a year is; in between stays unknown.
+        ago = current_year - int(m.group(1))
+        if ago >= 3 or 0 <= ago <= 1:
+            facts["home_clinical_recent"] = ago <= 1
     for field, value, rx in _FLAGS:
         if field not in facts and rx.search(norm):
             facts[field] = value

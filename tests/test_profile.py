@@ -62,6 +62,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("a 2-week observership and 4 weeks of externship", {"usce_hands_on_months": 1.0,
                                                          "usce_other_months": 0.5}),
     ("2-3 months of externships", {"usce_hands_on_months": 2.0}),
+    # when the last clinical work was, against YEAR (2025)
+    ("my last clinical job was 2021", {"home_clinical_recent": False}),
+    ("last clinical job ended in 2024", {"home_clinical_recent": True}),
+    ("last clinical job was 2023", {"home_clinical_recent": None}),
     # a figure for USCE as a whole beside named rotations is their total, not one more rotation
     ("a 2 month externship and a 1 month sub-I, 3 months of USCE total",
      {"usce_hands_on_months": 3.0, "usce_types": ["externship", "sub-internship"]}),
@@ -271,7 +275,6 @@ KNOWN_MISSES = {
     "prof-028": "a bare specialty inside a comma list",
     "prof-046": "a bare specialty inside a comma list",
     "prof-047": "a hospital abroad named only by name (AIIMS)",
-    "prof-048": "'last clinical job was 2021' needs the year compared with today",
 }
 PROBE = [
     json.loads(line)
