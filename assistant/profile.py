@@ -86,6 +86,10 @@ _SPEC_NOUN = re.compile(
 # A specialty standing alone as a sentence ("CK 229. IM." / "neuro. I did …"): in a profile
 # written as notes, that is the target. A list after a comma ("electives in IM, peds") is not.
 _SPEC_BARE = re.compile(rf"(?:^|[.!?;\n] ?)({_SPEC_RE})(?= ?(?:[.!?;,\n]|$))")
+# The same inside a comma list of notes ("2ck 228, s1 pass, IM, 3 yrs out"), trusted only when
+# no neighbouring item names a specialty: "electives in IM, peds, surgery" lists rotations.
+_SPEC_ITEM = re.compile(rf", ?({_SPEC_RE})(?= ?(?:[.!?;,\n]|$))")
+_SPEC_ANY = re.compile(rf"\b(?:{_SPEC_RE})\b")
 
 _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
     ("virtual", r"virtual|online|tele(?:medicine|health)"),
@@ -277,14 +281,24 @@ def normalize_specialty(name: str) -> tuple[str, SpecialtyClass | None] | None:
 
 
 def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | None:
-    for rx in (_SPEC_INTENT, _SPEC_NOUN, _SPEC_BARE):
+    for rx in (_SPEC_INTENT, _SPEC_NOUN, _SPEC_BARE, _SPEC_ITEM):
         for m in rx.finditer(norm):
             alias = next(g for g in m.groups() if g)
             # "im" is also a typo for "I'm": only trust it when the writer typed it in capitals
             if alias == "im" and not re.search(r"\bIM\b", original):
                 continue
+            if rx is _SPEC_ITEM and _in_specialty_list(norm, m.start(), m.end()):
+                continue
             return _ALIAS[alias]
     return None
+
+
+def _in_specialty_list(norm: str, start: int, end: int) -> bool:
+    """Whether the comma items on either side of norm[start:end] name a specialty too."""
+    before = re.split(r"[,.!?;\n]", norm[max(0, start - 60) : start])[-1]
+    after = re.split(r"[,.!?;\n]", norm[end + 1 : end + 60])[0] if end < len(norm) else ""
+    after = "" if norm[end : end + 1] in ".!?;\n" else after  # the sentence ended: no next item
+    return bool(_SPEC_ANY.search(before) or _SPEC_ANY.search(after) or before.endswith(" in"))
 
 
 _US_PART = re.compile(r" ?\((\d{1,2}) (?:us|u\.s\.|american)\b")

@@ -270,10 +270,6 @@ KNOWN_MISSES = {
     "prof-006": "'unmatched … in IM' names the target only through the match it missed",
     "prof-008": "'3 months total, 1 of those an observership, the other 2 externships': no "
     "durations next to the kinds",
-    "prof-022": "a bare specialty inside a comma list ('…, IM, 3 yrs gap') is not trusted",
-    "prof-026": "a bare specialty inside a comma list",
-    "prof-028": "a bare specialty inside a comma list",
-    "prof-046": "a bare specialty inside a comma list",
     "prof-047": "a hospital abroad named only by name (AIIMS)",
 }
 PROBE = [
