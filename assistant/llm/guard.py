@@ -288,7 +288,7 @@ def _attribute(
         )
         if not (result.supported and result.score >= config.attribution_min_score):
             continue
-        if _unbacked_stances(text, [n], sources) or swapped_terms(text, passage):
+        if _unbacked_stances(text, [n], sources):
             continue
         if best is None or result.score > best[1].score:
             best = (n, result)
@@ -396,7 +396,10 @@ def _judge(
     if not cited:
         if NO_ANSWER.search(text) and len(text.split()) <= 25:
             return Judged(raw, True, "no_answer", "says the sources do not answer", text=plain)
-        if config.attribute_uncited and (found := _attribute(text, sources, similarity, config)):
+        # A near-copy that swaps a key term is never attributed to the source it distorts.
+        swaps = {n: change for n, p in sources.items() if (change := swapped_terms(text, p))}
+        faithful = {n: p for n, p in sources.items() if n not in swaps}
+        if config.attribute_uncited and (found := _attribute(text, faithful, similarity, config)):
             n, result = found
             return Judged(
                 raw,
@@ -407,14 +410,14 @@ def _judge(
                 citations=[n],
                 score=result.score,
             )
-        for n, passage in sources.items():
-            if swaps := swapped_terms(text, passage):
-                return Judged(
-                    raw,
-                    False,
-                    "altered_quote",
-                    f"cites no source; copies [{n}] but {swaps[0].describe()}",
-                )
+        if swaps:
+            n, swapped = next(iter(swaps.items()))
+            return Judged(
+                raw,
+                False,
+                "altered_quote",
+                f"cites no source; copies [{n}] but {swapped[0].describe()}",
+            )
         return Judged(raw, False, "no_citation", "cites no source, and no source supports it")
     unknown = [n for n in cited if n not in sources]
     if unknown:
