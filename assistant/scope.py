@@ -267,7 +267,8 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bgreen\s+card\b|\bconrad\s*30\b|\bds-?160\b|\bi-(?:20|94|129|140|485|797)\b"
             r"|\boverstay\w*|\bimmigration\s+(?:law|lawyer|attorney|rules)\b|\bvisa\s+(?:interview|"
             r"appointment|fee|denial|refusal|processing|wait|lottery)\b|\bh-?1b\s+(?:cap|lottery)\b"
-            r"|\bj-?1\s+waiver\b|\bsponsor\w*\s+(?:me\s+)?(?:for\s+)?(?:an?\s+)?h-?1b\b|\bcap[\s-]exempt\b|\b(?:extend|renew|transfer)\w*\s+(?:my\s+|an?\s+"
+            r"|\bj-?1\s+waiver\b|\bsponsor\w*\s+(?:me\s+)?(?:for\s+)?(?:an?\s+)?h-?1b\b"
+            r"|\bcap[\s-]exempt\b|\b(?:extend|renew|transfer)\w*\s+(?:my\s+|an?\s+"
             r"|the\s+)?(?:h-?1b|j-?1|visa|status)\b"
             r"|\bhow\s+(?:do|can)\s+i\s+(?:get|apply\s+for|obtain|extend|renew)\s+"
             r"(?:a|an|the|my)\s+(?:\S+\s+)?visa\b",
@@ -290,7 +291,8 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "step_study",
             r"\buworld\b|\bq-?banks?\b|\bquestion\s+banks?\b|\bnbme\b|\bamboss\b|\bfirst\s+aid\b"
-            r"|\banki\b|\bpathoma\b|\bstep\s*(?:3|three)\b|\bstudy\s+(?:plan|schedule|resources?)\b|\bhow\s+(?:to|should"
+            r"|\banki\b|\bpathoma\b|\bstep\s*(?:3|three)\b|\bstudy\s+(?:plan|schedule|resources?)\b"
+            r"|\bhow\s+(?:to|should"
             r"\s+i|do\s+i|can\s+i)\s+(?:study|prepare)\s+for\s+(?:the\s+)?(?:usmle|step|ck|boards?"
             r"|exams?)\b",
         ),
@@ -312,7 +314,8 @@ UNRELATED_TASK = _rx(
 )
 # Unrelated topics: words that put a question outside residency preparation.
 UNRELATED_PATTERN = _rx(
-    r"\bweather\b|\bforecast\b|\bsnow\w*|\brain(?:ing|y)?\b|\brecipes?\b|\bcook(?:ing)?\b|\bbake\b|\bfootball\b|\bsoccer\b"
+    r"\bweather\b|\bforecast\b|\bsnow\w*|\brain(?:ing|y)?\b|\brecipes?\b|\bcook(?:ing)?\b|\bbake\b"
+    r"|\bfootball\b|\bsoccer\b"
     r"|\bnba\b|\bcricket\b|\bbaseball\b|\bworld\s+cup\b|\bpython\b|\bjavascript\b|\bsql\b"
     r"|\bcode\b|\bcoding\b|\bscript\b|\bcompile\b|\bstocks?\b|\bbitcoin\b|\bcrypto\w*|\bmovies?\b"
     r"|\bpoem\b|\bsong\b|\bjoke\b|\blyrics\b|\bcapital\s+of\b|\bpresident\s+of\b|\bclimate\s+change"
