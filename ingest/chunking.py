@@ -20,15 +20,22 @@ How it works:
    line right before a table with the table; soft glue keeps list items and sentences together.
 4. Packing, per leaf section: hard-glued segments are never split; a soft-glued group is split
    only if longer than 1.5 * ``max_chars``; consecutive groups pack up to ``max_chars``. An FAQ
-   question with its whole answer stays in one chunk up to 2 * ``max_chars``. Tables never split.
+   question with its whole answer stays in one chunk up to 2 * ``max_chars``. Tables are not
+   split (but see 6).
 5. A chunk under ``min_chars`` merges with a neighbour in the same top-level section (a heading
    with no content of its own always merges forward).
+6. Size cap: whatever the input (a table of 50,000 rows, thousands of lines glued by the rules
+   above, one enormous line), no chunk is longer than 2 * ``max_chars``. A chunk over that is cut
+   into pieces of whole lines up to ``max_chars`` (so a long table becomes groups of whole rows,
+   each still a "table" chunk of the same section), and a line over ``max_chars`` is cut at
+   whitespace, or hard where it has none. Real documents never reach the cap.
 
 The module is pure (stdlib only, plus the shared types) and :func:`chunk_document` never raises.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -44,6 +51,7 @@ DEFAULT_MIN_CHARS = 150
 
 _OVERSIZE = 1.5  # a group is split only past this multiple of max_chars
 _FAQ_OVERSIZE = 2.0  # an FAQ question + answer stays whole up to this multiple
+_CAP = 2.0  # no chunk is longer than this multiple, whatever the input
 _NONE, _SOFT, _HARD = 0, 1, 2
 
 # Tests flip this to surface bugs that the never-raise fallback would otherwise hide.
@@ -142,14 +150,18 @@ def _lines(text: str) -> list[_Line]:
         out.append(_Line(start, end, s, lead, kind))
         pos += len(raw) + 1
     # Pipe tables without outer pipes: a separator row makes its "|" neighbours a table.
+    # Another separator in a run already marked would mark the same run again: skipped, or a
+    # table of many separator rows takes quadratic time.
+    done = 0  # lines before this index belong to a run already marked
     for i, ln in enumerate(out):
-        if ln.kind != "blank" and "|" in ln.s and _TABLE_SEP.match(ln.s):
+        if i >= done and ln.kind != "blank" and "|" in ln.s and _TABLE_SEP.match(ln.s):
             ln.kind = "table"
             for step in (-1, 1):
                 j = i + step
                 while 0 <= j < len(out) and out[j].kind != "blank" and "|" in out[j].s:
                     out[j].kind = "table"
                     j += step
+            done = j
     return out
 
 
@@ -339,23 +351,35 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
         spans.append((pos, end))
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        while e - s > 2 * max_chars:
+        out.extend(_wrap(text, s, e, max_chars, 2 * max_chars))
+    return [span for s, e in out if (span := _trim(text, s, e))]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """text[start:end] without surrounding whitespace, or None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _wrap(text: str, start: int, end: int, max_chars: int, limit: int) -> list[tuple[int, int]]:
+    """text[start:end] cut into pieces of at most `limit` characters: at the last line break or
+    space between max_chars // 2 and max_chars into the rest, or hard at max_chars if none."""
+    out: list[tuple[int, int]] = []
+    s = start
+    while end - s > limit:
+        cut = text.rfind("\n", s + max_chars // 2, s + max_chars)
+        if cut <= s:
             cut = text.rfind(" ", s + max_chars // 2, s + max_chars)
-            cut = cut if cut > s else s + max_chars
-            out.append((s, cut))
-            s = cut
-            while s < e and text[s].isspace():
-                s += 1
-        out.append((s, e))
-    trimmed = []
-    for s, e in out:
-        while s < e and text[s].isspace():
+        cut = cut if cut > s else s + max_chars
+        out.append((s, cut))
+        s = cut
+        while s < end and text[s].isspace():
             s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
+    out.append((s, end))
+    return out
 
 
 def _segments(
@@ -519,6 +543,67 @@ def _merge_small(drafts: list[_Draft], min_chars: int) -> list[_Draft]:
     return out
 
 
+def _line_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """The non-blank lines of text[start:end], trimmed; a line over max_chars cut in pieces."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        stop = text.find("\n", pos, end)
+        stop = end if stop < 0 else stop
+        if (span := _trim(text, pos, stop)) is not None:
+            for s, e in _wrap(text, *span, max_chars, max_chars):
+                if (piece := _trim(text, s, e)) is not None:
+                    out.append(piece)
+        pos = stop + 1
+    return out
+
+
+def _chars_in(segs: list[_Seg], starts: list[int], start: int, end: int) -> dict[str, int]:
+    """Characters per segment kind within text[start:end] (`starts`: the segments' starts)."""
+    chars: dict[str, int] = {}
+    k = max(0, bisect.bisect_right(starts, start) - 1)
+    while k < len(segs) and segs[k].start < end:
+        overlap = min(end, segs[k].end) - max(start, segs[k].start)
+        if overlap > 0:
+            chars[segs[k].kind] = chars.get(segs[k].kind, 0) + overlap
+        k += 1
+    return chars
+
+
+def _cap(text: str, drafts: list[_Draft], segs: list[_Seg], max_chars: int) -> list[_Draft]:
+    """Cut every draft over _CAP * max_chars into pieces of whole lines up to max_chars.
+
+    Only inputs the rules above were not made for get here (a huge table, a long run of lines
+    glued together, heading after heading with no content, one enormous line); each piece keeps
+    the draft's section, and its kind follows what it holds (a piece of a table is a table)."""
+    starts = [s.start for s in segs]
+    out: list[_Draft] = []
+    for d in drafts:
+        if d.size <= _CAP * max_chars:
+            out.append(d)
+            continue
+        piece: _Draft | None = None
+        for s, e in _line_spans(text, d.start, d.end, max_chars):
+            chars = _chars_in(segs, starts, s, e)  # per line, so that the pass stays linear
+            # Full at max_chars; but a heading stays with the line under it, within the cap.
+            if (
+                piece is not None
+                and e - piece.start > max_chars
+                and (set(piece.chars) != {"heading"} or e - piece.start > _CAP * max_chars)
+            ):
+                out.append(piece)
+                piece = None
+            if piece is None:
+                piece = _Draft(s, e, d.leaf, d.top, d.section, d.faq, chars)
+            else:
+                piece.end = e
+                for kind, n in chars.items():
+                    piece.chars[kind] = piece.chars.get(kind, 0) + n
+        if piece is not None:
+            out.append(piece)
+    return out
+
+
 def _kind(d: _Draft) -> str:
     if d.chars.get("table"):
         return "table"
@@ -556,7 +641,7 @@ def _chunk(doc_id: str, title: str, text: str, max_chars: int, min_chars: int) -
         if k == len(segs) or segs[k].leaf != segs[start].leaf:
             drafts.extend(_pack_leaf(segs[start:k], leaves[segs[start].leaf], max_chars))
             start = k
-    drafts = _merge_small(drafts, min_chars)
+    drafts = _cap(text, _merge_small(drafts, min_chars), segs, max_chars)
     return [_make(doc_id, title, text, d, _kind(d), d.section) for d in drafts]
 
 
