@@ -82,7 +82,7 @@ def ingest(
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
     for problem in summary.problems:
-        err.print(f"[yellow]skipped[/] {problem}", highlight=False)
+        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
     if not summary.changed_anything:
         out.print(
             f"Index is up to date: {summary.documents} documents, {summary.chunks} chunks, "
@@ -98,7 +98,8 @@ def ingest(
     )
     out.print(
         f"  added {len(summary.added)}  changed {len(summary.changed)}  "
-        f"removed {len(summary.removed)}  unchanged {len(summary.unchanged)}"
+        f"removed {len(summary.removed)}  metadata only {len(summary.metadata_changed)}  "
+        f"unchanged {len(summary.unchanged)}"
     )
     for doc_id, count in summary.chunks_per_document.items():
         out.print(f"    {doc_id}: {count} chunks")
@@ -106,6 +107,11 @@ def ingest(
         cleaned = ", ".join(f"{k} {v}" for k, v in sorted(summary.cleaned_lines.items()))
         out.print(f"  cleaning removed lines: {cleaned}")
     out.print(f"  {summary.seconds:.2f} s, generation {summary.generation}")
+    if summary.in_use_generations:
+        out.print(
+            f"  kept {len(summary.in_use_generations)} older generation(s) a running server "
+            "still reads; a later ingest removes them"
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point
@@ -121,6 +127,10 @@ def _load_advisor(data_dir: Path | None) -> Any:
         return Advisor(_settings(data_dir))
     except (IndexMissing, IndexCorrupt, VectorStoreError) as exc:
         raise fail(str(exc)) from None
+    except Exception as exc:  # one line, never a traceback; the fix that always works
+        raise fail(
+            f"the index could not be opened ({type(exc).__name__}): run `advisor ingest --rebuild`"
+        ) from None
 
 
 def _read_profile(path: Path | None) -> dict[str, Any] | None:
@@ -279,6 +289,32 @@ def _one_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+def serve_log_config() -> dict[str, Any]:
+    """uvicorn's logging config plus the app's own loggers, all to stderr.
+
+    uvicorn configures only its own loggers, so without this the request log (`advisor.api`,
+    one INFO line per question) is dropped. uvicorn's access log stays quiet (WARNING, as
+    `log_level="warning"` sets it); the library loggers (`assistant.*`, `ingest.*`) say only
+    warnings and errors, such as why the local model could not be loaded.
+    """
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["advisor"] = {
+        "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    }
+    config["handlers"]["advisor"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "advisor",
+        "stream": "ext://sys.stderr",
+    }
+    for name, level in (("advisor", "INFO"), ("assistant", "WARNING"), ("ingest", "WARNING")):
+        config["loggers"][name] = {"handlers": ["advisor"], "level": level, "propagate": False}
+    return config
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -289,10 +325,27 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.llm.backends import BackendError
 
     settings = _settings(data_dir)
+    try:
+        api = create_app(settings)
+    except BackendError as exc:  # ADVISOR_ALLOWED_LLMS holds a typo
+        raise fail(str(exc), code=2) from None
+    # Proxy headers (X-Forwarded-For, X-Forwarded-Proto) only from the proxies the operator
+    # names: uvicorn's default trusts them from 127.0.0.1, which lets any local client pick
+    # the address the per-client rate limit keys on.
+    proxies = list(settings.forwarded_allow_ips)
     err.print(f"IMG Advisor on http://{host}:{port}  (index {settings.data_dir})", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        api,
+        host=host,
+        port=port,
+        log_level="warning",
+        log_config=serve_log_config(),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 @app.command("eval")

@@ -4,7 +4,9 @@ Order of work: scope check → profile → rules verdict → hybrid retrieval �
 citation verification. With a model backend (`local`, `openai:M`, `ollama:M`), the guarded chain
 of `assistant.llm` then writes the prose: the grounded answer is still composed first, because it
 is the fallback whenever the model fails or too little of its draft survives the guard.
-The index loads when the Advisor is built; chat models on first use, once per backend.
+The index loads when the Advisor is built; chat models on first use, kept in a small LRU cache
+(a few backends at most, so no caller can grow it without bound). Which backends a *request*
+may choose is `allowed_backend`'s business, checked by the API before anything is built.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 from assistant.citations import verify_all
 from assistant.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
 from assistant.evidence import Span, rank_spans, span_key, spans_of
-from assistant.llm.backends import Backend, BackendError, BackendUnavailable, parse_backend
+from assistant.llm.backends import (
+    Backend,
+    BackendError,
+    BackendNotAllowed,
+    BackendUnavailable,
+    allowed_backends,
+    check_allowed,
+    parse_backend,
+)
 from assistant.llm.similarity import EmbeddingSimilarity
 from assistant.profile import describe_profile, merge_profile, parse_profile
 from assistant.retrieval import HybridRetriever
@@ -44,7 +55,17 @@ MAX_QUESTION_CHARS = 2000
 # Indexes up to this size get their quotable spans split and checked at start-up.
 WARM_CHUNKS = 5000
 log = logging.getLogger(__name__)
-__all__ = ["Advisor", "BackendError", "InvalidBackend", "QuestionError", "standalone_question"]
+# Chat models kept built (LRU); at least the allowed backends fit, so they never evict each other.
+MIN_CACHED_MODELS = 4
+__all__ = [
+    "Advisor",
+    "BackendError",
+    "BackendNotAllowed",
+    "BackendNotEnabled",
+    "InvalidBackend",
+    "QuestionError",
+    "standalone_question",
+]
 
 
 class QuestionError(ValueError):
@@ -53,6 +74,10 @@ class QuestionError(ValueError):
 
 class InvalidBackend(QuestionError, BackendError):
     """The `llm` option is not a backend string: a bad request, like a bad question."""
+
+
+class BackendNotEnabled(InvalidBackend, BackendNotAllowed):
+    """The `llm` option names a backend this server does not let requests choose."""
 
 
 Turn = Mapping[str, Any]
@@ -95,6 +120,9 @@ class Advisor:
         embedder: The query embedder (default: `settings.embedder`).
         chat_models: Ready chat models by backend name, used instead of building them from the
             settings: how tests plug in LangChain's fake chat models.
+
+    Raises:
+        BackendError: `settings.allowed_llms` holds something that is not a backend string.
     """
 
     def __init__(
@@ -120,7 +148,11 @@ class Advisor:
         self._starts: dict[str, list[tuple[int, str]]] = {}
         for chunk in sorted(self.index.chunks, key=lambda c: (c.doc_id, c.start)):
             self._starts.setdefault(chunk.doc_id, []).append((chunk.start, chunk.section))
-        self._models: dict[str, BaseChatModel] = dict(chat_models or {})
+        # Request policy: validated now, so a typo in ADVISOR_ALLOWED_LLMS stops start-up.
+        self.allowed: frozenset[str] = allowed_backends(settings)
+        self._given: dict[str, BaseChatModel] = dict(chat_models or {})
+        self._models: OrderedDict[str, BaseChatModel] = OrderedDict()
+        self._models_max = max(MIN_CACHED_MODELS, len(self.allowed))
         self._models_lock = threading.Lock()
         self.text_similarity = EmbeddingSimilarity(self.embedder.embed)
 
@@ -171,19 +203,53 @@ class Advisor:
         except BackendError as exc:
             raise InvalidBackend(str(exc)) from None
 
+    def allowed_backend(self, llm: str | None = None) -> Backend:
+        """`backend(llm)`, if requests may choose it here: `grounded`, `settings.llm` and
+        `settings.allowed_llms`. The API calls this before anything is built or loaded; library
+        and CLI callers (the operator) may use any backend through `ask` directly.
+
+        Raises:
+            InvalidBackend: not a backend string.
+            BackendNotEnabled: a backend string, but not an allowed one (also an InvalidBackend).
+        """
+        backend = self.backend(llm)
+        try:
+            return check_allowed(backend, self.allowed)
+        except BackendNotAllowed as exc:
+            raise BackendNotEnabled(str(exc)) from None
+
     def chat_model(self, backend: Backend) -> BaseChatModel:
-        """The backend's chat model, built once and reused.
+        """The backend's chat model, built on first use and kept in a bounded LRU cache
+        (`max(4, len(allowed))` models), so the allowed backends stay built and no sequence of
+        calls can grow the cache without bound. Models given to the constructor always stay.
 
         Raises:
             BackendUnavailable: the backend's package is missing or a setting is unset.
         """
+        given = self._given.get(backend.name)
+        if given is not None:
+            return given
         with self._models_lock:
             model = self._models.get(backend.name)
-            if model is None:
-                from assistant.llm.backends import chat_model
+            if model is not None:
+                self._models.move_to_end(backend.name)
+                return model
+            from assistant.llm.backends import chat_model
 
-                model = self._models[backend.name] = chat_model(backend, self.settings)
+            model = self._models[backend.name] = chat_model(backend, self.settings)
+            while len(self._models) > self._models_max:
+                evicted, _ = self._models.popitem(last=False)
+                log.info("chat model %s evicted from the cache", evicted)
             return model
+
+    def loaded_chat_models(self) -> dict[str, BaseChatModel]:
+        """The chat models built so far, for an Advisor on a new index to start with."""
+        with self._models_lock:
+            return {**self._given, **self._models}
+
+    def close(self) -> None:
+        """Release the index (its vector store and its lease on the generation)."""
+        self.index.close()
 
     # ----------------------------------------------------------------------------------------
     # Asking

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     llm: str = Field(
         "grounded", description="Answer backend: grounded | local | openai:M | ollama:M"
     )
+    allowed_llms: list[str] = Field(
+        default_factory=list,
+        description="Backends an API request may choose with its `llm` field (JSON list), on "
+        "top of `grounded` and the configured `llm`, which are always allowed (so empty means "
+        "just those two). The CLI is not limited by it.",
+    )
     # Language-model backends (assistant/llm). Greedy decoding by default: same question, same
     # answer, which the evals and the tests rely on.
     llm_base_url: str | None = Field(
@@ -85,6 +91,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS; empty means CORS is closed."
     )
     rate_limit: str = Field("300/minute", description="Per-client request limit (limits syntax).")
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list,
+        description="Proxy addresses whose X-Forwarded-For / X-Forwarded-Proto `advisor serve` "
+        "trusts (JSON list; '*' trusts any); empty means no proxy headers are trusted and the "
+        "rate limit keys on the connecting address.",
+    )
     max_body_bytes: int = Field(64 * 1024, description="Larger request bodies get 413.")
     log_questions: bool = Field(
         False,

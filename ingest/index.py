@@ -5,11 +5,14 @@ Layout under the data dir (default `.data/`)::
     CURRENT              name of the active generation (replaced atomically with os.replace)
     gen-<time>-<rand>/   manifest.json (written last), documents.json, chunks.jsonl,
                          vectors.npy, spans.npy + span_keys.txt (sentence vectors for
-                         ranking quotes), bm25/, chroma/ (embedded mode only)
+                         ranking quotes), bm25/, chroma/ (embedded mode only),
+                         .lease (readers hold a shared lock on it: ingest/lease.py)
     .ingest.lock         held while an ingest runs
 
 A generation is complete only when its manifest exists, and only a complete generation is ever
-named in CURRENT, so a crash or SIGKILL mid-ingest leaves the previous index serving.
+named in CURRENT, so a crash or SIGKILL mid-ingest leaves the previous index serving. A failed
+write (a full disk, say) removes its partial generation at once. Old generations are deleted only
+when no reader (a server, `advisor ask`) holds a lease on them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +34,17 @@ import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.types import Chunk, Document, DocumentMeta
+from ingest import lease
+from ingest.lease import LEASE_FILE, GenerationGone, Lease
 from ingest.sparse import SparseIndex
-from ingest.vectors import VectorStore, drop_collection, make_client
+from ingest.vectors import (
+    StoreDamaged,
+    VectorStore,
+    VectorStoreError,
+    drop_collection,
+    make_client,
+    open_store,
+)
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -47,8 +59,18 @@ class IndexCorrupt(RuntimeError):
     """The index exists but cannot be read."""
 
 
+class DataDirNotWritable(RuntimeError):
+    """Ingest cannot write to the data dir; the message names it."""
+
+
+class WriteFailed(RuntimeError):
+    """Writing a new generation failed (disk full, I/O error); it was removed, the previous
+    generation is still active."""
+
+
 class DocEntry(BaseModel):
     sha256: str
+    meta_sha256: str | None = None  # metadata.toml entry; None in indexes built before it
     source_path: str
     title: str
     chunks: int
@@ -93,10 +115,13 @@ class Layout:
     def activate(self, name: str) -> None:
         """Point CURRENT at a complete generation, atomically."""
         tmp = self.root / f".{CURRENT}.{secrets.token_hex(4)}"
-        tmp.write_text(name + "\n", encoding="utf-8")
-        with tmp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.root / CURRENT)
+        try:
+            tmp.write_text(name + "\n", encoding="utf-8")
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.root / CURRENT)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def stale_generations(self, keep: set[str]) -> list[Path]:
         if not self.root.exists():
@@ -109,9 +134,20 @@ class Layout:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """One ingest at a time per data dir; a second one fails fast with a clear message."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".ingest.lock").open("w") as handle:
+        """One ingest at a time per data dir; a second one fails fast with a clear message.
+
+        Raises:
+            DataDirNotWritable: the folder cannot be written (read-only mount, permissions).
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / ".ingest.lock").open("w")
+        except OSError as exc:
+            raise DataDirNotWritable(
+                f"the data folder {self.root} is not writable ({exc.strerror}); ingest needs "
+                "write access to it (a read-only index can still be served)"
+            ) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -136,9 +172,41 @@ def write_generation(
     vectors: np.ndarray,
     span_vectors: dict[str, np.ndarray] | None = None,
 ) -> None:
-    """Write every part of a generation, the manifest last (it marks the generation complete)."""
+    """Write every part of a generation, the manifest last (it marks the generation complete).
+
+    Raises:
+        WriteFailed: a write failed (disk full, I/O error); the partial generation is removed
+            (its folder and, on a Chroma server, its collection), so it fills no disk.
+    """
     gen = layout.gen_dir(manifest.generation)
-    gen.mkdir(parents=True, exist_ok=False)
+    try:
+        gen.mkdir(parents=True, exist_ok=False)
+        (gen / LEASE_FILE).touch()
+        _write_parts(gen, manifest, documents, chunks, vectors, span_vectors)
+    except Exception as exc:
+        remove_generation(layout, gen, manifest.chroma_url)
+        raise WriteFailed(
+            f"writing the new index in {layout.root} failed ({_why(exc)}); it was removed and "
+            "the previous index is still active"
+        ) from exc
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    # Chroma reports a full disk as a SQLite error ("database or disk is full").
+    return f"{type(exc).__name__}: {text}"[:200]
+
+
+def _write_parts(
+    gen: Path,
+    manifest: Manifest,
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    span_vectors: dict[str, np.ndarray] | None,
+) -> None:
     docs = {d.meta.doc_id: d.model_dump() for d in documents}
     (gen / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
     with (gen / "chunks.jsonl").open("w", encoding="utf-8") as handle:
@@ -179,6 +247,10 @@ def read_manifest(layout: Layout) -> Manifest | None:
     name = layout.current_name()
     if name is None:
         return None
+    return _read_manifest_of(layout, name)
+
+
+def _read_manifest_of(layout: Layout, name: str) -> Manifest:
     path = layout.gen_dir(name) / MANIFEST
     try:
         return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
@@ -197,6 +269,23 @@ def remove_generation(layout: Layout, path: Path, chroma_url: str | None) -> Non
     shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_unused_generations(layout: Layout, keep: set[str], chroma_url: str | None) -> list[str]:
+    """Delete every generation not in `keep` that no reader holds a lease on.
+
+    Returns:
+        The names of the generations kept because a reader (a running server) still uses them;
+        a later ingest deletes them once they are released.
+    """
+    in_use = []
+    for stale in layout.stale_generations(keep):
+        with lease.unused(stale) as free:
+            if free:
+                remove_generation(layout, stale, chroma_url)
+            else:
+                in_use.append(stale.name)
+    return sorted(in_use)
+
+
 def read_span_vectors(gen: Path) -> dict[str, np.ndarray]:
     """Sentence vectors by span key ("chunk_id:start:end"); empty for older generations."""
     keys_file = gen / "span_keys.txt"
@@ -211,7 +300,10 @@ def read_span_vectors(gen: Path) -> dict[str, np.ndarray]:
 
 @dataclass
 class IndexSnapshot:
-    """Everything a query needs from one generation, loaded once."""
+    """Everything a query needs from one generation, loaded once.
+
+    It holds a lease on its generation (no ingest deletes it meanwhile) until `close()`.
+    """
 
     manifest: Manifest
     documents: dict[str, Document]
@@ -221,19 +313,57 @@ class IndexSnapshot:
     sparse: SparseIndex
     span_vectors: dict[str, np.ndarray]
     store: VectorStore
+    lease: Lease = field(default_factory=lambda: Lease(None))
 
     @property
     def metas(self) -> dict[str, DocumentMeta]:
         return {k: d.meta for k, d in self.documents.items()}
 
+    def close(self) -> None:
+        """Release the vector store and the lease; the generation may be deleted after this."""
+        self.store.close()
+        self.lease.release()
+
 
 def open_index(data_dir: Path, chroma_url: str | None = None) -> IndexSnapshot:
-    """Open the active generation; raise IndexMissing / IndexCorrupt with the fix in the text."""
+    """Open the active generation and take a lease on it.
+
+    Raises:
+        IndexMissing: nothing was ever ingested here.
+        IndexCorrupt: the index cannot be read; the message names `advisor ingest --rebuild`.
+        VectorStoreError: the Chroma server is unreachable (it may come back).
+    """
     layout = Layout(data_dir)
-    manifest = read_manifest(layout)
-    if manifest is None:
-        raise IndexMissing(f"no index in {data_dir} yet: run `advisor ingest` first")
-    gen = layout.gen_dir(manifest.generation)
+    for _ in range(3):
+        name = layout.current_name()
+        if name is None:
+            raise IndexMissing(f"no index in {data_dir} yet: run `advisor ingest` first")
+        try:
+            held = lease.acquire(layout.gen_dir(name))
+        except GenerationGone:
+            if layout.current_name() != name:
+                continue  # an ingest swapped generations meanwhile: read CURRENT again
+            raise IndexCorrupt(
+                f"the index in {data_dir} names generation {name}, which is missing: "
+                "run `advisor ingest --rebuild`"
+            ) from None
+        try:
+            return _load(layout, name, held, chroma_url)
+        except IndexCorrupt:
+            held.release()
+            if layout.current_name() != name:
+                continue
+            raise
+        except BaseException:
+            held.release()
+            raise
+    raise IndexCorrupt(f"the index in {data_dir} kept changing while it was opened; try again")
+
+
+def _load(layout: Layout, name: str, held: Lease, chroma_url: str | None) -> IndexSnapshot:
+    data_dir = layout.root
+    manifest = _read_manifest_of(layout, name)
+    gen = layout.gen_dir(name)
     try:
         raw_docs = json.loads((gen / "documents.json").read_text(encoding="utf-8"))
         documents = {k: Document.model_validate(v) for k, v in raw_docs.items()}
@@ -253,11 +383,16 @@ def open_index(data_dir: Path, chroma_url: str | None = None) -> IndexSnapshot:
             f"the index in {data_dir} was built for Chroma at {manifest.chroma_url or 'embedded'}"
             f", not {url or 'embedded'}: run `advisor ingest --rebuild`"
         )
-    store = VectorStore(make_client(path=gen / "chroma", url=url), manifest.collection)
     if len(chunks) != len(vectors) or len(chunks) != len(sparse):
         raise IndexCorrupt(
             f"the index in {data_dir} is inconsistent; run `advisor ingest --rebuild`"
         )
+    try:
+        store = open_store(manifest.collection, path=gen / "chroma", url=url, expected=len(chunks))
+    except StoreDamaged as exc:
+        raise IndexCorrupt(
+            f"the index in {data_dir} is damaged ({exc}); run `advisor ingest --rebuild`"
+        ) from exc
     return IndexSnapshot(
         manifest=manifest,
         documents=documents,
@@ -267,4 +402,17 @@ def open_index(data_dir: Path, chroma_url: str | None = None) -> IndexSnapshot:
         sparse=sparse,
         span_vectors=span_vectors,
         store=store,
+        lease=held,
     )
+
+
+def check_active(data_dir: Path, chroma_url: str | None) -> str | None:
+    """Why the active generation cannot serve: None when it can, when there is none, or when
+    the Chroma server is down (that is no reason to rebuild)."""
+    try:
+        open_index(data_dir, chroma_url).close()
+    except IndexCorrupt as exc:
+        return str(exc)
+    except (IndexMissing, VectorStoreError):
+        return None
+    return None

@@ -6,6 +6,8 @@ same ids and its vectors are reused; a changed document re-embeds only the chunk
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,10 +28,13 @@ from ingest.index import (
     IndexCorrupt,
     Layout,
     Manifest,
+    WriteFailed,
+    check_active,
     collection_name,
     read_manifest,
     read_span_vectors,
     remove_generation,
+    remove_unused_generations,
     write_generation,
 )
 from ingest.loader import Problem, SourceFile, load_corpus
@@ -58,6 +63,7 @@ class IngestSummary:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    metadata_changed: list[str] = field(default_factory=list)  # same text, new metadata.toml
     unchanged: list[str] = field(default_factory=list)
     embedded_chunks: int = 0
     reused_chunks: int = 0
@@ -65,11 +71,19 @@ class IngestSummary:
     cleaned_lines: dict[str, int] = field(default_factory=dict)  # reason -> count
     chunks_per_document: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # Old generations a running server still reads: kept, deleted by a later ingest.
+    in_use_generations: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.full_rebuild_reason)
+        return bool(
+            self.added
+            or self.changed
+            or self.removed
+            or self.metadata_changed
+            or self.full_rebuild_reason
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "changed_anything": self.changed_anything}
@@ -152,6 +166,13 @@ def run_ingest(
         except IndexCorrupt:
             old, rebuild = None, True
             summary.full_rebuild_reason = "previous index was damaged"
+        # A manifest can be intact while the rest is not (a corrupt Chroma database, a deleted
+        # folder): the active generation is opened to be sure, and rebuilt if it cannot serve.
+        same_store = old is not None and (old.chroma_url or None) == (settings.chroma_url or None)
+        damage = check_active(layout.root, settings.chroma_url) if same_store else None
+        if damage:
+            summary.full_rebuild_reason = f"previous index was damaged: {damage}"
+            old, rebuild = None, True
         params = pipeline_params(max_chars, min_chars)
         if rebuild and not summary.full_rebuild_reason:
             summary.full_rebuild_reason = "--rebuild requested"
@@ -183,6 +204,8 @@ def run_ingest(
                 summary.added.append(source.doc_id)
             elif previous.sha256 != source.sha256:
                 summary.changed.append(source.doc_id)
+            elif previous.meta_sha256 != metadata_hash(source):
+                summary.metadata_changed.append(source.doc_id)
             else:
                 summary.unchanged.append(source.doc_id)
         if old is not None:
@@ -233,18 +256,26 @@ def run_ingest(
             chroma_url=settings.chroma_url,
             collection=collection_name(generation),
             documents={
-                d.meta.doc_id: _entry(d, summary.chunks_per_document[d.meta.doc_id])
-                for d in documents
+                s.doc_id: _entry(s, summary.chunks_per_document[s.doc_id])
+                for s in sources
+                if s.doc_id in summary.chunks_per_document
             },
         )
         if progress:
             progress("writing index", 0, 1)
         write_generation(layout, manifest, documents, chunks, vectors, span_vectors)
-        layout.activate(generation)
-        # Keep the previous generation: a server started before this ingest still reads it.
+        try:
+            layout.activate(generation)
+        except OSError as exc:
+            remove_generation(layout, layout.gen_dir(generation), settings.chroma_url)
+            raise WriteFailed(
+                f"switching to the new index failed ({exc.strerror}); it was removed and the "
+                "previous index is still active"
+            ) from exc
+        # The previous generation stays for a rollback; older ones go unless a running server
+        # still holds a lease on them.
         keep = {generation} | ({old.generation} if old else set())
-        for stale in layout.stale_generations(keep):
-            remove_generation(layout, stale, settings.chroma_url)
+        summary.in_use_generations = remove_unused_generations(layout, keep, settings.chroma_url)
         if progress:
             progress("writing index", 1, 1)
         summary.generation = generation
@@ -283,10 +314,18 @@ def _span_vectors(
     return {key: out[key] for key, _ in spans}
 
 
-def _entry(document: Document, chunk_count: int) -> DocEntry:
+def metadata_hash(source: SourceFile) -> str:
+    """Fingerprint of a document's metadata.toml entry (incl. cleaning hints): a changed title
+    or commercial-interest flag makes a new generation without re-embedding anything."""
+    data = {"meta": source.meta.model_dump(mode="json"), "hints": source.hints}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _entry(source: SourceFile, chunk_count: int) -> DocEntry:
     return DocEntry(
-        sha256=document.raw_sha256,
-        source_path=document.source_path,
-        title=document.meta.title,
+        sha256=source.sha256,
+        meta_sha256=metadata_hash(source),
+        source_path=str(source.path),
+        title=source.meta.title,
         chunks=chunk_count,
     )

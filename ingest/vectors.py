@@ -7,6 +7,10 @@ function: Chroma's default one downloads a model, which must never happen here.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,9 +18,16 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+log = logging.getLogger(__name__)
+
 
 class VectorStoreError(RuntimeError):
     """Chroma is unreachable or the collection is missing; the message says what to do."""
+
+
+class StoreDamaged(RuntimeError):
+    """The stored vectors cannot be read (missing folder, corrupt database, missing collection
+    on a reachable server): only a rebuild helps."""
 
 
 def _chroma_settings() -> Any:
@@ -54,6 +65,7 @@ class VectorStore:
     def __init__(self, client: Any, name: str, *, create: bool = False) -> None:
         self.client = client
         self.name = name
+        self.private_copy: Path | None = None  # a private copy of a read-only folder
         try:
             if create:
                 self.collection = client.create_collection(
@@ -97,9 +109,114 @@ class VectorStore:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def close(self) -> None:
+        """Release the client (an embedded database's files, a read-only copy); idempotent.
+
+        Embedded clients of one folder share one Chroma system, stopped when its last client
+        closes, so a generation deleted after a swap leaves no open database files behind.
+        """
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                close()
+        copy, self.private_copy = self.private_copy, None
+        if copy is not None:
+            shutil.rmtree(copy.parent, ignore_errors=True)
+
 
 def drop_collection(client: Any, name: str) -> None:
     """Delete a collection if it exists (old generations after a swap)."""
     # Already gone is fine: deletion is best-effort cleanup.
     with contextlib.suppress(Exception):
         client.delete_collection(name=name)
+
+
+def open_store(
+    collection: str, *, path: Path | None = None, url: str | None = None, expected: int
+) -> VectorStore:
+    """Open a generation's collection and check that it holds `expected` vectors.
+
+    Embedded mode reads `path`; a folder this process cannot write (a read-only mount) is opened
+    from a private temporary copy, since Chroma writes to its database even to read it.
+
+    Raises:
+        VectorStoreError: the Chroma server is unreachable (it may come back).
+        StoreDamaged: the folder or collection is missing or unreadable (rebuild needed).
+    """
+    if url:
+        client = make_client(url=url)
+        try:
+            client.heartbeat()
+        except Exception as exc:
+            raise VectorStoreError(f"Chroma server at {url} is unreachable: {exc}") from exc
+        try:
+            store = VectorStore(client, collection)
+        except VectorStoreError:
+            raise StoreDamaged(
+                f"the Chroma server at {url} has no collection {collection!r}"
+            ) from None
+        return _checked(store, expected)
+    if path is None or not path.is_dir():
+        raise StoreDamaged("the vector store folder (chroma/) of the index is missing")
+    if not _writable(path):
+        return _checked(_open_copy(path, collection), expected)
+    try:
+        return _checked(_open_embedded(path, collection), expected)
+    except StoreDamaged as exc:
+        if "readonly" not in str(exc).replace(" ", "").replace("-", "").lower():
+            raise
+        return _checked(_open_copy(path, collection), expected)
+
+
+def _writable(path: Path) -> bool:
+    files = [path, *path.glob("*.sqlite3")]
+    return all(os.access(p, os.W_OK) for p in files)
+
+
+def _open_embedded(path: Path, collection: str, *, private: bool = False) -> VectorStore:
+    client = None
+    try:
+        client = make_client(path=path)
+        store = VectorStore(client, collection)
+        store.count()  # a corrupt database often opens and fails on first read
+    except Exception as exc:
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+        raise StoreDamaged(f"the vector store cannot be read ({_short(exc)})") from exc
+    store.private_copy = path if private else None
+    return store
+
+
+def _open_copy(path: Path, collection: str) -> VectorStore:
+    copy = Path(tempfile.mkdtemp(prefix="advisor-readonly-")) / "chroma"
+    try:
+        shutil.copytree(path, copy, copy_function=shutil.copyfile)
+        for part in [copy, *copy.rglob("*")]:  # copytree keeps the folders' read-only modes
+            part.chmod(0o700 if part.is_dir() else 0o600)
+    except OSError as exc:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        raise StoreDamaged(f"the read-only vector store cannot be copied ({exc.strerror})") from exc
+    log.info("data dir is read-only: serving Chroma from a private copy in %s", copy)
+    try:
+        return _open_embedded(copy, collection, private=True)
+    except StoreDamaged:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        raise
+
+
+def _checked(store: VectorStore, expected: int) -> VectorStore:
+    try:
+        count = store.count()
+    except Exception as exc:
+        store.close()
+        raise VectorStoreError(f"Chroma did not answer: {_short(exc)}") from exc
+    if count != expected:
+        store.close()
+        raise StoreDamaged(f"the vector store holds {count} vectors, the index {expected}")
+    return store
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"[:200]

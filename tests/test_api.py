@@ -66,7 +66,7 @@ def test_ask_with_profile_and_history(client: TestClient) -> None:
     [
         ({"question": ""}, 422, "question is empty"),
         ({"question": "x" * 2001}, 422, "question is too long (limit 2000 characters)"),
-        ({"question": "   "}, 422, "the question is empty"),
+        ({"question": "   "}, 422, "question is empty"),
         ({}, 422, "invalid request: question: Field required"),
         ({"question": 42}, 422, "invalid request: question"),
         ({"question": "ok?", "profile": {"us_letters": "many"}}, 422, "invalid request: profile"),

@@ -199,7 +199,9 @@ def test_hanging_llm_endpoint_times_out_to_the_grounded_answer() -> None:
     timeout_s = 1.0
     with HangingServer() as hang:
         settings = api_settings(
-            llm_base_url=f"http://127.0.0.1:{hang.port}/v1", llm_timeout_s=timeout_s
+            llm_base_url=f"http://127.0.0.1:{hang.port}/v1",
+            llm_timeout_s=timeout_s,
+            allowed_llms=["openai:x"],  # requests may only choose enabled backends
         )
         with TestClient(create_app(settings)) as client:
             question = QUESTIONS[0]

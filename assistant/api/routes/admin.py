@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 from assistant.api.errors import APIError
 from assistant.api.schemas import ErrorBody
 from assistant.api.state import HolderDep, SettingsDep
-from assistant.service import Advisor
 from ingest.loader import CorpusError
 from ingest.pipeline import NothingToIngest, run_ingest
 
@@ -49,5 +48,5 @@ async def reindex(
     except RuntimeError as exc:  # another ingest holds the lock
         raise APIError(409, str(exc)) from None
     if summary.changed_anything or h.advisor is None:
-        h.swap(await run_in_threadpool(Advisor, settings))
-    return summary.as_dict()
+        await run_in_threadpool(h.reload)
+    return {**summary.as_dict(), "serving": h.served_generation()}

@@ -23,7 +23,11 @@ log = logging.getLogger("advisor.api")
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Body that cannot be parsed (e.g. not JSON)"},
-    422: {"model": ErrorBody, "description": "Empty or too long question, malformed body"},
+    422: {
+        "model": ErrorBody,
+        "description": "Empty or too long question, malformed body, a backend (`llm`) that is "
+        "unknown or not enabled on this server",
+    },
     413: {"model": ErrorBody, "description": "Body over 64 KiB"},
     429: {"model": ErrorBody, "description": "Rate limit exceeded"},
     503: {"model": ErrorBody, "description": "No index yet, or the vector store is unreachable"},
@@ -64,8 +68,20 @@ def log_asked(advisor: Advisor, question: str, outcome: Answer | dict[str, Any] 
     log.info("ask: %d chars %s%s", len(question), summary, text)
 
 
+def check_backend(advisor: Advisor, body: AskRequest) -> None:
+    """422 unless the request's `llm` is a backend this server lets clients choose
+    (ADVISOR_ALLOWED_LLMS): checked before anything is built or loaded, so clients cannot make
+    the server build (and keep) one chat model per string they send."""
+    try:
+        advisor.allowed_backend(body.llm)
+    except QuestionError as exc:
+        log_asked(advisor, body.question, "backend refused")
+        raise APIError(422, str(exc)) from None
+
+
 def answer(advisor: Advisor, body: AskRequest) -> Answer:
     """Run one question; domain errors become API errors with a clear message."""
+    check_backend(advisor, body)
     try:
         result = advisor.ask(body.question, **_kwargs(body))
     except QuestionError as exc:
@@ -73,9 +89,9 @@ def answer(advisor: Advisor, body: AskRequest) -> Answer:
         raise APIError(422, str(exc)) from None
     except VectorStoreError as exc:
         log_asked(advisor, body.question, "vector store unreachable")
-        raise APIError(
-            503, "the vector store is unreachable; try again shortly", str(exc)
-        ) from None
+        # The exception's text is the operator's (it can name the store's URL or files).
+        log.warning("vector store error: %s", exc)
+        raise APIError(503, VECTOR_STORE_DOWN["error"], VECTOR_STORE_DOWN["detail"]) from None
     except TypeError as exc:  # an `llm` argument this build does not support
         raise APIError(422, f"unsupported option: {exc}") from None
     log_asked(advisor, body.question, result)
@@ -131,6 +147,7 @@ def _events(advisor: Advisor, body: AskRequest) -> Iterator[dict[str, str]]:
 )
 async def ask_stream(body: AskRequest, advisor: AdvisorDep) -> EventSourceResponse:
     """Stream the answer as Server-Sent Events; `final` carries the verified Answer."""
+    check_backend(advisor, body)  # a 422 before the stream opens, not an `error` event
 
     async def events() -> AsyncIterator[dict[str, str]]:
         async for event in iterate_in_threadpool(_events(advisor, body)):

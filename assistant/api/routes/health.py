@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.schemas import Health
 from assistant.api.state import HolderDep
@@ -33,6 +34,18 @@ async def health(h: HolderDep) -> Health:
             backend=h.settings.llm,
         )
     m = advisor.index.manifest
+    # Ready means answerable: the store the answers come from must respond (a killed Chroma
+    # server makes every question a 503, so health must not say ready then).
+    problem = await run_in_threadpool(h.store_problem, advisor)
+    if problem:
+        return Health(
+            status="degraded",
+            ready=False,
+            detail=problem,
+            version=app_version(),
+            backend=h.settings.llm,
+            index={"generation": m.generation, "chroma": m.chroma_url or "embedded"},
+        )
     return Health(
         status="ok",
         ready=True,

@@ -20,6 +20,7 @@ from assistant.api.errors import APIError
 from assistant.api.routes.ask import ERRORS, answer
 from assistant.api.schemas import AskRequest, ChatCompletionRequest, ChatMessage
 from assistant.api.state import AdvisorDep
+from assistant.service import MAX_QUESTION_CHARS
 from assistant.types import Answer
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -44,7 +45,11 @@ def to_ask(body: ChatCompletionRequest) -> AskRequest:
     try:
         return AskRequest.model_validate({"question": question, "history": history})
     except Exception as exc:
-        message = "question is empty" if not question else "question is too long (limit 2000)"
+        message = (
+            "question is empty"
+            if not question
+            else f"question is too long (limit {MAX_QUESTION_CHARS} characters)"
+        )
         raise APIError(422, message, str(exc).splitlines()[0]) from None
 
 
