@@ -44,6 +44,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy assistant ingest evals
+	$(BIN)/lint-imports
 
 fmt: setup
 	$(BIN)/ruff format .

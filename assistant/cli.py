@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -138,7 +138,7 @@ def _read_profile(path: Path | None) -> dict[str, Any] | None:
         return None
     from pydantic import ValidationError
 
-    from assistant.types import ProfileInput
+    from assistant.core.types import ProfileInput
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -198,9 +198,9 @@ def ask(
     """Answer a question (or a JSONL batch) with verified citations."""
     from pydantic import ValidationError
 
+    from assistant.core.types import ProfileInput
     from assistant.llm.backends import BackendError, parse_backend
     from assistant.service import QuestionError
-    from assistant.types import ProfileInput
 
     if (question is None) == (jsonl is None):
         raise fail("give either a QUESTION or --jsonl FILE|-", code=2)
@@ -261,7 +261,7 @@ def _stream_draft(
     The draft goes to stderr, dimmed, so stdout holds only the verified answer: sentences the
     guard dropped are visible while drafting but never reach a pipe or a file.
     """
-    from assistant.types import Answer
+    from assistant.core.types import Answer
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     drafting = False
@@ -348,98 +348,17 @@ def serve(
     )
 
 
-@app.command("eval")
-def eval_(
-    llm: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--llm",
-            help="Backend to evaluate, repeatable: grounded (default), local, openai:MODEL, "
-            "ollama:MODEL.",
-        ),
-    ] = None,
-    dataset: Annotated[
-        Path | None,
-        typer.Option(help="Questions JSONL (default evals/datasets/questions.jsonl)."),
-    ] = None,
-    split: Annotated[
-        str, typer.Option(help="dev (tune on it), heldout (never tune on it) or all.")
-    ] = "dev",
-    out: Annotated[
-        Path, typer.Option(help="Folder for report.json, report.md, report.html.")
-    ] = Path("artifacts/eval"),
-    check: Annotated[
-        bool,
-        typer.Option("--check", help="Exit 1 when a figure misses evals/thresholds.toml."),
-    ] = False,
-    baseline: Annotated[
-        bool, typer.Option(help="Also run the naive LangChain baseline beside each figure.")
-    ] = True,
-    thresholds: Annotated[
-        Path | None, typer.Option(help="Gate file (default evals/thresholds.toml).")
-    ] = None,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="With --check: targets only; known shortfalls (evals/known_shortfalls.toml) fail.",
-        ),
-    ] = False,
-    judge: Annotated[
-        bool,
-        typer.Option(
-            "--judge",
-            help="Also RAGAS faithfulness and answer relevancy from the judge model set by "
-            "ADVISOR_JUDGE_MODEL / ADVISOR_JUDGE_BASE_URL (needs the [judge] extra; not gated).",
-        ),
-    ] = False,
-    data_dir: DataDirOpt = None,
-) -> None:
-    """Score backends on the eval cases; write report.json, report.md and report.html."""
-    from evals.cli import eval_command
+def _add_plugin_commands() -> None:
+    """Commands other installed packages add, found by entry point (group `advisor.commands`):
+    the eval suite's `eval` and `bench` (evals/commands.py). The product never imports them,
+    and works without them."""
+    from importlib.metadata import entry_points
 
-    code = eval_command(
-        llm=llm,
-        dataset=dataset,
-        split=split,
-        out=out,
-        check_gate=check,
-        baseline=baseline,
-        data_dir=data_dir,
-        thresholds=thresholds,
-        strict=strict,
-        judge=judge,
-    )
-    raise typer.Exit(code)
+    for entry in entry_points(group="advisor.commands"):
+        try:
+            entry.load()(app)
+        except ImportError:  # the package is not installed here: its commands are absent
+            continue
 
 
-@app.command()
-def bench(
-    quick: Annotated[
-        bool, typer.Option("--quick", help="One to two minutes, fewer repeats.")
-    ] = False,
-    out: Annotated[
-        Path | None, typer.Option(help="Folder for bench.json and bench.md (artifacts/bench).")
-    ] = None,
-    only: Annotated[
-        str | None,
-        typer.Option(help="Comma list of sections: ingest,coldstart,query,retrieval,scale."),
-    ] = None,
-    scale_sizes: Annotated[
-        str | None, typer.Option(help="Synthetic index sizes in chunks, e.g. 10000,100000.")
-    ] = None,
-    chroma_server: Annotated[
-        bool, typer.Option(help="Also build and query the scale indexes in a Chroma server.")
-    ] = True,
-) -> None:
-    """Measure ingest, cold start, /api/ask latency and throughput, memory and scale."""
-    from evals.bench.__main__ import parse_sizes, run_cli
-
-    code = run_cli(
-        quick=quick,
-        out=out,
-        only=only,
-        scale_sizes=parse_sizes(scale_sizes) if scale_sizes else None,
-        chroma_server=chroma_server,
-    )
-    raise typer.Exit(code)
+_add_plugin_commands()

@@ -22,9 +22,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.citations import verify_all
-from assistant.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
-from assistant.evidence import Span, rank_spans, span_key, spans_of
+from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Citation, Profile, ScoredChunk, Timings
+from assistant.domain.intent import REASON_UNRELATED, Intent, classify
+from assistant.domain.profile import describe_profile, merge_profile, parse_profile
+from assistant.domain.rules import Decision, decide
 from assistant.llm.backends import (
     Backend,
     BackendError,
@@ -35,14 +38,11 @@ from assistant.llm.backends import (
     parse_backend,
 )
 from assistant.llm.similarity import EmbeddingSimilarity
-from assistant.profile import describe_profile, merge_profile, parse_profile
-from assistant.retrieval import HybridRetriever
-from assistant.rules import Decision, decide
-from assistant.scope import REASON_UNRELATED, Intent, classify
-from assistant.settings import Settings
-from assistant.stance import stances
-from assistant.synonyms import spell_out
-from assistant.types import Answer, Citation, Profile, ScoredChunk, Timings
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.text.citations import verify_all
+from assistant.text.evidence import Span, rank_spans, span_key, spans_of
+from assistant.text.stance import stances
+from assistant.text.synonyms import spell_out
 from ingest.embedder import Embedder, get_embedder
 from ingest.index import IndexSnapshot, open_index
 

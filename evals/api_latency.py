@@ -14,7 +14,7 @@ import argparse
 import itertools
 from functools import partial
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from evals.bench.load import concurrent, sequential
 from evals.bench.server import first_answer, start_advisor, wait_until
 from evals.bench.stats import summarize

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from assistant.citations import quote_matches
-from assistant.settings import Settings
-from assistant.support import split_sentences
-from assistant.types import Answer, Citation, Timings
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Citation, Timings
+from assistant.text.citations import quote_matches
+from assistant.text.support import split_sentences
 from evals.cases import retrieval_query
 from evals.metrics.retrieval import Span
 from ingest.embedder import Embedder

@@ -1,6 +1,6 @@
 """The support scorer against the hand-labelled pairs of evals/datasets/support_pairs.jsonl.
 
-The scorer's weights and threshold were set on the dev pairs only (see assistant/support.py).
+The scorer's weights and threshold were set on the dev pairs only (see assistant/text/support.py).
 The held-out pairs measure how well that generalises and are never used to tune it.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.support import support
+from assistant.text.support import support
 from evals.cases import SUPPORT_PAIRS, load_jsonl
 from evals.metrics.agreement import Agreement, agreement
 from ingest.embedder import Embedder
@@ -39,7 +39,7 @@ def scorer_agreement(
     embedder: Embedder | None = None,
     embedder_name: str = "",
 ) -> dict[str, dict[str, Any]]:
-    """Agreement of `assistant.support.support` with the labels, per pair split and mode.
+    """Agreement of `assistant.text.support.support` with the labels, per pair split and mode.
 
     Args:
         split: The question split being evaluated (`dev`, `heldout` or `all`).

@@ -14,8 +14,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from assistant.retrieval import HybridRetriever
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.retrieval.hybrid import HybridRetriever
 from evals.cases import load_cases, retrieval_query
 from evals.metrics.retrieval import Span, covers, hit_at_k, mean, reciprocal_rank
 from evals.retrieval_compare import gold_spans

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from evals.cases import QUESTIONS, load_cases
 from evals.gate import THRESHOLDS, Check, check, load_shortfalls, load_thresholds
 from evals.judge import JudgeConfig, JudgeError, require_ragas, run_judge

@@ -30,11 +30,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.support import strip_markers
+from assistant.text.support import strip_markers
 from evals.scoring import CaseScore, Figure
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
     from evals.runner import EvalRun
     from ingest.embedder import Embedder
 

@@ -10,20 +10,21 @@ stream carries the raw draft (`token` events) and the numbered sources it cites 
 
 Definitions (the same for every system, computed on the text a user would see):
 
-- claim sentences: the answer split by `assistant.support.split_sentences` (a list item is one
+- claim sentences: the answer split by `assistant.text.support.split_sentences` (a list item is one
   claim), minus the rules' verdict paragraph (deterministic rules text, not a claim about a
   source), the "sources differ" note (it reports what each side says), italic notes ("_I read
   your profile…_", commercial note), headings, and "the sources do not answer" statements;
   document titles after quotes are ignored. A sentence without markers takes the markers that
   close its paragraph. Abstained answers have none.
 - supported: the sentence's citations all exist and the cited text supports it by
-  `assistant.support.support` (with MiniLM similarity), one source alone or all of them together.
+  `assistant.text.support.support` (with MiniLM similarity), one source alone or all of them
+  together.
 - citations verified: (sentence, [n]) pairs whose citation exists, whose quote matches its
   document at its offsets, and whose sentence is supported.
 - verdict agreement (questions where the rules give a verdict): the answer expresses the verdict
-  and no sentence contradicts it. Raw text is judged by `assistant.stance`; grounded and
+  and no sentence contradicts it. Raw text is judged by `assistant.text.stance`; grounded and
   guarded answers by their structured `recommendation` (plus the same contradiction check).
-- contradictions: claim sentences whose stance (`assistant.stance`) contradicts the rules'
+- contradictions: claim sentences whose stance (`assistant.text.stance`) contradicts the rules'
   verdict (the verdict paragraph states the verdict itself).
 - latency: wall time per answered question; raw = until the model's last token.
 """
@@ -40,13 +41,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.citations import quote_matches
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Verdict
 from assistant.llm.guard import NO_ANSWER, markers_to_suffix, normalise_markers
 from assistant.service import Advisor
-from assistant.settings import Settings
-from assistant.stance import EXPRESSES, contradiction, stances
-from assistant.support import citation_markers, split_sentences, support
-from assistant.types import Answer, Verdict
+from assistant.text.citations import quote_matches
+from assistant.text.stance import EXPRESSES, contradiction, stances
+from assistant.text.support import citation_markers, split_sentences, support
 from evals.cases import load_cases
 
 Similarity = Callable[[str, str], float | None]
@@ -297,12 +298,12 @@ def main(argv: list[str] | None = None) -> None:
     splits = ["dev", "heldout"] if args.split == "both" else [args.split]
     if args.rescore:
         saved = [json.loads(line) for line in args.rescore.open(encoding="utf-8")]
-        print(f"re-scoring {args.rescore}; judged by assistant.support + MiniLM")
+        print(f"re-scoring {args.rescore}; judged by assistant.text.support + MiniLM")
         for split in splits:
             report(split, [r for r in saved if r["split"] == split], advisor, None)
         return
     out = args.out.open("w", encoding="utf-8") if args.out else None
-    print(f"backend {args.backend}; judged by assistant.support + MiniLM")
+    print(f"backend {args.backend}; judged by assistant.text.support + MiniLM")
     for split in splits:
         cases = load_cases(split=split)
         cases = cases[: args.limit] if args.limit else cases

@@ -16,9 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.citations import locate
-from assistant.retrieval import HybridRetriever, RetrievalConfig
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.retrieval.hybrid import HybridRetriever, RetrievalConfig
+from assistant.text.citations import locate
 from evals.baseline import NaiveRAG
 from evals.cases import load_cases, retrieval_query
 from evals.metrics.retrieval import Span, hit_at_k, mean, recall_at_k, reciprocal_rank

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from evals.backends import AdvisorBackend, Backend, BackendUnavailable, BaselineBackend
 from evals.calibration import scorer_agreement
 from evals.scoring import CaseScore, Figure, score_case, score_error, summarize

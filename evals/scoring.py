@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.citations import locate
-from assistant.types import Answer
+from assistant.core.types import Answer
+from assistant.text.citations import locate
 from evals.metrics.abstention import abstention_scores
 from evals.metrics.alce import citation_precision, citation_recall, judge_citations
 from evals.metrics.faithfulness import sentence_supported, supported_share

@@ -41,7 +41,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.types import Chunk
+from assistant.core.types import Chunk
 
 # Provisional: a measurement sweep sets the real defaults.
 # Bump when the output can change: ingest re-chunks and re-embeds everything on a change.

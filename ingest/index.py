@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.types import Chunk, Document, DocumentMeta
+from assistant.core.types import Chunk, Document, DocumentMeta
 from ingest import lease
 from ingest.lease import LEASE_FILE, GenerationGone, Lease
 from ingest.sparse import SparseIndex

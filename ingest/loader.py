@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.types import DocumentMeta
+from assistant.core.types import DocumentMeta
 from ingest.corpus_files import Unreadable, read_inside, walk
 
 METADATA_FILE = "metadata.toml"

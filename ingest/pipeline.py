@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.evidence import span_key, spans_of
-from assistant.settings import Settings
-from assistant.synonyms import spell_out
-from assistant.types import Chunk, Document
+from assistant.core.settings import Settings
+from assistant.core.types import Chunk, Document
+from assistant.text.evidence import span_key, spans_of
+from assistant.text.synonyms import spell_out
 from ingest import chunking, clean
 from ingest.embedder import Embedder, get_embedder
 from ingest.index import (

@@ -10,7 +10,7 @@ from pathlib import Path
 import bm25s
 import Stemmer
 
-from assistant.stopwords import BM25_STOPWORDS
+from assistant.text.stopwords import BM25_STOPWORDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -6,7 +6,7 @@ import functools
 import tempfile
 from pathlib import Path
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.pipeline import run_ingest
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

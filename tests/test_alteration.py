@@ -1,10 +1,10 @@
-"""Near-copies that swap a key term (assistant.alteration): sentences against one source."""
+"""Near-copies that swap a key term (assistant.text.alteration): sentences against one source."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.alteration import swapped_terms
+from assistant.text.alteration import swapped_terms
 
 SOURCE = (
     "Observership + strong home clinical work is OK if that’s all you can get, but if you have "

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.citations import quote_matches
 from assistant.cli import app
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Verdict
 from assistant.service import Advisor, QuestionError
-from assistant.settings import Settings
-from assistant.types import Answer, Verdict
+from assistant.text.citations import quote_matches
 from evals.cases import load_cases
 from ingest.pipeline import run_ingest
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.types import Answer
+from assistant.core.types import Answer
 from tests.api_support import fake_settings
 
 

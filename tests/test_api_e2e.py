@@ -13,8 +13,8 @@ import pytest
 from httpx_sse import connect_sse
 from openai import OpenAI
 
-from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.core.settings import Settings
+from assistant.core.types import Answer
 from ingest.pipeline import run_ingest
 from tests.conftest import advisor_server
 

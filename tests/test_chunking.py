@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.types import Chunk
+from assistant.core.types import Chunk
 from ingest import chunking as chunking_mod
 from ingest.chunking import chunk_document
 from ingest.clean import clean

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.settings import Settings
-from assistant.types import Chunk
+from assistant.core.settings import Settings
+from assistant.core.types import Chunk
 from ingest import chunking as chunking_mod
 from ingest.chunking import chunk_document
 from ingest.index import open_index

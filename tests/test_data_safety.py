@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from assistant.api.app import create_app
 from assistant.cli import app as cli
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.index import (
     DataDirNotWritable,
     IndexCorrupt,

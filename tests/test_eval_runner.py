@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from evals.cases import load_cases
 from evals.gate import check, load_thresholds
 from evals.report import to_dict, write_reports

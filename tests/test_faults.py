@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from assistant.api.app import create_app
 from assistant.cli import app as cli
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.index import Layout
 from ingest.pipeline import run_ingest
 from tests.api_support import fake_settings as api_settings

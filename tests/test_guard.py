@@ -20,6 +20,8 @@ from langchain_core.runnables import RunnableLambda
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.core.settings import Settings
+from assistant.core.types import Citation, Recommendation, Verdict
 from assistant.llm.answer import assemble, with_model_prose
 from assistant.llm.backends import (
     Backend,
@@ -32,9 +34,7 @@ from assistant.llm.chain import accept_condensed, build_chain
 from assistant.llm.guard import GuardConfig, guard, markers_to_suffix, normalise_markers
 from assistant.llm.prompt import Source
 from assistant.service import Advisor
-from assistant.settings import Settings
-from assistant.stance import Stance, contradiction, stances
-from assistant.types import Citation, Recommendation, Verdict
+from assistant.text.stance import Stance, contradiction, stances
 from ingest.pipeline import run_ingest
 from tests.conftest import free_port
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest.index import Layout, open_index
 from ingest.loader import CorpusError
 from ingest.pipeline import NothingToIngest, run_ingest
@@ -121,7 +121,7 @@ SLOW_INGEST = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
     from ingest.embedder import FakeEmbedder
     from ingest.pipeline import run_ingest
 

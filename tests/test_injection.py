@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant.core.settings import Settings
+from assistant.core.types import Answer
 from assistant.service import Advisor
-from assistant.settings import Settings
-from assistant.types import Answer
 from ingest.pipeline import run_ingest
 from tests.api_support import fake_settings
 

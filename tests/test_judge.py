@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from evals import judge as judge_mod
 from evals.judge import (
     FAITHFULNESS,

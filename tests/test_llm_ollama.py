@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.settings import Settings
 from assistant.llm.backends import chat_model, parse_backend
 from assistant.llm.llamacpp import bundled_gguf
 from assistant.service import Advisor
-from assistant.settings import Settings
 from ingest.pipeline import run_ingest
 from tests.ollama_shim import create_shim
 from tests.test_llm_real import QUESTION, assert_guarded, assert_streams_guarded

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Verdict
 from assistant.llm.backends import chat_model, parse_backend
 from assistant.llm.llamacpp import bundled_gguf
 from assistant.service import Advisor
-from assistant.settings import Settings
-from assistant.stance import contradiction
-from assistant.types import Answer, Verdict
+from assistant.text.stance import contradiction
 from evals.llm_compare import claim_sentences
 from ingest.pipeline import run_ingest
 from tests.conftest import free_port, server_process

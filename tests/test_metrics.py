@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.composer import ABSTAIN_TEXT, INJECTION_NOTICE
-from assistant.support import SupportResult
-from assistant.types import Answer, Citation, Recommendation, Verdict
+from assistant.answer.composer import ABSTAIN_TEXT, INJECTION_NOTICE
+from assistant.core.types import Answer, Citation, Recommendation, Verdict
+from assistant.text.support import SupportResult
 from evals.gate import Check, Shortfall, check, load_shortfalls, load_thresholds
 from evals.metrics.abstention import abstention_scores
 from evals.metrics.agreement import agreement

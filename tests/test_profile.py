@@ -12,9 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from assistant import profile as profile_module
-from assistant.profile import describe_profile, merge_profile, normalize_specialty, parse_profile
-from assistant.types import Profile
+from assistant.core.types import Profile
+from assistant.domain import profile as profile_module
+from assistant.domain.profile import (
+    describe_profile,
+    merge_profile,
+    normalize_specialty,
+    parse_profile,
+)
 
 YEAR = 2025
 

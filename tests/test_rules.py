@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from assistant.profile import parse_profile
-from assistant.rules import (
+from assistant.core.types import Profile, Verdict
+from assistant.domain.profile import parse_profile
+from assistant.domain.rules import (
     HANDS_ON_FACT,
     LETTERS_FACT,
     RULES,
@@ -16,7 +17,6 @@ from assistant.rules import (
     decide,
     rule_by_id,
 )
-from assistant.types import Profile, Verdict
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 U, F = Verdict.USCE_URGENT, Verdict.USCE_FIRST
@@ -212,7 +212,7 @@ PRECEDENCE: list[tuple[dict[str, Any], str, str]] = [
 
 @pytest.mark.parametrize(("facts", "winner", "loser"), PRECEDENCE, ids=[c[1] for c in PRECEDENCE])
 def test_precedence(facts: dict[str, Any], winner: str, loser: str) -> None:
-    from assistant.rules import matches
+    from assistant.domain.rules import matches
 
     profile = Profile(**facts)
     assert matches(rule_by_id(winner), profile) and matches(rule_by_id(loser), profile)

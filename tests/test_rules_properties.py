@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.rules import RESEARCH_ORDER, decide
-from assistant.types import Profile, Verdict
+from assistant.core.types import Profile, Verdict
+from assistant.domain.rules import RESEARCH_ORDER, decide
 
 MONTHS = st.floats(min_value=0, max_value=24, allow_nan=False)
 YEARS = st.floats(min_value=0, max_value=40, allow_nan=False)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.scope import (
+from assistant.domain.intent import (
     MAX_QUESTION_CHARS,
     REASON_CLINICAL,
     REASON_EMPTY,

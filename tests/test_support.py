@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.support import (
+from assistant.text.support import (
     SUPPORT_THRESHOLD,
     SupportResult,
     citation_markers,

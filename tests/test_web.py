@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Route, expect
 
 from assistant.api.app import create_app
+from assistant.core.settings import Settings
 from assistant.service import Advisor
-from assistant.settings import Settings
 from ingest.pipeline import run_ingest
 from tests.api_support import fake_settings
 from tests.web_support import (

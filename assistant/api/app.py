@@ -18,8 +18,8 @@ from assistant.api.routes import admin, ask, documents, health, openai_compat
 from assistant.api.routes.health import app_version
 from assistant.api.security import SecurityHeaders
 from assistant.api.state import AdvisorHolder
+from assistant.core.settings import Settings
 from assistant.llm.backends import allowed_backends
-from assistant.settings import Settings
 from assistant.web import STATIC_DIR
 
 

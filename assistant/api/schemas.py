@@ -1,4 +1,4 @@
-"""Request and response models of the HTTP API (the Answer itself is assistant.types.Answer)."""
+"""Request and response models of the HTTP API (the Answer is `assistant.core.types.Answer`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from assistant.core.types import ProfileInput
 from assistant.service import MAX_QUESTION_CHARS
-from assistant.types import ProfileInput
 
 EXAMPLE_QUESTION = (
     "I graduated in 2018 with no US clinical experience: research or rotations first?"

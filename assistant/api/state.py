@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from assistant.api.errors import APIError
+from assistant.core.settings import Settings
 from assistant.service import Advisor
-from assistant.settings import Settings
 from ingest.index import IndexCorrupt, IndexMissing, Layout
 from ingest.vectors import VectorStoreError
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.composer import INJECTION_NOTICE
-from assistant.types import Citation, Disagreement, Recommendation
+from assistant.answer.composer import INJECTION_NOTICE
+from assistant.core.types import Citation, Disagreement, Recommendation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # How the grounded composer opens its paragraphs of ranked evidence quotes (replaced by the

@@ -5,16 +5,16 @@ and each one is kept only if:
 
 1. every source it cites exists (an uncited sentence may be attributed to the one source that
    supports it best, under a stricter bar);
-2. it does not contradict the rules' verdict (`assistant.stance`), nor, when the rules
+2. it does not contradict the rules' verdict (`assistant.text.stance`), nor, when the rules
    could not decide for lack of facts, hand out personal advice the rules withheld;
 3. the text it cites supports it, by the project's deterministic support scorer
-   (`assistant.support.support`: content overlap, the embedding similarity passed in, and every
+   (`assistant.text.support.support`: content overlap, the embedding similarity passed in, and every
    number of the sentence present in the cited text), with a score above the guard's own bar;
    citations that do not support a sentence another citation supports are removed from it;
 4. any advice it gives (research first, clinical first, both, clinical unnecessary) is advice
    its cited text gives too;
 5. when it is a near-copy of its source, it does not swap a key term ("choose an externship"
-   copied as "choose an observership": `assistant.alteration`);
+   copied as "choose an observership": `assistant.text.alteration`);
 6. it answers rather than asks, and it does not state facts about the reader: "You want
    Internal Medicine or Neurology" is a source's worked example, not this applicant.
 
@@ -29,9 +29,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.alteration import Swap, key_terms, swapped_terms
-from assistant.stance import Stance, contradiction, personal_advice, stances
-from assistant.support import (
+from assistant.core.types import Verdict
+from assistant.text.alteration import Swap, key_terms, swapped_terms
+from assistant.text.stance import Stance, contradiction, personal_advice, stances
+from assistant.text.support import (
     SUPPORT_THRESHOLD,
     SupportResult,
     citation_markers,
@@ -39,7 +40,6 @@ from assistant.support import (
     strip_markers,
     support,
 )
-from assistant.types import Verdict
 
 Similarity = Callable[[str, str], float | None]
 

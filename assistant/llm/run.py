@@ -14,14 +14,14 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
-from assistant.citations import verify_all
-from assistant.composer import VERDICT_HEADLINE
+from assistant.answer.composer import VERDICT_HEADLINE
+from assistant.core.types import Answer, Citation, Timings
 from assistant.llm.answer import assemble, with_model_prose
 from assistant.llm.chain import accept_condensed, build_chain, build_condenser, describe_error
 from assistant.llm.deadline import stream_with_stall_timeout
 from assistant.llm.guard import GuardResult, Similarity
 from assistant.llm.prompt import Source
-from assistant.types import Answer, Citation, Timings
+from assistant.text.citations import verify_all
 
 log = logging.getLogger(__name__)
 

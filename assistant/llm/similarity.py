@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from assistant.support import strip_markers
-from assistant.synonyms import spell_out
+from assistant.text.support import strip_markers
+from assistant.text.synonyms import spell_out
 
 
 def _normalise(text: str) -> str:

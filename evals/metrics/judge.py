@@ -1,6 +1,6 @@
 """The support judgement behind every faithfulness metric: the guard's scorer (pure).
 
-`assistant.support.support` is the one deterministic scorer shared with the guard. The metrics
+`assistant.text.support.support` is the one deterministic scorer shared with the guard. The metrics
 call it lexically, without an embedding similarity, so the suite is model-free and gives the same
 figures on every machine. The similarity can only raise a score, and the hard rules (numbers,
 negation, comparison, topic) never depend on it, so this judgement is never more lenient than the
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from assistant.support import SupportResult, support
+from assistant.text.support import SupportResult, support
 
 # (claim, passage) -> verdict; a parameter of every metric so tests can pass their own.
 Scorer = Callable[[str, str], SupportResult]

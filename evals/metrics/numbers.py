@@ -2,7 +2,7 @@
 
 A quantity counts as unsupported when the passages the sentence cites do not state it. Ranges
 back their endpoints ("2–3 months" backs "3 months"), and units must agree (weeks are not
-months). These are the scorer's own number rules (`assistant.support`), so the guard and this
+months). These are the scorer's own number rules (`assistant.text.support`), so the guard and this
 count agree. A claim with no citation has every one of its quantities counted. Structural
 sentences (the profile echo repeats the user's own numbers) are not counted.
 """

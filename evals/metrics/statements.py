@@ -29,7 +29,7 @@ is scored. A source attribution is a parenthetical that is a cited document's ti
 cut short with "…". Short labels and attributions say where a quote comes from; they assert
 nothing.
 
-Sentence units come from `assistant.support.split_sentences`, the guard's splitter, with two
+Sentence units come from `assistant.text.support.split_sentences`, the guard's splitter, with two
 repairs that apply to any text. An open curly quotation continues into the next piece, because a
 quoted two-sentence source passage is one statement, cited once at its end. A piece with no
 words of its own (such as "” [1]") joins the sentence before it and brings its markers along.
@@ -41,8 +41,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.composer import ABSTAIN_TEXT
-from assistant.support import citation_markers, split_sentences, strip_markers
+from assistant.answer.composer import ABSTAIN_TEXT
+from assistant.text.support import citation_markers, split_sentences, strip_markers
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from assistant.citations import quote_matches
-from assistant.types import Citation
+from assistant.core.types import Citation
+from assistant.text.citations import quote_matches
 from evals.metrics.ratio import Ratio
 
 

@@ -14,8 +14,8 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from assistant.api.errors import APIError
 from assistant.api.schemas import AskRequest, ErrorBody
 from assistant.api.state import AdvisorDep
+from assistant.core.types import Answer
 from assistant.service import Advisor, QuestionError
-from assistant.types import Answer
 from ingest.vectors import VectorStoreError
 
 router = APIRouter(prefix="/api", tags=["ask"])

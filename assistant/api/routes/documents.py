@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from assistant.api.errors import APIError
 from assistant.api.schemas import DocumentDetail, DocumentSummary, ErrorBody
 from assistant.api.state import AdvisorDep
-from assistant.types import Document
+from assistant.core.types import Document
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import time
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from evals.bench.context import Context, Row, SectionResult
 from evals.bench.server import BENCH_ENV, BIN
 from evals.bench.stats import median, ratio

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 
-from assistant.retrieval import HybridRetriever
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.retrieval.hybrid import HybridRetriever
 from evals.baseline import NaiveRAG
 from evals.bench.context import Context, Row, SectionResult
 from evals.bench.retrieval_timing import timed

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.retrieval import HybridRetriever
+from assistant.core.settings import Settings
+from assistant.retrieval.hybrid import HybridRetriever
 from assistant.service import Advisor
-from assistant.settings import Settings
-from assistant.synonyms import expand_query, spell_out
+from assistant.text.synonyms import expand_query, spell_out
 from evals.bench.context import Context, Row, SectionResult
 from evals.bench.retrieval_timing import timed
 from evals.bench.server import chroma_up, rss_mb, start_chroma, wait_until

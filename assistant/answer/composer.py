@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.citations import locate, make_citation
-from assistant.evidence import Span, rank_spans, spans_of
-from assistant.rules import Decision
-from assistant.stance import contradiction
-from assistant.support import support
-from assistant.types import Citation, Disagreement, Document, Recommendation, ScoredChunk, Verdict
+from assistant.core.types import (
+    Citation,
+    Disagreement,
+    Document,
+    Recommendation,
+    ScoredChunk,
+    Verdict,
+)
+from assistant.domain.rules import Decision
+from assistant.text.citations import locate, make_citation
+from assistant.text.evidence import Span, rank_spans, spans_of
+from assistant.text.stance import contradiction
+from assistant.text.support import support
 
 # The verdict as a label in plain words; the claim after it is the rule's headline (its sources'
 # own words), cited with the rule's quotes.

@@ -88,8 +88,8 @@ _CASED_SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"\bUSA?\b", " usa "),
 )
 # Spellings of the same thing, mapped to one token. Deliberately narrower than
-# assistant/synonyms.py (query expansion): there "observership" ~ "shadowing" helps recall, here
-# it would let a sentence about shadowing pass on a passage about observerships.
+# assistant/text/synonyms.py (query expansion): there "observership" ~ "shadowing" helps
+# recall, here it would let a sentence about shadowing pass on a passage about observerships.
 # Applied to lowercased text. Where two start at the same place, the earlier one wins.
 _SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"\b(?:u\.?\s?s\.?a?|united\s+states|american)[\s-]+clinical\s+experiences?\b", " usce "),

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.fusion import reciprocal_rank_fusion
-from assistant.synonyms import expand_query, spell_out
-from assistant.types import ScoredChunk
+from assistant.core.types import ScoredChunk
+from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.text.synonyms import expand_query, spell_out
 from ingest.embedder import Embedder
 from ingest.index import IndexSnapshot
 from ingest.sparse import tokenize

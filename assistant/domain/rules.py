@@ -40,7 +40,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.types import Profile, Recommendation, Verdict
+from assistant.core.types import Profile, Recommendation, Verdict
 
 RESEARCH_ORDER: dict[Verdict, int] = {
     Verdict.USCE_URGENT: 0,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.types import Citation, DocumentMeta
+from assistant.core.types import Citation, DocumentMeta
 
 _WS = re.compile(r"\s+")
 

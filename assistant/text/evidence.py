@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import pysbd
 
-from assistant.stopwords import RANKING_STOPWORDS
-from assistant.synonyms import expand_query
-from assistant.types import Chunk
+from assistant.core.types import Chunk
+from assistant.text.stopwords import RANKING_STOPWORDS
+from assistant.text.synonyms import expand_query
 
 _segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
 _WORD = re.compile(r"[a-z0-9]+")

@@ -16,16 +16,17 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
+from assistant.core.types import Verdict
+
 # The support scorer's own detectors, reused on purpose (see the module docstring): the same
 # synonym canonicalisation ("U.S. clinical experience" -> "usce"), negation and comparison rules.
-from assistant.support import (
+from assistant.text.support import (
     canonical_form,
     comparison_of,
     is_negated,
     preference_of,
     strip_markers,
 )
-from assistant.types import Verdict
 
 
 class Stance(StrEnum):

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from typing import Any
 
-from assistant.types import HANDS_ON_TYPES, Profile, SpecialtyClass
+from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -8,7 +8,7 @@ opposite. This module finds such swaps: when a sentence is mostly a copy of a st
 source, a key term (a kind of experience, or a word that sets the direction of advice) may not
 appear in it more often than in the stretch it copies.
 
-Numbers and negations have their own rules in `assistant.support`.
+Numbers and negations have their own rules in `assistant.text.support`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from assistant.support import canonical_form, stem
+from assistant.text.support import canonical_form, stem
 
 # Stemmed, after `canonical_form` folded the synonyms ("U.S. clinical experience" -> "usce").
 KEY_TERMS = frozenset(

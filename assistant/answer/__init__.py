@@ -1,0 +1,1 @@
+"""Composing the grounded answer and its citations."""

@@ -1,0 +1,1 @@
+"""Shared types and settings: the lowest layer, imported by every other."""

@@ -1,0 +1,1 @@
+"""Hybrid retrieval over an index snapshot: dense + BM25, fused."""
