@@ -261,22 +261,22 @@ def _stream_draft(
     The draft goes to stderr, dimmed, so stdout holds only the verified answer: sentences the
     guard dropped are visible while drafting but never reach a pipe or a file.
     """
-    from assistant.core.types import Answer
+    from assistant.core.events import ErrorEvent, FinalEvent, TokenEvent
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     drafting = False
     for event in advisor.ask_stream(question, profile=profile, llm=llm):
-        if event["event"] == "token":
+        if isinstance(event, TokenEvent):
             if not drafting:
                 err.print("[dim]Draft (being checked against the sources):[/]")
                 drafting = True
-            err.print(f"[dim]{escape(event['data']['text'])}[/]", end="")
-        elif event["event"] == "error":
-            raise fail(str(event["data"].get("detail") or event["data"].get("error")))
-        elif event["event"] == "final":
+            err.print(f"[dim]{escape(event.text)}[/]", end="")
+        elif isinstance(event, ErrorEvent):
+            raise fail(str(event.detail or event.error))
+        elif isinstance(event, FinalEvent):
             if drafting:
                 err.print("\n[dim]Verified answer:[/]")
-            return Answer.model_validate(event["data"])
+            return event.answer
     raise fail("the answer stream ended without an answer")
 
 

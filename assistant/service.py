@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
+from assistant.answer.render import render
+from assistant.core.blocks import Notice, NoticeBlock
+from assistant.core.events import ErrorEvent, FinalEvent, MetaEvent, StreamEvent, TokenEvent
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Citation, Profile, ScoredChunk, Timings
 from assistant.domain.intent import REASON_UNRELATED, Intent, classify
@@ -280,9 +283,9 @@ class Advisor:
             BackendError: `llm` is not a backend string.
         """
         final: Answer | None = None
-        for kind, payload in self._events(question, profile, history, llm):
-            if kind == "final":
-                final = payload
+        for event in self._events(question, profile, history, llm):
+            if isinstance(event, FinalEvent):
+                final = event.answer
         assert final is not None  # _events always ends with a final answer or raises
         return final
 
@@ -293,17 +296,16 @@ class Advisor:
         profile: Profile | Mapping[str, Any] | None = None,
         history: Sequence[Turn] | None = None,
         llm: str | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Answer one question as a stream of events, for the API and the chat page.
+    ) -> Iterator[StreamEvent]:
+        """Answer one question as a stream of typed events (assistant.core.events), for the API
+        and the chat page, in this order:
 
-        Events are `{"event": NAME, "data": JSON-ready dict}`, in this order:
-
-        - `meta`: the question, backend, profile, recommendation (the verdict is known before
-          any model runs) and the numbered `sources` the draft's [n] markers refer to;
-        - `token` (model backends only), repeated: `{"text": …}`, draft text as it comes;
-        - `final`: the verified Answer; it replaces the draft (whose unverified sentences
+        - `MetaEvent`: the question, backend, profile, recommendation (the verdict is known
+          before any model runs) and the numbered `sources` the draft's [n] markers refer to;
+        - `TokenEvent` (model backends only), repeated: draft text as it comes;
+        - `FinalEvent`: the verified Answer; it replaces the draft (whose unverified sentences
           may be gone, and whose citations are renumbered);
-        - `error` instead, for a question that cannot be answered: `{"error", "detail"}`.
+        - `ErrorEvent` instead, for a question that cannot be answered.
 
         Args:
             question: As for `ask`.
@@ -312,17 +314,15 @@ class Advisor:
             llm: As for `ask`.
 
         Yields:
-            Event dicts. Never raises.
+            Events. Never raises.
         """
         try:
-            for kind, payload in self._events(question, profile, history, llm):
-                data = payload.model_dump(mode="json") if kind == "final" else payload
-                yield {"event": kind, "data": data}
+            yield from self._events(question, profile, history, llm)
         except QuestionError as exc:
-            yield {"event": "error", "data": {"error": "bad_request", "detail": str(exc)}}
+            yield ErrorEvent(error="bad_request", detail=str(exc))
         except Exception as exc:  # the stream is open: report it, never a traceback
             log.exception("ask_stream failed")
-            yield {"event": "error", "data": {"error": "internal", "detail": type(exc).__name__}}
+            yield ErrorEvent(error="internal", detail=type(exc).__name__)
 
     def _events(
         self,
@@ -330,14 +330,14 @@ class Advisor:
         profile: Profile | Mapping[str, Any] | None,
         history: Sequence[Turn] | None,
         llm: str | None,
-    ) -> Iterator[tuple[str, Any]]:
-        """(kind, payload) pairs: ("meta", dict), ("token", dict)…, ("final", Answer)."""
+    ) -> Iterator[MetaEvent | TokenEvent | FinalEvent]:
+        """Meta, tokens (model backends), final; raises QuestionError for a bad question."""
         backend = self.backend(llm)
         turn = self._turn(question, profile, history)
         if not turn.intent.in_scope:
             answer = self._abstain(turn)
-            yield "meta", _meta(answer, backend.name, [])
-            yield "final", answer
+            yield _meta(answer, backend.name, [])
+            yield FinalEvent(answer=answer)
             return
 
         model: BaseChatModel | None = None
@@ -345,7 +345,9 @@ class Advisor:
             try:
                 model = self.chat_model(backend)
             except BackendUnavailable as exc:
-                turn.notices.append(f"llm_unavailable: {exc}; showing the grounded answer")
+                turn.notices.append(
+                    Notice.LLM_UNAVAILABLE.with_detail(f"{exc}; showing the grounded answer")
+                )
 
         query = standalone_question(turn.intent.stripped_question or turn.question, turn.history)
         condensed, attempts = None, 2
@@ -371,17 +373,17 @@ class Advisor:
         composed = self._compose(turn, query, evidence)
         grounded = self._grounded(turn, composed, retrieve_ms, t1)
         if model is None:
-            yield "meta", _meta(grounded, "grounded", grounded.citations)
-            yield "final", grounded
+            yield _meta(grounded, "grounded", grounded.citations)
+            yield FinalEvent(answer=grounded)
             return
 
         from assistant.llm.run import final_answer, generate, prompt_inputs
 
         sources = self._sources(turn, query, composed, evidence)
-        yield "meta", _meta(grounded, backend.name, sources)
+        yield _meta(grounded, backend.name, sources)
         echo = describe_profile(turn.applicant) if turn.intent.prioritisation else None
         result: GuardResult | None = None
-        for kind, payload in generate(
+        for item in generate(
             model,
             prompt_inputs(grounded, query, echo),
             sources,
@@ -389,14 +391,13 @@ class Advisor:
             stall_s=self.settings.llm_timeout_s,
             attempts=attempts,
         ):
-            if kind == "token":
-                yield "token", payload
+            if isinstance(item, TokenEvent):
+                yield item
             else:
-                result = payload
+                result = item
         assert result is not None  # generate always ends with a result
-        yield (
-            "final",
-            final_answer(
+        yield FinalEvent(
+            answer=final_answer(
                 grounded,
                 result,
                 backend=backend.name,
@@ -434,15 +435,20 @@ class Advisor:
             # An applicant who lays out their situation wants to know what it means for them.
             intent = dataclasses.replace(intent, prioritisation=True)
         decision = decide(applicant) if intent.prioritisation else None
-        notices = ["injection_ignored"] if intent.injection else []
+        notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
         return _Turn(question, turns, started, intent, applicant, decision, notices)
 
     def _abstain(self, turn: _Turn) -> Answer:
-        return Answer(
-            question=turn.question,
-            answer=ABSTAIN_TEXT.format(
+        refusal = NoticeBlock(
+            code=Notice.OUT_OF_SCOPE,
+            text=ABSTAIN_TEXT.format(
                 reason=f"This question is outside that scope ({turn.intent.reason})."
             ),
+        )
+        return Answer(
+            question=turn.question,
+            answer=render([refusal]),
+            blocks=[refusal],
             abstained=True,
             abstain_reason=turn.intent.reason,
             timings_ms=Timings(total=_ms(turn.started)),
@@ -467,6 +473,7 @@ class Advisor:
         return Answer(
             question=turn.question,
             answer=composed.answer,
+            blocks=composed.blocks,
             recommendation=composed.recommendation,
             profile=turn.applicant.known(),
             citations=verify_all(composed.citations, self.texts),
@@ -504,19 +511,18 @@ class Advisor:
         return [c for c in verify_all(registry.citations, self.texts) if c.verified]
 
 
-def _meta(answer: Answer, backend: str, sources: Sequence[Citation]) -> dict[str, Any]:
+def _meta(answer: Answer, backend: str, sources: Sequence[Citation]) -> MetaEvent:
     """The `meta` event: what is known before any model runs."""
-    rec = answer.recommendation
-    return {
-        "question": answer.question,
-        "backend": backend,
-        "abstained": answer.abstained,
-        "recommendation": rec.model_dump(mode="json") if rec else None,
-        "profile": answer.profile,
-        "missing_facts": answer.missing_facts,
-        "sources": [c.model_dump(mode="json") for c in sources],
-        "notices": answer.notices,
-    }
+    return MetaEvent(
+        question=answer.question,
+        backend=backend,
+        abstained=answer.abstained,
+        recommendation=answer.recommendation,
+        profile=answer.profile,
+        missing_facts=answer.missing_facts,
+        sources=list(sources),
+        notices=answer.notices,
+    )
 
 
 def _stated_facts(profile: Profile | Mapping[str, Any] | None) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.core.events import FinalEvent, MetaEvent, TokenEvent
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Verdict
 from assistant.llm.guard import NO_ANSWER, markers_to_suffix, normalise_markers
@@ -168,13 +169,13 @@ def run_case(advisor: Advisor, case: Mapping[str, Any], backend: str) -> dict[st
     t0 = time.perf_counter()
     raw_ms = None
     for event in advisor.ask_stream(case["question"], llm=backend, **kwargs):
-        if event["event"] == "meta":
-            meta = event["data"]
-        elif event["event"] == "token":
-            draft.append(event["data"]["text"])
+        if isinstance(event, MetaEvent):
+            meta = event.payload()
+        elif isinstance(event, TokenEvent):
+            draft.append(event.text)
             raw_ms = (time.perf_counter() - t0) * 1000
-        elif event["event"] == "final":
-            final = event["data"]
+        elif isinstance(event, FinalEvent):
+            final = event.payload()
     guarded_ms = (time.perf_counter() - t0) * 1000
     return {
         "id": case["id"],

@@ -19,7 +19,18 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.runnables import RunnableLambda
 from typer.testing import CliRunner
 
+from assistant.answer.render import render
 from assistant.cli import app
+from assistant.core.blocks import (
+    DirectAnswerBlock,
+    DisagreementBlock,
+    EvidenceBlock,
+    Item,
+    Notice,
+    NoticeBlock,
+    ProfileEchoBlock,
+    RecommendationBlock,
+)
 from assistant.core.settings import Settings
 from assistant.core.types import Citation, Recommendation, Verdict
 from assistant.llm.answer import assemble, with_model_prose
@@ -286,30 +297,35 @@ def test_assemble_renumbers_by_first_use_and_drops_unused_sources() -> None:
         )  # fmt: skip
 
     rec = Recommendation(verdict=Verdict.USCE_FIRST, rule_id="R5", rationale="r", citations=[3])
-    out = assemble(
-        ["Lead [3].", "Prose [5]. More [3][9]."], [cite(3), cite(4), cite(5, True)], rec, []
-    )
-    assert out.text.startswith("Lead [1].\n\nProse [2]. More [1].")
+    blocks = [
+        DirectAnswerBlock(text="Lead [3].", citations=[3]),
+        EvidenceBlock(origin="model", text="Prose [5]. More [3][9]."),
+    ]
+    out = assemble(blocks, [cite(3), cite(4), cite(5, True)], rec, [])
+    assert out.text.startswith("**In short:** Lead [1].\n\nProse [2]. More [1].")
     assert [(c.n, c.quote) for c in out.citations] == [(1, "q3"), (2, "q5")]
     assert out.recommendation is not None and out.recommendation.citations == [1]
+    assert out.blocks[0].citations == [1]  # type: ignore[union-attr]
     assert "[2] comes from a publisher with a commercial interest" in out.text
+    assert out.blocks[-1].kind == "notice"
 
 
-def test_model_prose_replaces_only_the_evidence_quotes() -> None:
-    grounded = (
-        "**Recommendation (hands-on USCE first):** Start with USCE. [1]\n\n"
-        "_I read your profile as: no hands-on USCE._\n\n"
-        "**What the sources say:**\n- “q” (T) [2]\n\n"
-        "**The sources differ in emphasis:**\n- “a” (T) [3]\n\n"
-        "_Note: [2] comes from a publisher with a commercial interest._"
-    )
-    assert with_model_prose(grounded, "Prose [4].") == [
-        "**Recommendation (hands-on USCE first):** Start with USCE. [1]",
-        "_I read your profile as: no hands-on USCE._",
-        "Prose [4].",
-        "**The sources differ in emphasis:**\n- “a” (T) [3]",
-    ]
-    assert with_model_prose("**Recommendation:** X. [1]", "Prose [2].")[-1] == "Prose [2]."
+def test_model_prose_replaces_only_the_evidence_blocks() -> None:
+    grounded = [
+        RecommendationBlock(
+            verdict=Verdict.USCE_FIRST, label="hands-on USCE first", text="Start. [1]",
+            citations=[1],
+        ),
+        ProfileEchoBlock(text="I read your profile as: no hands-on USCE."),
+        EvidenceBlock(title="What the sources say:", items=[Item(text="“q” (T) [2]")]),
+        DisagreementBlock(title="The sources differ:", items=[Item(text="“a” (T) [3]")]),
+        NoticeBlock(code=Notice.COMMERCIAL_INTEREST, text="Note: [2] comes from …"),
+    ]  # fmt: skip
+    out = with_model_prose(grounded, "Prose [4].")
+    assert [b.kind for b in out] == ["recommendation", "profile_echo", "evidence", "disagreement"]
+    assert out[2] == EvidenceBlock(origin="model", text="Prose [4].")
+    only_verdict = with_model_prose(grounded[:1], "Prose [2].")
+    assert render(only_verdict).endswith("\n\nProse [2].")
 
 
 def test_condensed_question_is_accepted_only_when_usable() -> None:
@@ -402,7 +418,7 @@ def advisor_with(base: Advisor, model: Any, **settings: Any) -> Advisor:
 def sources_for(base: Advisor, question: str, **kw: Any) -> dict[int, str]:
     """The numbered sources the model will see (retrieval is deterministic)."""
     probe = advisor_with(base, FakeListChatModel(responses=["probe"]))
-    meta = next(probe.ask_stream(question, llm="openai:scripted", **kw))
+    meta = as_wire(next(probe.ask_stream(question, llm="openai:scripted", **kw)))
     assert meta["event"] == "meta"
     return {s["n"]: s["quote"] for s in meta["data"]["sources"]}
 
@@ -553,7 +569,7 @@ def test_stream_events_meta_tokens_final(base: Advisor) -> None:
     n = max(sources, key=lambda k: len(sources[k]))
     draft = f"{sources[n].strip(' |')} [{n}]. Ghost claim [9]."
     advisor = advisor_with(base, FakeListChatModel(responses=[draft]))
-    events = list(advisor.ask_stream(NO_USCE, llm="openai:scripted"))
+    events = wire(advisor.ask_stream(NO_USCE, llm="openai:scripted"))
     kinds = [e["event"] for e in events]
     assert kinds[0] == "meta" and kinds[-1] == "final" and set(kinds[1:-1]) == {"token"}
     assert "".join(e["data"]["text"] for e in events[1:-1]) == draft
@@ -564,10 +580,10 @@ def test_stream_events_meta_tokens_final(base: Advisor) -> None:
 
 
 def test_stream_errors_are_events_not_exceptions(base: Advisor) -> None:
-    assert list(base.ask_stream("  ")) == [
+    assert wire(base.ask_stream("  ")) == [
         {"event": "error", "data": {"error": "bad_request", "detail": "the question is empty"}}
     ]
-    [event] = list(base.ask_stream("Do observerships count?", llm="gpt-5"))
+    [event] = wire(base.ask_stream("Do observerships count?", llm="gpt-5"))
     assert event["event"] == "error" and "grounded | local" in event["data"]["detail"]
     with pytest.raises(BackendError):
         base.ask("Do observerships count?", llm="gpt-5")
@@ -641,3 +657,12 @@ def test_cli_shows_the_draft_on_stderr_and_only_the_verified_answer_on_stdout(
     assert "Draft (being checked" in result.stderr and "Research always wins" in result.stderr
     assert "Research always wins" not in result.stdout  # dropped by the guard: never on stdout
     assert "Recommendation (hands-on USCE first" in result.stdout
+
+
+def as_wire(event: Any) -> dict[str, Any]:
+    """A typed stream event as the API sends it: its kind and its JSON payload."""
+    return {"event": event.kind, "data": event.payload()}
+
+
+def wire(events: Any) -> list[dict[str, Any]]:
+    return [as_wire(e) for e in events]

@@ -61,7 +61,7 @@ def assert_guarded(answer: Answer, advisor: Advisor, backend: str) -> None:
 
 def assert_streams_guarded(advisor: Advisor, backend: str) -> None:
     """Tokens stream, then the final Answer: guarded, its draft exactly the streamed text."""
-    events: list[dict[str, Any]] = list(advisor.ask_stream(QUESTION, llm=backend))
+    events: list[dict[str, Any]] = wire(advisor.ask_stream(QUESTION, llm=backend))
     kinds = [e["event"] for e in events]
     assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") > 1
     final = Answer.model_validate(events[-1]["data"])
@@ -80,7 +80,7 @@ def test_local_backend_answers_guarded_and_reproducibly(settings: Settings) -> N
     again = advisor.ask(QUESTION, llm="local")
     assert_guarded(again, advisor, "local")
 
-    events = list(advisor.ask_stream(QUESTION, llm="local"))
+    events = wire(advisor.ask_stream(QUESTION, llm="local"))
     tokens = [e["data"]["text"] for e in events if e["event"] == "token"]
     assert events[0]["event"] == "meta" and events[-1]["event"] == "final"
     final = Answer.model_validate(events[-1]["data"])
@@ -136,3 +136,12 @@ def test_openai_backend_streaming_and_not(llama_server: str, settings: Settings)
     assert_guarded(answer, advisor, "openai:smollm2")
 
     assert_streams_guarded(advisor, "openai:smollm2")
+
+
+def as_wire(event: Any) -> dict[str, Any]:
+    """A typed stream event as the API sends it: its kind and its JSON payload."""
+    return {"event": event.kind, "data": event.payload()}
+
+
+def wire(events: Any) -> list[dict[str, Any]]:
+    return [as_wire(e) for e in events]

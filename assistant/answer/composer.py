@@ -10,6 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.answer.render import render
+from assistant.core.blocks import (
+    Block,
+    DirectAnswerBlock,
+    DisagreementBlock,
+    EvidenceBlock,
+    Item,
+    MissingFactsBlock,
+    Notice,
+    NoticeBlock,
+    ProfileEchoBlock,
+    RecommendationBlock,
+)
 from assistant.core.types import (
     Citation,
     Disagreement,
@@ -119,10 +132,14 @@ def render_span(span: Span) -> str:
 
 @dataclass
 class Composed:
-    answer: str
+    blocks: list[Block]
     citations: list[Citation]
     recommendation: Recommendation | None
     sources_disagree: list[Disagreement]
+
+    @property
+    def answer(self) -> str:
+        return render(self.blocks)
 
 
 def compose(
@@ -140,7 +157,7 @@ def compose(
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
     registry = CitationRegistry(documents, section_at)
-    parts: list[str] = []
+    parts: list[Block] = []
     recommendation: Recommendation | None = None
 
     if decision is not None and decision.verdict is not None and decision.rule is not None:
@@ -157,13 +174,16 @@ def compose(
     elif prioritisation and decision is not None:
         facts = "; ".join(decision.missing_facts) or "more about your situation"
         parts.append(
-            "**I can't give you a firm recommendation yet.** It depends on facts I could not "
-            f"read from your question: {facts}. Tell me those and I will apply the sources' "
-            "decision rules."
+            MissingFactsBlock(
+                text="**I can't give you a firm recommendation yet.** It depends on facts I "
+                f"could not read from your question: {facts}. Tell me those and I will apply "
+                "the sources' decision rules.",
+                items=[Item(text=fact) for fact in decision.missing_facts],
+            )
         )
 
     if profile_echo and (prioritisation or decision is not None):
-        parts.append(f"_{profile_echo}_")
+        parts.append(ProfileEchoBlock(text=profile_echo))
 
     # Evidence quotes, ranked by relevance, a few per document, no near-duplicates. Relevance is
     # not stance: "chase research aggressively, even before more USCE" can be the closest quote
@@ -184,81 +204,101 @@ def compose(
     chosen = rank_spans(focus, candidates, limit=max_quotes, similarity=similarity)
     if chosen:
         lead = "What the sources say:" if parts else None
-        lines = []
+        lines: list[Item] = []
         for span in chosen:
             n = registry.cite_span(span)
             if n is None:
                 continue
             title = documents[span.doc_id].meta.title
-            lines.append(f"- {render_span(span)} ({_short(title)}) [{n}]")
+            lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
         if not parts and lines:
             # No verdict to lead with: the best quote is the direct answer.
             first = chosen[0]
             n = registry.cite_span(first)
-            parts.append(f"**In short:** {render_span(first)} [{n}]")
+            parts.append(
+                DirectAnswerBlock(
+                    text=f"{render_span(first)} [{n}]", citations=[n] if n is not None else []
+                )
+            )
             lines = lines[1:]
             lead = "More from the sources:" if lines else None
         if lines:
-            parts.append((f"**{lead}**\n" if lead else "") + "\n".join(lines))
+            parts.append(EvidenceBlock(title=lead, items=lines))
 
     disagreements = _disagreements(question, prioritisation, chosen, evidence, registry)
     for item in disagreements:
         parts.append(disagreement_block(item, registry.citations))
 
+    parts += notes(registry.citations, injection=injection)
+    if not registry.citations and not parts:
+        parts.append(
+            NoticeBlock(
+                code=Notice.NO_ANSWER, text="The sources I have do not answer this question."
+            )
+        )
+    return Composed(parts, registry.citations, recommendation, disagreements)
+
+
+def notes(citations: list[Citation], *, injection: bool) -> list[Block]:
+    """The notes under an answer: which cited sources have a commercial interest, and that
+    instructions in the question were ignored."""
+    out: list[Block] = []
     commercial = sorted(
-        {(c.title, c.n) for c in registry.citations if c.commercial_interest}, key=lambda x: x[1]
+        {(c.title, c.n) for c in citations if c.commercial_interest}, key=lambda x: x[1]
     )
     if commercial:
         refs = ", ".join(f"[{n}]" for _, n in commercial)
-        parts.append(
-            f"_Note: {refs} come{'s' if len(commercial) == 1 else ''} from a publisher with a "
-            "commercial interest (it sells rotations or application products)._"
+        out.append(
+            NoticeBlock(
+                code=Notice.COMMERCIAL_INTEREST,
+                text=f"Note: {refs} come{'s' if len(commercial) == 1 else ''} from a publisher "
+                "with a commercial interest (it sells rotations or application products).",
+            )
         )
     if injection:
-        parts.append(f"_{INJECTION_NOTICE}_")
-    if not registry.citations and not parts:
-        parts.append("The sources I have do not answer this question.")
-    return Composed("\n\n".join(parts), registry.citations, recommendation, disagreements)
+        out.append(NoticeBlock(code=Notice.INJECTION_IGNORED, text=INJECTION_NOTICE))
+    return out
 
 
-def quote_line(citation: Citation) -> str:
+def quote_line(citation: Citation) -> Item:
     """A cited quote as a list item: verbatim, table cells joined by arrows, title attributed."""
     quote = (
         " → ".join(p.strip() for p in citation.quote.split(" | "))
         if " | " in citation.quote
         else citation.quote
     )
-    return f"- “{quote}” ({_short(citation.title)}) [{citation.n}]"
+    return Item(text=f"“{quote}” ({_short(citation.title)}) [{citation.n}]", citations=[citation.n])
 
 
 def verdict_block(
     verdict: Verdict, headline: str, refs: list[int], citations: list[Citation]
-) -> str:
+) -> RecommendationBlock:
     """The verdict, then the rule's own source sentences as the reason, each cited.
 
     The rule's rationale (our words) goes in `Answer.recommendation`; the answer text keeps to
     what the sources say, so every sentence in it can be checked against a quote.
     """
     by_n = {c.n: c for c in citations}
-    label = f"**Recommendation ({VERDICT_LABEL[verdict]}):**"
     # The headline cites the quotes that support it on their own (the shared support scorer);
     # every rule quote is still listed, and cited, below it.
     backing = [n for n in refs if n in by_n and support(headline, by_n[n].quote).supported]
     head_refs = backing or list(refs)  # no single quote suffices: cite them jointly
-    lines = [f"{label} {headline[:1].upper()}{headline[1:]}. {markers(list(head_refs))}".rstrip()]
-    quoted = [quote_line(by_n[n]) for n in dict.fromkeys(refs) if n in by_n]
-    if quoted:
-        lines.append("**Why, in the sources' words:**\n" + "\n".join(quoted))
-    return "\n\n".join(lines)
+    return RecommendationBlock(
+        verdict=verdict,
+        label=VERDICT_LABEL[verdict],
+        text=f"{headline[:1].upper()}{headline[1:]}. {markers(list(head_refs))}".rstrip(),
+        citations=list(dict.fromkeys(head_refs)),
+        items=[quote_line(by_n[n]) for n in dict.fromkeys(refs) if n in by_n],
+    )
 
 
-def disagreement_block(item: Disagreement, citations: list[Citation]) -> str:
+def disagreement_block(item: Disagreement, citations: list[Citation]) -> DisagreementBlock:
     """Both sides of a disagreement, each in its source's words and cited."""
     by_n = {c.n: c for c in citations}
-    lines = ["**The sources differ in emphasis, research-positive and clinical-first:**"]
-    for side in item.sides:
-        lines += [quote_line(by_n[n]) for n in side["citations"] if n in by_n]
-    return "\n".join(lines)
+    return DisagreementBlock(
+        title="The sources differ in emphasis, research-positive and clinical-first:",
+        items=[quote_line(by_n[n]) for side in item.sides for n in side["citations"] if n in by_n],
+    )
 
 
 def _short(title: str, limit: int = 60) -> str:

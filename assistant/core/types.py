@@ -6,10 +6,14 @@ verdict names are fixed: other tools depend on them. Additive fields are allowed
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.core.blocks import Block
+from assistant.core.verdict import Verdict
+
+__all__ = ["Block", "Verdict"]  # re-exported: every layer takes its shared types from here
 
 # --------------------------------------------------------------------------------------------
 # Corpus
@@ -62,13 +66,6 @@ class ScoredChunk(BaseModel):
 
 # --------------------------------------------------------------------------------------------
 # Applicant profile and verdicts
-
-
-class Verdict(StrEnum):
-    USCE_FIRST = "USCE_FIRST"
-    USCE_URGENT = "USCE_URGENT"
-    ADD_RESEARCH = "ADD_RESEARCH"
-    RESEARCH_AND_USCE = "RESEARCH_AND_USCE"
 
 
 SpecialtyClass = Literal["primary", "moderate", "competitive"]
@@ -185,3 +182,8 @@ class Answer(BaseModel):
     timings_ms: Timings = Field(default_factory=Timings)
     missing_facts: list[str] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
+    blocks: list[Block] = Field(
+        default_factory=list,
+        description="The answer's structure as typed parts, in order; `answer` is their "
+        "markdown rendering (design.md, Answer blocks).",
+    )

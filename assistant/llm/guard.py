@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.core.codes import GuardCode
 from assistant.core.types import Verdict
 from assistant.text.alteration import Swap, key_terms, swapped_terms
 from assistant.text.stance import Stance, contradiction, personal_advice, stances
@@ -107,10 +108,7 @@ class Judged:
 
     sentence: str  # as the model wrote it (markers normalised)
     kept: bool
-    code: str  # kept: supported | attributed | no_answer; dropped: no_citation |
-    # unknown_citation | contradicts_verdict | decides_without_facts | invented_number |
-    # unsupported | unsupported_stance | altered_quote | question | about_the_reader |
-    # repeated | empty | too_long
+    code: GuardCode
     reason: str
     text: str = ""  # the sentence as shown to the reader (kept sentences only)
     citations: list[int] = field(default_factory=list)
@@ -333,16 +331,16 @@ def guard(
     for raw, text in pieces:
         key = " ".join(strip_markers(text).lower().split())
         if not _WORD.search(strip_markers(text)):
-            judged.append(Judged(raw, False, "empty", "no words"))
+            judged.append(Judged(raw, False, GuardCode.EMPTY, "no words"))
             continue
         if key in seen:
-            judged.append(Judged(raw, False, "repeated", "repeats an earlier sentence"))
+            judged.append(Judged(raw, False, GuardCode.REPEATED, "repeats an earlier sentence"))
             continue
         seen.add(key)
         judged.append(_judge(raw, text, sources, verdict, undecided, similarity, config))
 
-    considered = [s for s in judged if s.code not in ("empty", "repeated")]
-    supported = [s for s in judged if s.code in ("supported", "attributed")]
+    considered = [s for s in judged if s.code not in (GuardCode.EMPTY, GuardCode.REPEATED)]
+    supported = [s for s in judged if s.code in (GuardCode.SUPPORTED, GuardCode.ATTRIBUTED)]
     reason = None
     if not considered:
         reason = "the model returned no usable text"
@@ -366,13 +364,15 @@ def _judge(
     config: GuardConfig,
 ) -> Judged:
     if len(text) > config.max_sentence_chars:
-        return Judged(raw, False, "too_long", f"longer than {config.max_sentence_chars} characters")
+        return Judged(
+            raw, False, GuardCode.TOO_LONG, f"longer than {config.max_sentence_chars} characters"
+        )
     cited = citation_markers(text)
     if stance := contradiction(text, verdict):
         return Judged(
             raw,
             False,
-            "contradicts_verdict",
+            GuardCode.CONTRADICTS_VERDICT,
             f"takes the stance {stance.value!r}, which contradicts the rules' verdict "
             f"{verdict.value if verdict else None} for this applicant",
         )
@@ -380,22 +380,24 @@ def _judge(
         return Judged(
             raw,
             False,
-            "decides_without_facts",
+            GuardCode.DECIDES_WITHOUT_FACTS,
             "gives personal advice although the rules lack the facts to decide",
         )
     plain = strip_markers(text).strip()
     if plain.endswith("?"):
-        return Judged(raw, False, "question", "asks a question instead of answering")
+        return Judged(raw, False, GuardCode.QUESTION, "asks a question instead of answering")
     if _ABOUT_READER.match(plain):
         return Judged(
             raw,
             False,
-            "about_the_reader",
+            GuardCode.ABOUT_THE_READER,
             "states facts about the reader; the sources cannot know them (a source's example?)",
         )
     if not cited:
         if NO_ANSWER.search(text) and len(text.split()) <= 25:
-            return Judged(raw, True, "no_answer", "says the sources do not answer", text=plain)
+            return Judged(
+                raw, True, GuardCode.NO_ANSWER, "says the sources do not answer", text=plain
+            )
         # A near-copy that swaps a key term is never attributed to the source it distorts.
         swaps = {n: change for n, p in sources.items() if (change := swapped_terms(text, p))}
         faithful = {n: p for n, p in sources.items() if n not in swaps}
@@ -404,7 +406,7 @@ def _judge(
             return Judged(
                 raw,
                 True,
-                "attributed",
+                GuardCode.ATTRIBUTED,
                 f"cited no source; the support scorer attributed it to [{n}]",
                 text=_with_markers(text, [n]),
                 citations=[n],
@@ -415,31 +417,33 @@ def _judge(
             return Judged(
                 raw,
                 False,
-                "altered_quote",
+                GuardCode.ALTERED_QUOTE,
                 f"cites no source; copies [{n}] but {swapped[0].describe()}",
             )
-        return Judged(raw, False, "no_citation", "cites no source, and no source supports it")
+        return Judged(
+            raw, False, GuardCode.NO_CITATION, "cites no source, and no source supports it"
+        )
     unknown = [n for n in cited if n not in sources]
     if unknown:
         listed = ", ".join(f"[{n}]" for n in unknown)
         return Judged(
             raw,
             False,
-            "unknown_citation",
+            GuardCode.UNKNOWN_CITATION,
             f"cites {listed}, which {'is' if len(unknown) == 1 else 'are'} not among the "
             f"{len(sources)} sources",
         )
     kept, result = _judge_support(text, cited, sources, similarity, config.min_score)
     listed = "".join(f"[{n}]" for n in cited)
     if not kept:
-        code = "invented_number" if result.missing_numbers else "unsupported"
+        code = GuardCode.INVENTED_NUMBER if result.missing_numbers else GuardCode.UNSUPPORTED
         because = "; ".join(result.reasons) or "not supported"
         return Judged(raw, False, code, f"not supported by {listed}: {because}", score=result.score)
     if swap := _swap(text, kept, sources):
         return Judged(
             raw,
             False,
-            "altered_quote",
+            GuardCode.ALTERED_QUOTE,
             f"copies {listed} but {swap.describe()}",
             score=result.score,
         )
@@ -447,14 +451,14 @@ def _judge(
         return Judged(
             raw,
             False,
-            "unsupported_stance",
+            GuardCode.UNSUPPORTED_STANCE,
             f"recommends {', '.join(unbacked)}, which {listed} does not",
             score=result.score,
         )
     return Judged(
         raw,
         True,
-        "supported",
+        GuardCode.SUPPORTED,
         "supported by its citations",
         text=_with_markers(text, kept),
         citations=kept,

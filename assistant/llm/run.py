@@ -15,6 +15,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer.composer import VERDICT_HEADLINE
+from assistant.core.codes import Notice
+from assistant.core.events import TokenEvent
 from assistant.core.types import Answer, Citation, Timings
 from assistant.llm.answer import assemble, with_model_prose
 from assistant.llm.chain import accept_condensed, build_chain, build_condenser, describe_error
@@ -65,8 +67,8 @@ def generate(
     similarity: Similarity | None,
     stall_s: float | None,
     attempts: int,
-) -> Iterator[tuple[str, Any]]:
-    """("token", {"text"}) pairs as the model writes, then one ("result", GuardResult).
+) -> Iterator[TokenEvent | GuardResult]:
+    """Token events as the model writes, then the guard's verdict (one `GuardResult`).
 
     Never raises: a failure anywhere in the chain becomes a fallback result with an error.
     """
@@ -82,13 +84,13 @@ def generate(
     try:
         for chunk in chain.stream(dict(inputs)):
             if chunk.token:
-                yield "token", {"text": chunk.token}
+                yield TokenEvent(text=chunk.token)
             if chunk.result is not None:
                 result = chunk.result
     except Exception as exc:  # a bug or an odd reply: the grounded answer, not a stack trace
         log.exception("guarded generation failed")
         result = GuardResult("", [], True, "generation failed", error=describe_error(exc))
-    yield "result", result or GuardResult("", [], True, "no result", error="no result")
+    yield result or GuardResult("", [], True, "no result", error="no result")
 
 
 def final_answer(
@@ -116,9 +118,9 @@ def final_answer(
     report = {**result.report(), **report, "model": backend}
     if result.fallback:
         if result.error:
-            notice = f"llm_unavailable: {backend}: {result.error}"
+            notice = Notice.LLM_UNAVAILABLE.with_detail(f"{backend}: {result.error}")
         else:
-            notice = f"llm_fallback: {result.fallback_reason}"
+            notice = Notice.LLM_FALLBACK.with_detail(str(result.fallback_reason))
         # The grounded composer already leaves out quotes that contradict the verdict.
         return grounded.model_copy(
             update={
@@ -129,17 +131,18 @@ def final_answer(
                 "timings_ms": timings,
             }
         )
-    paragraphs = with_model_prose(grounded.answer, " ".join(s.text for s in result.kept))
+    blocks = with_model_prose(grounded.blocks, " ".join(s.text for s in result.kept))
     assembled = assemble(
-        paragraphs,
+        blocks,
         sources,
         grounded.recommendation,
         grounded.sources_disagree,
-        injection="injection_ignored" in grounded.notices,
+        injection=Notice.INJECTION_IGNORED in grounded.notices,
     )
     return grounded.model_copy(
         update={
             "answer": assembled.text,
+            "blocks": assembled.blocks,
             "recommendation": assembled.recommendation,
             "citations": verify_all(assembled.citations, dict(texts)),
             "sources_disagree": assembled.sources_disagree,

@@ -14,6 +14,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from assistant.api.errors import APIError
 from assistant.api.schemas import AskRequest, ErrorBody
 from assistant.api.state import AdvisorDep
+from assistant.core.events import ErrorEvent, FinalEvent
 from assistant.core.types import Answer
 from assistant.service import Advisor, QuestionError
 from ingest.vectors import VectorStoreError
@@ -110,11 +111,11 @@ def _events(advisor: Advisor, body: AskRequest) -> Iterator[dict[str, str]]:
         stream = getattr(advisor, "ask_stream", None)
         if stream is not None:
             for event in stream(body.question, **_kwargs(body)):
-                if event["event"] == "final":
-                    log_asked(advisor, body.question, event["data"])
-                elif event["event"] == "error" and event["data"].get("detail") == UNREACHABLE:
-                    event = {"event": "error", "data": VECTOR_STORE_DOWN}
-                yield {"event": event["event"], "data": json.dumps(event["data"])}
+                if isinstance(event, FinalEvent):
+                    log_asked(advisor, body.question, event.answer)
+                elif isinstance(event, ErrorEvent) and event.detail == UNREACHABLE:
+                    event = ErrorEvent(**VECTOR_STORE_DOWN)
+                yield {"event": event.kind, "data": json.dumps(event.payload())}
             return
         final = answer(advisor, body)
         meta = {

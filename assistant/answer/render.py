@@ -1,0 +1,103 @@
+"""The one renderer: answer blocks → the `answer` markdown (pure).
+
+Every surface that shows text (CLI, API `answer`, the OpenAI-compatible endpoint, eval reports)
+gets it from here; the chat page draws the same blocks as cards. Blocks are separated by a blank
+line; a block's own lines by single line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.core.blocks import (
+    Block,
+    DirectAnswerBlock,
+    DisagreementBlock,
+    EvidenceBlock,
+    Item,
+    MissingFactsBlock,
+    Notice,
+    NoticeBlock,
+    PlanBlock,
+    ProfileEchoBlock,
+    RecommendationBlock,
+    WhatWouldChangeBlock,
+)
+
+WHY_TITLE = "Why, in the sources' words:"
+PLAN_TITLE = "What to do next:"
+WHAT_WOULD_CHANGE_TITLE = "What would change this advice:"
+# Notices shown as plain text, not as an italic note under the answer.
+PLAIN_NOTICES = frozenset({Notice.NO_ANSWER, Notice.OUT_OF_SCOPE})
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def _bullets(items: Sequence[Item]) -> str:
+    return "\n".join(f"- {item.text}" for item in items)
+
+
+def _titled(title: str | None, body: str) -> str:
+    return f"**{title}**\n{body}" if title else body
+
+
+def render_block(block: Block) -> str:
+    """One block as markdown."""
+    if isinstance(block, RecommendationBlock):
+        head = f"**Recommendation ({block.label}):** {block.text}"
+        return f"{head}\n\n{_titled(WHY_TITLE, _bullets(block.items))}" if block.items else head
+    if isinstance(block, DirectAnswerBlock):
+        return f"**In short:** {block.text}"
+    if isinstance(block, EvidenceBlock):
+        if block.origin == "model":
+            return block.text or ""
+        return _titled(block.title, _bullets(block.items))
+    if isinstance(block, MissingFactsBlock | ProfileEchoBlock):
+        return block.text if isinstance(block, MissingFactsBlock) else f"_{block.text}_"
+    if isinstance(block, DisagreementBlock):
+        return "\n".join([f"**{block.title}**", *(f"- {item.text}" for item in block.items)])
+    if isinstance(block, NoticeBlock):
+        return block.text if block.code in PLAIN_NOTICES else f"_{block.text}_"
+    if isinstance(block, PlanBlock):
+        return _titled(PLAN_TITLE, _bullets(block.items)) if block.items else ""
+    if isinstance(block, WhatWouldChangeBlock):
+        return f"**{WHAT_WOULD_CHANGE_TITLE}** {block.text}"
+    raise TypeError(f"unknown block {block!r}")
+
+
+def render(blocks: Sequence[Block]) -> str:
+    """The answer markdown: every non-empty block, in order, a blank line apart."""
+    return "\n\n".join(text for text in map(render_block, blocks) if text.strip())
+
+
+def renumber(blocks: Sequence[Block], new_number: Callable[[int], int | None]) -> list[Block]:
+    """The blocks with every [n] marker and citation number mapped through `new_number`; a
+    marker whose number maps to None is removed, as is its citation."""
+
+    def text(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return _MARKER.sub(lambda m: _marker(new_number(int(m.group(1)))), value)
+
+    def numbers(values: Sequence[int]) -> list[int]:
+        return [n for n in (new_number(v) for v in values) if n is not None]
+
+    out: list[Block] = []
+    for block in blocks:
+        update: dict[str, object] = {}
+        for name in ("text", "title"):
+            if isinstance(getattr(block, name, None), str):
+                update[name] = text(getattr(block, name))
+        if hasattr(block, "citations"):
+            update["citations"] = numbers(block.citations)
+        if hasattr(block, "items"):
+            update["items"] = [
+                Item(text=text(i.text) or "", citations=numbers(i.citations)) for i in block.items
+            ]
+        out.append(block.model_copy(update=update))
+    return out
+
+
+def _marker(n: int | None) -> str:
+    return f"[{n}]" if n is not None else ""
