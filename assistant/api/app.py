@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.api import errors
 from assistant.api.limits import BodySizeLimit, RateLimit
-from assistant.api.routes import admin, ask, documents, health, openai_compat
+from assistant.api.routes import admin, ask, documents, health, lexicon, openai_compat
 from assistant.api.routes.health import app_version
 from assistant.api.security import SecurityHeaders
 from assistant.api.state import AdvisorHolder
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     app.add_middleware(RateLimit, rate=settings.rate_limit)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
-    for module in (ask, documents, health, openai_compat, admin):
+    for module in (ask, documents, health, lexicon, openai_compat, admin):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -120,3 +120,20 @@ class ChatCompletionRequest(BaseModel):
     model: str = "img-advisor"
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
+
+
+class SpecialtyOut(BaseModel):
+    name: str
+    specialty_class: Literal["primary", "moderate", "competitive"] | None = Field(
+        None, description="Competitiveness class in the corpus's mapping; null if unclassified."
+    )
+
+
+class ExperienceOut(BaseModel):
+    kind: str
+    hands_on: bool = Field(description="Whether it counts as hands-on USCE.")
+
+
+class LexiconOut(BaseModel):
+    specialties: list[SpecialtyOut]
+    experience: list[ExperienceOut]

@@ -10,10 +10,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.core import lexicon
 from assistant.core.blocks import Block
+from assistant.core.lexicon import SpecialtyClass
 from assistant.core.verdict import Verdict
 
-__all__ = ["Block", "Verdict"]  # re-exported: every layer takes its shared types from here
+__all__ = [
+    "Block",
+    "SpecialtyClass",
+    "Verdict",
+]  # re-exported: every layer takes its shared types from here
 
 # --------------------------------------------------------------------------------------------
 # Corpus
@@ -68,7 +74,6 @@ class ScoredChunk(BaseModel):
 # Applicant profile and verdicts
 
 
-SpecialtyClass = Literal["primary", "moderate", "competitive"]
 UsceType = Literal[
     "observership",
     "shadowing",
@@ -81,9 +86,8 @@ UsceType = Literal[
     "research",
 ]
 
-HANDS_ON_TYPES: frozenset[str] = frozenset(
-    {"externship", "sub-internship", "clerkship", "elective"}
-)
+# The kinds that count as hands-on USCE: the lexicon's `experience` rows marked hands_on.
+HANDS_ON_TYPES: frozenset[str] = lexicon.load().hands_on_kinds
 
 
 class Profile(BaseModel):

@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.core import lexicon
+
 # Longer questions are cut before analysis: nobody types 10k characters of question, and a cap
 # keeps the worst case bounded for the API.
 MAX_QUESTION_CHARS = 10_000
@@ -78,6 +80,9 @@ def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 # Domain lexicon: (name, pattern, weight). Each name counts once, however often it occurs.
 # Weight 3: on its own puts a question in the corpus's domain. 2: central but ambiguous alone
 # ("research", "visa"). 1-1.5: supporting words that only count next to others.
+
+# Specialty names that make a question about a specialty: the lexicon's `intent` forms.
+_SPECIALTY_NAMES = "|".join(rf"\b{form}\b" for s in lexicon.load().specialties for form in s.intent)
 
 DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
     (name, _rx(pattern), weight)
@@ -143,14 +148,7 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("scores", r"\bscores?\b|\bexams?\b", 1),
         # Specialties and competitiveness.
         ("specialty", r"\bspecialt(?:y|ies)\b|\bsubspecialt(?:y|ies)\b", 2),
-        (
-            "specialty_name",
-            r"\binternal\s+medicine\b|\bfamily\s+med(?:icine)?\b|\bpsych(?:iatry)?\b|\bpeds\b"
-            r"|\bpa?ediatrics\b|\bneurology\b|\bderm(?:atology)?\b|\bplastics\b|\bneurosurgery\b"
-            r"|\bradiology\b|\bradiation\s+oncology\b|\borthop(?:a)?edics\b|\bortho\b|\bent\b"
-            r"|\bpathology\b|\bgeneral\s+surgery\b|\bsurgery\b|\bcardiology\b|\bim\b|\bfm\b",
-            1.5,
-        ),
+        ("specialty_name", _SPECIALTY_NAMES, 1.5),
         ("competitive", r"\bcompetitive(?:ness)?\b|\bacademic\s+programs?\b", 1.5),
         # Visas as they relate to USCE.
         ("visa", r"\bvisas?\b|\bb-?1\s*/\s*b-?2\b|\bj-?1\b|\bh-?1b\b", 2),

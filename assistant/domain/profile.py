@@ -26,45 +26,23 @@ import re
 import unicodedata
 from typing import Any
 
+from assistant.core import lexicon
 from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
 
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1, "a couple of": 2,
-    "a couple": 2, "half a": 0.5, "zero": 0, "no": 0,
+_LEXICON = lexicon.load()
+# Numbers in words come from the lexicon; articles and "no" are how this parser reads amounts.
+_WORDS: dict[str, float] = {
+    **_LEXICON.number_words,
+    "a": 1, "an": 1, "a couple of": 2, "a couple": 2, "half a": 0.5, "zero": 0, "no": 0,
 }  # fmt: skip
-_NUM = r"(?:\d{1,3}(?:\.\d{1,2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = rf"(?:\d{{1,3}}(?:\.\d{{1,2}})?|{'|'.join(_LEXICON.number_words)})"
 _NUM_A = rf"(?:{_NUM}|a couple of|a couple|half a|an|a)"  # articles count as one ("a 4-week")
 
-# (canonical name, competitiveness class, aliases). The classes follow the corpus's specialty
-# mapping; general surgery is "moderate" because the corpus lists it neither with the primary
-# specialties nor with the hyper-competitive ones, and rates research for it above IM but below
-# derm-style fields. Specialties the corpus never classifies keep class None.
-_SPECIALTIES: tuple[tuple[str, SpecialtyClass | None, tuple[str, ...]], ...] = (
-    ("internal medicine", "primary", ("internal medicine", "internist", "im")),
-    ("family medicine", "primary", ("family medicine", "family med", "family practice", "fm")),
-    ("pediatrics", "primary", ("pediatrics", "paediatrics", "pediatrician", "pediatric", "peds",
-                                    "paeds")),
-    ("psychiatry", "primary", ("psychiatry", "psychiatrist", "psych")),
-    ("transitional/preliminary", "primary", ("transitional year", "transitional", "preliminary",
-                                             "prelim")),
-    ("neurology", "moderate", ("neurology", "neurologist", "neuro")),
-    ("pathology", "moderate", ("pathology",)),
-    ("general surgery", "moderate", ("general surgery", "gen surg", "gensurg", "surgery")),
-    ("dermatology", "competitive", ("dermatology", "dermatologist", "derm")),
-    ("plastic surgery", "competitive", ("plastic surgery", "plastics")),
-    ("neurosurgery", "competitive", ("neurosurgery", "neurological surgery", "neurosurg", "nsgy")),
-    ("radiation oncology", "competitive", ("radiation oncology", "rad onc", "rad-onc", "radonc")),
-    ("ENT", "competitive", ("otolaryngology", "otorhinolaryngology", "ent")),
-    ("orthopedics", "competitive", ("orthopedic surgery", "orthopaedic surgery", "orthopedics",
-                                    "orthopaedics", "ortho")),
-    ("radiology", "competitive", ("diagnostic radiology", "radiology", "rads")),
-    ("physician-scientist track", "competitive", ("physician-scientist", "physician scientist",
-                                                  "pstp", "psti")),
-    ("emergency medicine", None, ("emergency medicine",)),
-    ("anesthesiology", None, ("anesthesiology", "anaesthesiology", "anesthesia")),
-    ("ob/gyn", None, ("ob/gyn", "obgyn", "ob-gyn", "obstetrics")),
-)  # fmt: skip
+# (canonical name, competitiveness class, aliases) from the lexicon. The classes follow the
+# corpus's specialty mapping (see lexicon.toml).
+_SPECIALTIES: tuple[tuple[str, SpecialtyClass | None, tuple[str, ...]], ...] = tuple(
+    (s.name, s.specialty_class, s.aliases) for s in _LEXICON.specialties
+)
 _ALIAS = {a: (name, cls) for name, cls, aliases in _SPECIALTIES for a in aliases}
 _SPEC_RE = "|".join(re.escape(a) for a in sorted(_ALIAS, key=len, reverse=True))
 _FILLER = (

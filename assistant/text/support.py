@@ -33,6 +33,8 @@ import pysbd
 import Stemmer
 from pydantic import BaseModel, Field
 
+from assistant.core import lexicon
+
 # Weights and threshold, calibrated on the 40 dev pairs of evals/datasets/support_pairs.jsonl
 # (never on the heldout split) by a small grid search: overlap weight 0.6-1.0 barely matters;
 # the threshold peaks at 0.45 (39/40 lexical only, 40/40 with all-MiniLM-L6-v2 cosines; 0.5 gives
@@ -111,11 +113,12 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"\bhands[\s-]?on\b", " handson "),
     (r"\bhome[\s-]country\b", " homecountry "),
     (r"\bu\.s\.(?:a\.)?|\bunited\s+states\b", " usa "),
-    (r"\bderm\b", " dermatology "),
-    (r"\bpsych\b", " psychiatry "),
-    (r"\bpeds\b|\bpaediatrics\b", " pediatrics "),
-    (r"\bneuro\b", " neurology "),
-    (r"\bortho\b|\borthopaedics\b", " orthopedics "),
+    # Specialty shorthands, folded into the name (the lexicon's `spellings` column).
+    *(
+        ("|".join(rf"\b{re.escape(form)}\b" for form in s.spellings), f" {s.name} ")
+        for s in lexicon.load().specialties
+        if s.spellings
+    ),
     (r"\bpubs\b", " publications "),
     (r"\bgood\s+clinical\s+practice\b", " gcp "),
     (r"\binstitutional\s+review\s+boards?\b", " irb "),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.core import lexicon
+
 # Each group lists equivalent spellings; the first is the canonical long form.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("US clinical experience", "USCE", "U.S. clinical experience"),
@@ -16,14 +18,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("years since graduation", "YOG", "years out of graduation"),
     ("Step 2 CK", "CK", "step2"),
     ("international medical graduate", "IMG", "IMGs", "FMG"),
-    ("dermatology", "derm"),
-    ("internal medicine", "IM"),
-    ("family medicine", "FM"),
-    ("psychiatry", "psych"),
-    ("pediatrics", "peds"),
-    ("radiation oncology", "rad onc", "radonc"),
-    ("neurosurgery", "neurosurg"),
-    ("orthopedics", "ortho"),
+    # Specialties and their shorthands come from the lexicon (its `expand` column).
+    *((s.name, *s.expand) for s in lexicon.load().specialties if s.expand),
     ("program director", "PD", "PDs", "program directors"),
     ("unmatched", "did not match", "didn't match", "failed to match"),
     (

@@ -170,3 +170,6 @@ export function getDocument(docId) {
 }
 
 export const getHealth = () => getJson('/api/health');
+
+/** The domain vocabulary (specialties for the profile form), from the server's lexicon. */
+export const getLexicon = () => getJson('/api/lexicon');

@@ -2,6 +2,7 @@
 // editable. Edits are kept as explicit overrides and sent as `profile` with the next question
 // (explicit facts win over the text); fields without an edit show what was read.
 
+import { getLexicon } from './api.js';
 import { h } from './dom.js';
 
 const YES_NO = [['', 'Not said'], ['true', 'Yes'], ['false', 'No']];
@@ -20,12 +21,6 @@ export const FIELDS = [
   { key: 'is_student', label: 'Still in medical school', kind: 'bool', more: true },
   { key: 'home_clinical_recent', label: 'Recent clinical work in your home country', kind: 'bool', more: true },
   { key: 'research_output', label: 'Publications, abstracts or posters', kind: 'int', attrs: { min: 0, max: 200, step: 1 }, more: true },
-];
-
-const SPECIALTIES = [
-  'internal medicine', 'family medicine', 'pediatrics', 'psychiatry', 'neurology', 'pathology',
-  'general surgery', 'dermatology', 'radiology', 'orthopedics', 'ENT', 'plastic surgery',
-  'neurosurgery', 'radiation oncology', 'emergency medicine', 'anesthesiology', 'ob/gyn',
 ];
 
 const SPECIALTY_CLASS = {
@@ -89,7 +84,11 @@ export function createProfilePanel({ onChange } = {}) {
   let overrides = {};
   const inputs = new Map();
 
-  const datalist = h('datalist', { id: 'specialties' }, SPECIALTIES.map((s) => h('option', { value: s })));
+  // The specialties come from the server's lexicon, the one list profile reading uses too.
+  const datalist = h('datalist', { id: 'specialties' });
+  getLexicon()
+    .then((lex) => datalist.replaceChildren(...lex.specialties.map((s) => h('option', { value: s.name }))))
+    .catch(() => {}); // without suggestions the field still takes free text
   const main = h('div', { class: 'fields' });
   const more = h('details', { class: 'fields-more' }, h('summary', { text: 'More details' }));
   for (const field of FIELDS) {
