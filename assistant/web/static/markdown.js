@@ -89,6 +89,3 @@ export function plainText(markdown) {
     .replace(/\*\*(.+?)\*\*/gs, '$1')
     .replace(/(^|[^\w*])_(?=\S)(.+?)_(?!\w)/gms, '$1$2');
 }
-
-/** The paragraphs of a Markdown text (blank-line separated). */
-export const paragraphs = (markdown) => String(markdown || '').split(/\n\s*\n/);

@@ -2,7 +2,7 @@
 // (a draft) and as it settles (the verified Answer), or a friendly refusal, or an error.
 
 import { h } from './dom.js';
-import { paragraphs, plainText, renderMarkdown } from './markdown.js';
+import { plainText, renderInline, renderMarkdown } from './markdown.js';
 import { COMMERCIAL, COMMERCIAL_HINT, noticeWords, sideWords, verdictWords } from './labels.js';
 
 /**
@@ -130,22 +130,22 @@ function recommendationCard(rec, answer, hooks, preview = false) {
   return h('section', { class: `rec rec-${words.tone}`, dataset: { verdict: rec.verdict }, 'aria-label': 'Recommendation' },
     h('p', { class: 'rec-kicker', text: 'Recommendation' }),
     h('h3', { class: 'rec-title', text: words.title }),
-    h('p', { class: 'rec-why' }, h('strong', { text: 'Why, in your case: ' }), rec.rationale),
+    rec.rationale ? h('p', { class: 'rec-why' }, h('strong', { text: 'Why, in your case: ' }), rec.rationale) : null,
     quotes.length
       ? h('div', { class: 'rec-sources' },
         h('p', { class: 'rec-sources-label', text: 'The rule rests on these sentences:' }),
         h('ul', {}, quotes.map((c) => h('li', {}, h('q', { text: c.quote }), ' ', h('span', { class: 'rec-source-title', text: c.title }), ' ', marker(c.n)))))
       : null,
-    h('p', { class: 'rec-foot', text: preview ? 'Checking the quotes…' : `A fixed rule drawn from the articles (${rec.rule_id}): the same facts always get the same advice.` }));
+    h('p', { class: 'rec-foot', text: preview ? 'Checking the quotes…' : `A fixed rule drawn from the articles${rec.rule_id ? ` (${rec.rule_id})` : ''}: the same facts always get the same advice.` }));
 }
 
-function missingFacts(answer, hooks) {
-  const facts = answer.missing_facts || [];
+/** @param {string[]} facts markdown, one missing fact each */
+function missingFacts(facts, marker, hooks) {
   const button = h('button', { type: 'button', class: 'btn btn-small btn-quiet', text: 'Fill these in your profile' });
   button.addEventListener('click', () => hooks.editProfile(facts[0]));
   return h('section', { class: 'missing', 'aria-label': 'What I need to know' },
     h('p', { class: 'missing-title', text: 'To recommend USCE or research first, I need to know:' }),
-    h('ul', {}, facts.map((f) => h('li', { text: capital(f) }))),
+    h('ul', {}, facts.map((f) => renderInline(capital(f), marker, h('li')))),
     h('p', {}, 'Tell me in your next message, or ', button, '.'));
 }
 
@@ -199,25 +199,6 @@ function actions(answer, hooks) {
   return h('div', { class: 'msg-actions' }, copy);
 }
 
-// Paragraphs of the answer text that the page shows as cards instead: the verdict with its rule
-// quotes (the recommendation card) and "the sources differ" (the disagreement card).
-const CARD_BLOCKS = {
-  recommendation: /^\s*\*\*(?:Recommendation\b[^*]*:|Why, in the sources' words:)\*\*/,
-  disagreement: /^\s*\*\*The sources differ\b/,
-};
-
-/** The answer text without the blocks that have a card; the text itself is left whole elsewhere
- * (Copy answer, the API), so a reader of either sees everything once. */
-export function textWithoutCards(answer) {
-  const text = answer.answer || '';
-  const skip = [];
-  if (answer.recommendation) skip.push(CARD_BLOCKS.recommendation);
-  if ((answer.sources_disagree || []).length) skip.push(CARD_BLOCKS.disagreement);
-  if (!skip.length) return text;
-  const kept = paragraphs(text).filter((p) => !skip.some((rx) => rx.test(p)));
-  return kept.length ? kept.join('\n\n') : text;
-}
-
 // Guard codes that are not a judgment on what the model said (a repeat, an empty fragment).
 const NOT_REMOVED_FOR_CONTENT = new Set(['repeated', 'empty']);
 
@@ -235,13 +216,109 @@ export function guardNotice(answer) {
       : 'their sources did not back them, or they went against the recommendation.');
 }
 
-function answerNodes(answer, hooks) {
+// ---------------------------------------------------------------------------------------------
+// The answer, drawn from its blocks (answer.blocks, assistant/core/blocks.py): the answer's
+// structure as data. The page never looks for sections in the `answer` markdown, so a rewording
+// of that text on the server cannot break it; the markdown is for copying and for other clients.
+
+// The labels assistant/answer/render.py gives these blocks in the markdown, so both read alike.
+const IN_SHORT = 'In short:';
+const PLAN_TITLE = 'What to do next:';
+const WHAT_WOULD_CHANGE_TITLE = 'What would change this advice:';
+// Notices that read as plain text; the others are an italic note, as in the markdown.
+const PLAIN_NOTICES = new Set(['no_answer', 'out_of_scope']);
+
+/** Markdown led by a bold label in its first paragraph ("**In short:** …" in the markdown). */
+function labelled(label, text, marker) {
+  const body = renderMarkdown(text, marker);
+  const lead = h('strong', { text: label });
+  if (body.firstChild && body.firstChild.tagName === 'P') body.firstChild.prepend(lead, ' ');
+  else body.prepend(h('p', {}, lead));
+  return body;
+}
+
+/** A bold title over a list of items ("**title**\n- item" in the markdown); nothing without items. */
+function titledList(title, items, marker) {
+  if (!(items || []).length) return null;
+  return [
+    title ? h('p', {}, renderInline(title, marker, h('strong'))) : null,
+    h('ul', {}, items.map((item) => renderInline(item.text, marker, h('li')))),
+  ];
+}
+
+/** An italic note ("_…_" in the markdown). */
+const note = (text, marker) => h('p', {}, renderInline(text, marker, h('em')));
+
+// The blocks shown as text in the answer-text area, each as the markdown reads it.
+const TEXT_BLOCKS = {
+  direct_answer: (b, marker) => labelled(IN_SHORT, b.text, marker),
+  evidence: (b, marker) => (b.origin === 'model' ? renderMarkdown(b.text, marker) : titledList(b.title, b.items, marker)),
+  plan: (b, marker) => titledList(PLAN_TITLE, b.items, marker),
+  what_would_change: (b, marker) => labelled(WHAT_WOULD_CHANGE_TITLE, b.text, marker),
+  profile_echo: (b, marker) => note(b.text, marker),
+  notice: (b, marker) => (PLAIN_NOTICES.has(b.code) ? renderMarkdown(b.text, marker) : note(b.text, marker)),
+  // Only when there is no card to draw: missing facts not listed one by one, a disagreement
+  // without the stances its card shows.
+  missing_facts: (b, marker) => renderMarkdown(b.text, marker),
+  disagreement: (b, marker) => titledList(b.title, b.items, marker),
+};
+
+/** A kind this page does not know yet (a newer server): its text and items, so nothing is lost. */
+const unknownBlock = (b, marker) => [b.text ? renderMarkdown(b.text, marker) : null, titledList(b.title, b.items, marker)];
+
+/** The block's card, or null when it is text. `disagreements` are the Answer's
+ * sources_disagree not yet drawn: the n-th disagreement block is the n-th of them. */
+function blockCard(block, answer, hooks, disagreements) {
+  if (block.kind === 'recommendation') {
+    // The rationale and rule id live in answer.recommendation; the block alone still draws a card.
+    const rec = answer.recommendation || { verdict: block.verdict, citations: (block.items || []).flatMap((i) => i.citations || []) };
+    return recommendationCard(rec, answer, hooks);
+  }
+  if (block.kind === 'missing_facts' && (block.items || []).length) {
+    return missingFacts(block.items.map((i) => i.text), markerFactory(answer, hooks), hooks);
+  }
+  if (block.kind === 'disagreement' && disagreements.length) return disagreement(disagreements.shift(), answer, hooks);
+  return null;
+}
+
+/** Cards and text in the blocks' order; consecutive text blocks share one answer-text area. */
+function blockNodes(answer, hooks) {
+  const marker = markerFactory(answer, hooks);
+  const disagreements = [...(answer.sources_disagree || [])];
   const nodes = [];
-  const text = textWithoutCards(answer);
+  let text = null;
+  for (const block of answer.blocks) {
+    const card = blockCard(block, answer, hooks, disagreements);
+    if (card) {
+      nodes.push(card);
+      text = null;
+      continue;
+    }
+    const data = block.code ? { block: block.kind, code: block.code } : { block: block.kind };
+    const part = h('div', { class: 'answer-block', dataset: data },
+      (TEXT_BLOCKS[block.kind] || unknownBlock)(block, marker));
+    if (!part.hasChildNodes()) continue; // e.g. a plan with no steps
+    if (!text) nodes.push(text = h('div', { class: 'answer-text' }));
+    text.append(part);
+  }
+  return nodes;
+}
+
+/** An older server sends no blocks: the cards from the Answer's fields, then its markdown whole.
+ * The verdict may then read twice; finding its paragraph in the text is what the page no longer
+ * does. */
+function legacyNodes(answer, hooks) {
+  const marker = markerFactory(answer, hooks);
+  const nodes = [];
   if (answer.recommendation) nodes.push(recommendationCard(answer.recommendation, answer, hooks));
-  if (!answer.recommendation && (answer.missing_facts || []).length) nodes.push(missingFacts(answer, hooks));
-  nodes.push(h('div', { class: 'answer-text' }, renderMarkdown(text, markerFactory(answer, hooks))));
+  else if ((answer.missing_facts || []).length) nodes.push(missingFacts(answer.missing_facts, marker, hooks));
+  nodes.push(h('div', { class: 'answer-text' }, renderMarkdown(answer.answer, marker)));
   for (const item of answer.sources_disagree || []) nodes.push(disagreement(item, answer, hooks));
+  return nodes;
+}
+
+function answerNodes(answer, hooks) {
+  const nodes = (answer.blocks || []).length ? blockNodes(answer, hooks) : legacyNodes(answer, hooks);
   const notices = (answer.notices || []).map(noticeWords).filter(Boolean);
   const removed = guardNotice(answer);
   if (removed) notices.push(removed);
@@ -267,10 +344,12 @@ export function exampleButtons(hooks, questions = EXAMPLES) {
 }
 
 function abstention(answer, hooks) {
+  // The refusal's words: its out_of_scope notice, or the whole text from an older server.
+  const refusal = (answer.blocks || []).find((b) => b.kind === 'notice' && b.code === 'out_of_scope');
   return [
     h('section', { class: 'abstain', 'aria-label': 'Outside what I can help with' },
       h('p', { class: 'abstain-title', text: "That's outside what I can help with" }),
-      h('p', { text: answer.answer }),
+      h('p', { text: refusal ? refusal.text : answer.answer }),
       h('p', { class: 'abstain-try', text: 'Questions I can answer well:' }),
       h('ul', { class: 'examples examples-inline' }, exampleButtons(hooks, EXAMPLES.slice(0, 2)))),
     actions(answer, hooks),
