@@ -11,14 +11,13 @@ may choose is `allowed_backend`'s business, checked by the API before anything i
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,9 +42,7 @@ from assistant.llm.backends import (
 from assistant.llm.similarity import EmbeddingSimilarity
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.text.citations import verify_all
-from assistant.text.evidence import Span, rank_spans, span_key, spans_of
-from assistant.text.stance import stances
-from assistant.text.synonyms import spell_out
+from assistant.text.evidence import rank_spans, spans_of
 from ingest.embedder import Embedder, get_embedder
 from ingest.index import IndexSnapshot, open_index
 
@@ -55,8 +52,6 @@ if TYPE_CHECKING:
     from assistant.llm.guard import GuardResult
 
 MAX_QUESTION_CHARS = 2000
-# Indexes up to this size get their quotable spans split and checked at start-up.
-WARM_CHUNKS = 5000
 log = logging.getLogger(__name__)
 # Chat models kept built (LRU); at least the allowed backends fit, so they never evict each other.
 MIN_CACHED_MODELS = 4
@@ -140,17 +135,7 @@ class Advisor:
         self.index = index or open_index(settings.data_dir, settings.chroma_url)
         self.embedder = embedder or get_embedder(settings.embedder)
         self.retriever = HybridRetriever(self.index, self.embedder)
-        self.retriever.embed_query("warm-up")  # load the model now, not on the first question
-        if len(self.index.chunks) <= WARM_CHUNKS:
-            # Sentence splitting and stance of every quotable span, once, at start-up (about
-            # 0.3 s for the corpus) rather than inside the first answers that quote them.
-            for chunk in self.index.chunks:
-                for span in spans_of(chunk):
-                    stances(span.text)
-        self.texts = {k: d.text for k, d in self.index.documents.items()}
-        self._starts: dict[str, list[tuple[int, str]]] = {}
-        for chunk in sorted(self.index.chunks, key=lambda c: (c.doc_id, c.start)):
-            self._starts.setdefault(chunk.doc_id, []).append((chunk.start, chunk.section))
+        self.retriever.warm_up()
         # Request policy: validated now, so a typo in ADVISOR_ALLOWED_LLMS stops start-up.
         self.allowed: frozenset[str] = allowed_backends(settings)
         self._given: dict[str, BaseChatModel] = dict(chat_models or {})
@@ -159,21 +144,10 @@ class Advisor:
         self._models_lock = threading.Lock()
         self.text_similarity = EmbeddingSimilarity(self.embedder.embed)
 
-    def span_similarity(self, query: str) -> Callable[[Span], float | None]:
-        """Cosine similarity of a quotable sentence to the query, from vectors built at ingest."""
-        vector = self.retriever.embed_query(spell_out(query))
-        spans = self.index.span_vectors
-
-        def similarity(span: Span) -> float | None:
-            stored = spans.get(span_key(span))
-            return None if stored is None else float(stored @ vector)
-
-        return similarity
-
-    def section_at(self, doc_id: str, offset: int) -> str:
-        starts = self._starts.get(doc_id, [])
-        i = bisect.bisect_right(starts, (offset, "\uffff")) - 1
-        return starts[i][1] if i >= 0 else ""
+    @property
+    def texts(self) -> dict[str, str]:
+        """Canonical document texts by id (citations are verified against them)."""
+        return self.index.texts
 
     def profile_for(
         self,
@@ -464,8 +438,8 @@ class Advisor:
             profile_echo=describe_profile(turn.applicant) if prioritisation else None,
             evidence=evidence,
             documents=self.index.documents,
-            section_at=self.section_at,
-            similarity=self.span_similarity(query),
+            section_at=self.index.section_at,
+            similarity=self.retriever.span_similarity(query),
         )
 
     def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:
@@ -492,17 +466,18 @@ class Advisor:
     ) -> list[Citation]:
         """Numbered sources for the model: the grounded answer's citations (same numbers, so its
         verdict and notes keep their markers), then more evidence sentences up to the limit."""
-        registry = CitationRegistry(
-            self.index.documents,
-            self.section_at,
-            citations=list(composed.citations),
-            _by_span={(c.doc_id, c.start, c.end): c.n for c in composed.citations},
+        registry = CitationRegistry.continuing(
+            self.index.documents, self.index.section_at, composed.citations
         )
         limit = self.settings.llm_sources
         if len(registry.citations) < limit:
             candidates = [(span, sc.score) for sc in evidence for span in spans_of(sc.chunk)]
             ranked = rank_spans(
-                query, candidates, limit=limit, per_doc=3, similarity=self.span_similarity(query)
+                query,
+                candidates,
+                limit=limit,
+                per_doc=3,
+                similarity=self.retriever.span_similarity(query),
             )
             for span in ranked:
                 if len(registry.citations) >= limit:

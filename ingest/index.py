@@ -17,8 +17,10 @@ when no reader (a server, `advisor ask`) holds a lease on them.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import secrets
@@ -318,6 +320,24 @@ class IndexSnapshot:
     @property
     def metas(self) -> dict[str, DocumentMeta]:
         return {k: d.meta for k, d in self.documents.items()}
+
+    @functools.cached_property
+    def texts(self) -> dict[str, str]:
+        """Canonical document texts by id: what citations are verified against."""
+        return {k: d.text for k, d in self.documents.items()}
+
+    @functools.cached_property
+    def _section_starts(self) -> dict[str, list[tuple[int, str]]]:
+        starts: dict[str, list[tuple[int, str]]] = {}
+        for chunk in sorted(self.chunks, key=lambda c: (c.doc_id, c.start)):
+            starts.setdefault(chunk.doc_id, []).append((chunk.start, chunk.section))
+        return starts
+
+    def section_at(self, doc_id: str, offset: int) -> str:
+        """The section path of the chunk that holds `offset` of a document ("" if none)."""
+        starts = self._section_starts.get(doc_id, [])
+        i = bisect.bisect_right(starts, (offset, "\uffff")) - 1
+        return starts[i][1] if i >= 0 else ""
 
     def close(self) -> None:
         """Release the vector store and the lease; the generation may be deleted after this."""

@@ -88,6 +88,18 @@ class CitationRegistry:
     citations: list[Citation] = field(default_factory=list)
     _by_span: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
+    @classmethod
+    def continuing(
+        cls,
+        documents: dict[str, Document],
+        section_at: Callable[[str, int], str] | None,
+        citations: list[Citation],
+    ) -> CitationRegistry:
+        """A registry that goes on numbering after `citations` (same numbers for their spans)."""
+        registry = cls(documents, section_at, citations=list(citations))
+        registry._by_span = {(c.doc_id, c.start, c.end): c.n for c in citations}
+        return registry
+
     def cite(self, doc_id: str, section: str, start: int, end: int) -> int | None:
         key = (doc_id, start, end)
         if key in self._by_span:
