@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +24,31 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
+
+
+@contextmanager
+def stage_progress(
+    console: Console, *, disable: bool = False, prefix: str = ""
+) -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress bar per stage on `console`; yields the `(stage, done, total)`
+    callback that ingest and the eval runner report to."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=disable,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"{prefix}{stage}", total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield progress
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -58,22 +85,7 @@ def ingest(
 
     settings = _settings(data_dir, corpus)
     show_bar = sys.stderr.isatty() and not as_json
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not show_bar,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with stage_progress(err, disable=not show_bar) as progress:
         try:
             summary = run_ingest(settings, rebuild=rebuild, progress=progress)
         except (CorpusError, NothingToIngest, RuntimeError) as exc:

@@ -11,7 +11,6 @@ may choose is `allowed_backend`'s business, checked by the API before anything i
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -25,9 +24,10 @@ from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, 
 from assistant.answer.render import render
 from assistant.core.blocks import Notice, NoticeBlock
 from assistant.core.events import ErrorEvent, FinalEvent, MetaEvent, StreamEvent, TokenEvent
+from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Citation, Profile, ScoredChunk, Timings
-from assistant.domain.intent import REASON_UNRELATED, Intent, classify
+from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.profile import describe_profile, merge_profile, parse_profile
 from assistant.domain.rules import Decision, decide
 from assistant.llm.backends import (
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 
     from assistant.llm.guard import GuardResult
 
-MAX_QUESTION_CHARS = 2000
 log = logging.getLogger(__name__)
 # Chat models kept built (LRU); at least the allowed backends fit, so they never evict each other.
 MIN_CACHED_MODELS = 4
@@ -397,17 +396,12 @@ class Advisor:
                 f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
             )
         turns = list(history or [])
-        intent = classify(question, history=turns or None)
         explicit = _stated_facts(profile)
-        if not intent.in_scope and explicit and intent.reason == REASON_UNRELATED:
-            # "Next step for me?" sent with the applicant's own profile is about their plan.
-            intent = dataclasses.replace(intent, in_scope=True, reason=None, prioritisation=True)
+        intent = classify(question, history=turns or None, explicit=explicit)
         if not intent.in_scope:
             return _Turn(question, turns, started, intent, Profile(), None)
         applicant = self.profile_for(question, turns, profile)
-        if not intent.prioritisation and (explicit or _describes_situation(applicant)):
-            # An applicant who lays out their situation wants to know what it means for them.
-            intent = dataclasses.replace(intent, prioritisation=True)
+        intent = with_situation(intent, applicant, explicit=bool(explicit))
         decision = decide(applicant) if intent.prioritisation else None
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
         return _Turn(question, turns, started, intent, applicant, decision, notices)
@@ -506,29 +500,6 @@ def _stated_facts(profile: Profile | Mapping[str, Any] | None) -> dict[str, Any]
         return {}
     data = profile.model_dump() if isinstance(profile, Profile) else dict(profile)
     return {k: v for k, v in data.items() if v not in (None, [], "")}
-
-
-# Facts that say where an applicant stands; two of them (one about US experience or letters)
-# describe a situation rather than ask a general question.
-_SITUATION_FACTS = ("usce_hands_on_months", "us_letters")
-_CONTEXT_FACTS = (
-    "years_since_graduation",
-    "step2_ck",
-    "specialty",
-    "unmatched_before",
-    "is_student",
-    "academic_aim",
-    "can_afford_only_one",
-    "home_clinical_recent",
-    "research_output",
-)
-
-
-def _describes_situation(profile: Profile) -> bool:
-    known = profile.known()
-    core = sum(1 for k in _SITUATION_FACTS if k in known)
-    context = sum(1 for k in _CONTEXT_FACTS if k in known)
-    return core >= 1 and core + context >= 2
 
 
 def _ms(since: float) -> float:

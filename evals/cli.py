@@ -13,9 +13,9 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.cli import stage_progress
 from assistant.core.settings import Settings
 from evals.cases import QUESTIONS, load_cases
 from evals.gate import THRESHOLDS, Check, check, load_shortfalls, load_thresholds
@@ -154,21 +154,7 @@ def eval_command(
             err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
             return 1
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(backend: str, done: int, total: int) -> None:
-            if backend not in tasks:
-                tasks[backend] = bar.add_task(f"eval {backend}", total=total)
-            bar.update(tasks[backend], completed=done)
-
+    with stage_progress(err_console, prefix="eval ") as progress:
         try:
             run = run_eval(
                 cases,

@@ -17,11 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.types import Profile, Verdict
 from assistant.domain import profile as profile_module
 from assistant.domain.profile import describe_profile, merge_profile, parse_profile
 from assistant.domain.rules import decide
-from assistant.service import MAX_QUESTION_CHARS, Advisor, QuestionError
+from assistant.service import Advisor, QuestionError
 from tests.api_support import fake_settings
 
 YEAR = 2025

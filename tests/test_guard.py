@@ -302,11 +302,11 @@ def test_assemble_renumbers_by_first_use_and_drops_unused_sources() -> None:
         EvidenceBlock(origin="model", text="Prose [5]. More [3][9]."),
     ]
     out = assemble(blocks, [cite(3), cite(4), cite(5, True)], rec, [])
-    assert out.text.startswith("**In short:** Lead [1].\n\nProse [2]. More [1].")
+    assert out.answer.startswith("**In short:** Lead [1].\n\nProse [2]. More [1].")
     assert [(c.n, c.quote) for c in out.citations] == [(1, "q3"), (2, "q5")]
     assert out.recommendation is not None and out.recommendation.citations == [1]
     assert out.blocks[0].citations == [1]  # type: ignore[union-attr]
-    assert "[2] comes from a publisher with a commercial interest" in out.text
+    assert "[2] comes from a publisher with a commercial interest" in out.answer
     assert out.blocks[-1].kind == "notice"
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.domain.intent import (
-    MAX_QUESTION_CHARS,
+    _SCAN_LIMIT,
     REASON_CLINICAL,
     REASON_EMPTY,
     REASON_NO_QUESTION,
@@ -300,7 +300,7 @@ def test_long_input_is_capped_and_fast() -> None:
     question = "Should I do USCE or research first? " + "blah " * 5_000
     intent = classify(question)
     assert intent.in_scope and intent.prioritisation
-    assert len(intent.stripped_question) <= MAX_QUESTION_CHARS
+    assert len(intent.stripped_question) <= _SCAN_LIMIT
 
 
 @settings(max_examples=300, deadline=None)
@@ -309,7 +309,7 @@ def test_never_raises(text: str) -> None:
     intent = classify(text)
     assert isinstance(intent, Intent)
     assert intent.in_scope is (intent.reason is None)
-    assert len(intent.stripped_question) <= MAX_QUESTION_CHARS
+    assert len(intent.stripped_question) <= _SCAN_LIMIT
 
 
 @settings(max_examples=100, deadline=None)

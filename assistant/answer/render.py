@@ -10,31 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.core.blocks import (
-    Block,
-    DirectAnswerBlock,
-    DisagreementBlock,
-    EvidenceBlock,
-    Item,
-    MissingFactsBlock,
-    Notice,
-    NoticeBlock,
-    PlanBlock,
-    ProfileEchoBlock,
-    RecommendationBlock,
-    WhatWouldChangeBlock,
-)
+from assistant.core import blocks as b
 
 WHY_TITLE = "Why, in the sources' words:"
 PLAN_TITLE = "What to do next:"
 WHAT_WOULD_CHANGE_TITLE = "What would change this advice:"
 # Notices shown as plain text, not as an italic note under the answer.
-PLAIN_NOTICES = frozenset({Notice.NO_ANSWER, Notice.OUT_OF_SCOPE})
+PLAIN_NOTICES = frozenset({b.Notice.NO_ANSWER, b.Notice.OUT_OF_SCOPE})
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
-def _bullets(items: Sequence[Item]) -> str:
+def _bullets(items: Sequence[b.Item]) -> str:
     return "\n".join(f"- {item.text}" for item in items)
 
 
@@ -42,36 +29,38 @@ def _titled(title: str | None, body: str) -> str:
     return f"**{title}**\n{body}" if title else body
 
 
-def render_block(block: Block) -> str:
+def render_block(block: b.Block) -> str:
     """One block as markdown."""
-    if isinstance(block, RecommendationBlock):
+    if isinstance(block, b.RecommendationBlock):
         head = f"**Recommendation ({block.label}):** {block.text}"
         return f"{head}\n\n{_titled(WHY_TITLE, _bullets(block.items))}" if block.items else head
-    if isinstance(block, DirectAnswerBlock):
+    if isinstance(block, b.DirectAnswerBlock):
         return f"**In short:** {block.text}"
-    if isinstance(block, EvidenceBlock):
+    if isinstance(block, b.EvidenceBlock):
         if block.origin == "model":
             return block.text or ""
         return _titled(block.title, _bullets(block.items))
-    if isinstance(block, MissingFactsBlock | ProfileEchoBlock):
-        return block.text if isinstance(block, MissingFactsBlock) else f"_{block.text}_"
-    if isinstance(block, DisagreementBlock):
+    if isinstance(block, b.MissingFactsBlock):
+        return block.text
+    if isinstance(block, b.ProfileEchoBlock):
+        return f"_{block.text}_"
+    if isinstance(block, b.DisagreementBlock):
         return "\n".join([f"**{block.title}**", *(f"- {item.text}" for item in block.items)])
-    if isinstance(block, NoticeBlock):
+    if isinstance(block, b.NoticeBlock):
         return block.text if block.code in PLAIN_NOTICES else f"_{block.text}_"
-    if isinstance(block, PlanBlock):
+    if isinstance(block, b.PlanBlock):
         return _titled(PLAN_TITLE, _bullets(block.items)) if block.items else ""
-    if isinstance(block, WhatWouldChangeBlock):
+    if isinstance(block, b.WhatWouldChangeBlock):
         return f"**{WHAT_WOULD_CHANGE_TITLE}** {block.text}"
     raise TypeError(f"unknown block {block!r}")
 
 
-def render(blocks: Sequence[Block]) -> str:
+def render(blocks: Sequence[b.Block]) -> str:
     """The answer markdown: every non-empty block, in order, a blank line apart."""
     return "\n\n".join(text for text in map(render_block, blocks) if text.strip())
 
 
-def renumber(blocks: Sequence[Block], new_number: Callable[[int], int | None]) -> list[Block]:
+def renumber(blocks: Sequence[b.Block], new_number: Callable[[int], int | None]) -> list[b.Block]:
     """The blocks with every [n] marker and citation number mapped through `new_number`; a
     marker whose number maps to None is removed, as is its citation."""
 
@@ -83,7 +72,7 @@ def renumber(blocks: Sequence[Block], new_number: Callable[[int], int | None]) -
     def numbers(values: Sequence[int]) -> list[int]:
         return [n for n in (new_number(v) for v in values) if n is not None]
 
-    out: list[Block] = []
+    out: list[b.Block] = []
     for block in blocks:
         update: dict[str, object] = {}
         for name in ("text", "title"):
@@ -93,7 +82,7 @@ def renumber(blocks: Sequence[Block], new_number: Callable[[int], int | None]) -
             update["citations"] = numbers(block.citations)
         if hasattr(block, "items"):
             update["items"] = [
-                Item(text=text(i.text) or "", citations=numbers(i.citations)) for i in block.items
+                b.Item(text=text(i.text) or "", citations=numbers(i.citations)) for i in block.items
             ]
         out.append(block.model_copy(update=update))
     return out

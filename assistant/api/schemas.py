@@ -7,8 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.types import ProfileInput
-from assistant.service import MAX_QUESTION_CHARS
 
 EXAMPLE_QUESTION = (
     "I graduated in 2018 with no US clinical experience: research or rotations first?"

@@ -21,6 +21,7 @@ Every regex is bounded (no nested unbounded repetition), so matching stays linea
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import unicodedata
@@ -29,10 +30,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.core import lexicon
+from assistant.core.types import Profile
 
 # Longer questions are cut before analysis: nobody types 10k characters of question, and a cap
 # keeps the worst case bounded for the API.
-MAX_QUESTION_CHARS = 10_000
+# The service refuses questions over core.limits.MAX_QUESTION_CHARS; this only bounds the scan
+# for callers of `classify` that send more (it never sees more than this many characters).
+_SCAN_LIMIT = 10_000
 
 REASON_EMPTY = "empty question"
 REASON_CLINICAL = "clinical question"
@@ -459,10 +463,10 @@ _PROFILE_FACTS = (
 
 def _normalise(question: str) -> str:
     """NFKC, drop control and zero-width characters (they hide injections), cap the length."""
-    text = unicodedata.normalize("NFKC", str(question)[: MAX_QUESTION_CHARS * 2])
+    text = unicodedata.normalize("NFKC", str(question)[: _SCAN_LIMIT * 2])
     text = text.translate(_ZERO_WIDTH)
     text = "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else " " for c in text)
-    return text[:MAX_QUESTION_CHARS]
+    return text[:_SCAN_LIMIT]
 
 
 def _strip_html(text: str) -> str:
@@ -555,7 +559,11 @@ def _is_prioritisation(lower: str) -> bool:
     return not asks and sum(bool(p.search(lower)) for p in _PROFILE_FACTS) >= 3
 
 
-def classify(question: str, history: Sequence[str | Mapping[str, Any]] | None = None) -> Intent:
+def classify(
+    question: str,
+    history: Sequence[str | Mapping[str, Any]] | None = None,
+    explicit: Mapping[str, Any] | None = None,
+) -> Intent:
     """Decide whether the corpus can answer `question`, and what kind of question it is.
 
     Args:
@@ -563,10 +571,50 @@ def classify(question: str, history: Sequence[str | Mapping[str, Any]] | None = 
         history: Earlier chat turns, as strings (user messages) or {"role", "content"} dicts
             (only user turns are read). A follow-up with no domain words of its own ("so what
             should I add next?") is in scope when the recent user turns are.
+        explicit: Profile facts sent with the question (stated ones only). "Next step for me?"
+            sent with the applicant's own profile is about their plan, not an unrelated topic.
 
     Returns:
         The `Intent`; out-of-scope questions carry a `reason`.
     """
+    intent = _classify(question, history)
+    if not intent.in_scope and explicit and intent.reason == REASON_UNRELATED:
+        return dataclasses.replace(intent, in_scope=True, reason=None, prioritisation=True)
+    return intent
+
+
+# Facts that say where an applicant stands; two of them (one about US experience or letters)
+# describe a situation rather than ask a general question.
+_SITUATION_FACTS = ("usce_hands_on_months", "us_letters")
+_CONTEXT_FACTS = (
+    "years_since_graduation",
+    "step2_ck",
+    "specialty",
+    "unmatched_before",
+    "is_student",
+    "academic_aim",
+    "can_afford_only_one",
+    "home_clinical_recent",
+    "research_output",
+)
+
+
+def with_situation(intent: Intent, applicant: Profile, *, explicit: bool) -> Intent:
+    """An applicant who lays out their situation (or sends their profile) wants to know what it
+    means for them: the question is a prioritisation question then, whatever its words."""
+    if intent.prioritisation or not (explicit or _describes_situation(applicant)):
+        return intent
+    return dataclasses.replace(intent, prioritisation=True)
+
+
+def _describes_situation(profile: Profile) -> bool:
+    known = profile.known()
+    core = sum(1 for k in _SITUATION_FACTS if k in known)
+    context = sum(1 for k in _CONTEXT_FACTS if k in known)
+    return core >= 1 and core + context >= 2
+
+
+def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) -> Intent:
     cleaned, stripped, topic, injections = _clean(question or "")
     signals = [f"injection:{n}" for n in injections]
     if not re.search(r"\w", stripped) and _domain_score(topic.lower())[0] >= IN_SCOPE_MIN_SCORE:

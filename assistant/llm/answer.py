@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from assistant.answer.composer import notes
+from assistant.answer.composer import Composed, notes
 from assistant.answer.render import render, renumber
 from assistant.core.blocks import Block, EvidenceBlock, Notice, NoticeBlock
 from assistant.core.types import Citation, Disagreement, Recommendation
@@ -25,18 +24,6 @@ EVIDENCE_KINDS = frozenset({"direct_answer", "evidence"})
 NOTE_CODES = frozenset({Notice.COMMERCIAL_INTEREST, Notice.INJECTION_IGNORED})
 # Blocks that stay ahead of the prose when the grounded answer had no evidence to replace.
 LEADING_KINDS = frozenset({"recommendation", "missing_facts", "profile_echo"})
-
-
-@dataclass
-class Assembled:
-    blocks: list[Block]
-    citations: list[Citation]
-    recommendation: Recommendation | None
-    sources_disagree: list[Disagreement]
-
-    @property
-    def text(self) -> str:
-        return render(self.blocks)
 
 
 def with_model_prose(grounded: Sequence[Block], prose: str) -> list[Block]:
@@ -68,7 +55,7 @@ def assemble(
     disagreements: Sequence[Disagreement],
     *,
     injection: bool = False,
-) -> Assembled:
+) -> Composed:
     """Keep only the cited sources and renumber them 1..N by first use in the answer.
 
     Args:
@@ -104,6 +91,4 @@ def assemble(
         for d in disagreements
     ]
     disagree = [d for d in disagree if all(s["citations"] for s in d.sides)]
-    return Assembled(
-        [*renumbered, *notes(citations, injection=injection)], citations, rec, disagree
-    )
+    return Composed([*renumbered, *notes(citations, injection=injection)], citations, rec, disagree)

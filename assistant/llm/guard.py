@@ -435,25 +435,20 @@ def _judge(
         )
     kept, result = _judge_support(text, cited, sources, similarity, config.min_score)
     listed = "".join(f"[{n}]" for n in cited)
+
+    def dropped(code: GuardCode, reason: str) -> Judged:
+        return Judged(raw, False, code, reason, score=result.score)
+
     if not kept:
         code = GuardCode.INVENTED_NUMBER if result.missing_numbers else GuardCode.UNSUPPORTED
         because = "; ".join(result.reasons) or "not supported"
-        return Judged(raw, False, code, f"not supported by {listed}: {because}", score=result.score)
+        return dropped(code, f"not supported by {listed}: {because}")
     if swap := _swap(text, kept, sources):
-        return Judged(
-            raw,
-            False,
-            GuardCode.ALTERED_QUOTE,
-            f"copies {listed} but {swap.describe()}",
-            score=result.score,
-        )
+        return dropped(GuardCode.ALTERED_QUOTE, f"copies {listed} but {swap.describe()}")
     if unbacked := _unbacked_stances(text, kept, sources):
-        return Judged(
-            raw,
-            False,
+        return dropped(
             GuardCode.UNSUPPORTED_STANCE,
             f"recommends {', '.join(unbacked)}, which {listed} does not",
-            score=result.score,
         )
     return Judged(
         raw,

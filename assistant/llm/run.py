@@ -141,7 +141,7 @@ def final_answer(
     )
     return grounded.model_copy(
         update={
-            "answer": assembled.text,
+            "answer": assembled.answer,
             "blocks": assembled.blocks,
             "recommendation": assembled.recommendation,
             "citations": verify_all(assembled.citations, dict(texts)),

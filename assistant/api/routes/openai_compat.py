@@ -20,8 +20,8 @@ from assistant.api.errors import APIError
 from assistant.api.routes.ask import ERRORS, answer
 from assistant.api.schemas import AskRequest, ChatCompletionRequest, ChatMessage
 from assistant.api.state import AdvisorDep
+from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.types import Answer
-from assistant.service import MAX_QUESTION_CHARS
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MODEL_ID = "img-advisor"
