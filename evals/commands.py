@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 
-def register(app: typer.Typer) -> None:
-    """Add `eval` and `bench` to the `advisor` command line."""
+def commands() -> typer.Typer:
+    """`eval` and `bench`, for the `advisor` command line (assistant/cli.py adds them)."""
+    app = typer.Typer()
     app.command("eval")(eval_)
     app.command()(bench)
+    return app
 
 
 DataDirOpt = Annotated[

@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -428,11 +429,43 @@ def _load(layout: Layout, name: str, held: Lease, chroma_url: str | None) -> Ind
 
 def check_active(data_dir: Path, chroma_url: str | None) -> str | None:
     """Why the active generation cannot serve: None when it can, when there is none, or when
-    the Chroma server is down (that is no reason to rebuild)."""
+    the Chroma server is down (that is no reason to rebuild).
+
+    An embedded index is checked with the standard library alone (its files, and SQLite's own
+    integrity check of Chroma's database), so that a no-op `advisor ingest` never pays for
+    importing Chroma; a Chroma-server index is opened for real.
+    """
+    if chroma_url:
+        try:
+            open_index(data_dir, chroma_url).close()
+        except IndexCorrupt as exc:
+            return str(exc)
+        except (IndexMissing, VectorStoreError):
+            return None
+        return None
+    layout = Layout(data_dir)
     try:
-        open_index(data_dir, chroma_url).close()
+        manifest = read_manifest(layout)
     except IndexCorrupt as exc:
         return str(exc)
-    except (IndexMissing, VectorStoreError):
+    if manifest is None:
         return None
-    return None
+    gen = layout.gen_dir(manifest.generation)
+    for part in ("documents.json", "chunks.jsonl", "vectors.npy", "bm25"):
+        if not (gen / part).exists():
+            return f"{part} of the index is missing"
+    return _embedded_store_problem(gen / "chroma" / "chroma.sqlite3", manifest.collection)
+
+
+def _embedded_store_problem(database: Path, collection: str) -> str | None:
+    if not database.is_file():
+        return "the vector store folder (chroma/) of the index is missing"
+    try:
+        with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as db:
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return "the vector store database fails its integrity check"
+            query = "SELECT COUNT(*) FROM collections WHERE name = ?"
+            found = db.execute(query, (collection,)).fetchone()[0]
+    except sqlite3.Error as exc:
+        return f"the vector store cannot be read ({type(exc).__name__}: {exc})"
+    return None if found else f"the vector store has no collection {collection!r}"
