@@ -35,7 +35,9 @@ _WORDS: dict[str, float] = {
     **_LEXICON.number_words,
     "a": 1, "an": 1, "a couple of": 2, "a couple": 2, "half a": 0.5, "zero": 0, "no": 0,
 }  # fmt: skip
-_NUM = rf"(?:\d{{1,3}}(?:\.\d{{1,2}})?|{'|'.join(_LEXICON.number_words)})"
+# Longest first, so "twenty-four" is one number and not the range "twenty to four".
+_NUMBER_WORDS = "|".join(sorted(_LEXICON.number_words, key=len, reverse=True))
+_NUM = rf"(?:\d{{1,3}}(?:\.\d{{1,2}})?|{_NUMBER_WORDS})"
 _NUM_A = rf"(?:{_NUM}|a couple of|a couple|half a|an|a)"  # articles count as one ("a 4-week")
 
 # (canonical name, competitiveness class, aliases) from the lexicon. The classes follow the
@@ -76,7 +78,7 @@ _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hand
     ("volunteering", r"volunteer(?:ing|ed)?"),
     ("research", r"research"),
     ("sub-internship", r"sub[- ]?intern(?:ship)?s?|sub[- ]?is?|acting intern(?:ship)?s?"),
-    ("externship", r"extern(?:ship)?s?"),
+    ("externship", r"extern(?:ship)?s?|ext"),
     ("clerkship", r"clerkships?|clerking"),
     ("elective", r"electives?"),
     ("hands-on", r"usce|u\.?s\.? clinical(?: experience)?|hands[- ]on|rotations?|u\.?s\.? exp\w*"),
@@ -105,7 +107,7 @@ _NO_USCE = re.compile(
     r"|\bnever (?:done|did|had) (?:a|an|any) (?:rotations?|usce|externships?|electives?|"
     r"clerkships?)(?: in the (?:u\.?s\.?|states))?\b|\bnothing in the (?:u\.?s\.?|states)\b"
     r"|\b(?:usce|u\.?s\.? clinical experience) ?(?::|-|=) ?(?:none|zero|0)\b"
-    r"|\b(?:no|zero|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
+    r"|\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
     r"u\.?s\.? experience|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
     r"u\.?s\.? rotations?)"
@@ -125,10 +127,15 @@ _NO_LETTERS = re.compile(
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
 )
 _YEAR = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|"
+    r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|"
     r"finished (?:med(?:ical)? school|mbbs|md))"
-    r"(?:\b[^0-9.,;:!?]{0,15}?(\d{4})\b| ?'(\d{2})\b)"
+    # a form's "YOG: 2021" or "graduation - 2021" as well as prose
+    r"\b(?: ?[:=-])?(?:[^0-9.,;:!?]{0,15}?(\d{4})\b| ?'(\d{2})\b)"
+    # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate"
+    r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img)\b"
 )
+# "graduated last year" / "graduated this year", measured from the current year.
+_YEAR_RELATIVE = re.compile(r"\bgraduated (?:in |just )?(last|this) year\b")
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
     r"school |)(?:graduation|graduating|grad\b|med school|medical school)"
@@ -396,11 +403,18 @@ def _parse(text: str, current_year: int) -> Profile:
     facts: dict[str, Any] = {}
 
     if m := _YEAR.search(norm):
-        year = int(m.group(1)) if m.group(1) else _full_year(int(m.group(2)), current_year)
+        four = m.group(1) or m.group(3)
+        two = m.group(2) or m.group(4)
+        year = int(four) if four else _full_year(int(two), current_year)
         if 1950 <= year <= current_year + 7:
             facts["graduation_year"] = year
             facts["years_since_graduation"] = float(max(0, current_year - year))
             facts["is_student"] = year > current_year
+    if "years_since_graduation" not in facts and (m := _YEAR_RELATIVE.search(norm)):
+        year = current_year - (m.group(1) == "last")
+        facts["graduation_year"] = year
+        facts["years_since_graduation"] = float(current_year - year)
+        facts["is_student"] = False
     if "years_since_graduation" not in facts:
         if m := _YEARS_SINCE.search(norm):
             value = _num(next(g for g in m.groups() if g))

@@ -1,0 +1,76 @@
+"""Same facts, other words: every rewording of a message must give the same facts and verdict.
+
+The variants are the forms applicants write (issue 16): graduation years, zero USCE, durations in
+words and weeks. A reading that fails one form and not another is a bug of a kind, not of a case.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from assistant.domain.profile import parse_profile
+from assistant.domain.rules import decide
+
+YEAR = 2026
+GRADUATED_2021 = [
+    "I graduated in 2021",
+    "2021 grad",
+    "graduate of 2021",
+    "class of 2021",
+    "yog 2021",
+    "YOG: 2021",
+    "MBBS '21",
+    "graduated 5 years ago",
+]
+NO_USCE = [
+    "no USCE",
+    "0 USCE",
+    "zero usce",
+    "no US clinical experience",
+    "never done a rotation in the US",
+]
+THREE_MONTHS_HANDS_ON = [
+    "3 months of hands-on externships",
+    "three months of externships",
+    "12 weeks of externships",
+    "twelve weeks of hands-on externships",
+    "ext 3 mo",
+]
+
+
+def facts(text: str) -> dict[str, object]:
+    known = parse_profile(text, current_year=YEAR).known()
+    known.pop("usce_types", None)  # which word named the rotation is not a fact of the applicant
+    known.pop("graduation_year", None)  # "5 years ago" gives no calendar year
+    return known
+
+
+@pytest.mark.parametrize(("when", "usce"), list(itertools.product(GRADUATED_2021, NO_USCE)))
+def test_graduation_and_zero_usce_read_the_same_in_every_form(when: str, usce: str) -> None:
+    text = f"{when}, {usce}, want IM. research or rotations first?"
+    reference = f"{GRADUATED_2021[0]}, {NO_USCE[0]}, want IM. research or rotations first?"
+    assert facts(text) == facts(reference)
+    verdict = decide(parse_profile(text, current_year=YEAR)).verdict
+    assert verdict == decide(parse_profile(reference, current_year=YEAR)).verdict
+    assert verdict is not None and verdict.value == "USCE_URGENT"
+
+
+@pytest.mark.parametrize("usce", THREE_MONTHS_HANDS_ON)
+def test_three_months_of_hands_on_read_the_same_in_every_form(usce: str) -> None:
+    text = f"2023 grad, {usce}, 3 US letters, IM."
+    assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("graduated last year, IM", 1.0),
+        ("I graduated this year", 0.0),
+        ("2019 graduate, no usce", 7.0),
+        ("'19 grad, no usce", 7.0),
+    ],
+)
+def test_relative_and_year_first_graduation_forms(text: str, years: float) -> None:
+    assert parse_profile(text, current_year=YEAR).years_since_graduation == years
