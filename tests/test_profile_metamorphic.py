@@ -74,3 +74,19 @@ def test_three_months_of_hands_on_read_the_same_in_every_form(usce: str) -> None
 )
 def test_relative_and_year_first_graduation_forms(text: str, years: float) -> None:
     assert parse_profile(text, current_year=YEAR).years_since_graduation == years
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "derm: done 1 month derm elective, 1 US letter",
+        "I want to match dermatology. 1 month derm elective, 1 US letter",
+        "derm aspirant. 1 month derm elective, 1 US letter",
+        "1 month derm elective, 1 US letter. research or rotations first for derm?",
+        "dermatology or bust! 1 month derm elective, 1 US letter",
+        "1 month derm elective, 1 US letter, wanna do derm",
+    ],
+)
+def test_the_target_specialty_reads_the_same_in_every_form(text: str) -> None:
+    profile = parse_profile(text, current_year=YEAR)
+    assert (profile.specialty, profile.specialty_class) == ("dermatology", "competitive")

@@ -46,6 +46,7 @@ _SPECIALTIES: tuple[tuple[str, SpecialtyClass | None, tuple[str, ...]], ...] = t
     (s.name, s.specialty_class, s.aliases) for s in _LEXICON.specialties
 )
 _ALIAS = {a: (name, cls) for name, cls, aliases in _SPECIALTIES for a in aliases}
+_CAPITALS_ONLY = frozenset({"im", "em"})
 _SPEC_RE = "|".join(re.escape(a) for a in sorted(_ALIAS, key=len, reverse=True))
 _FILLER = (
     r"(?: (?:to|into|in|for|at|a|an|any|the|academic|university|community|categorical|do|be|"
@@ -53,13 +54,17 @@ _FILLER = (
 )
 _SPEC_INTENT = re.compile(
     r"\b(?:aim(?:ing)?|apply(?:ing)?|want(?:ing|s)?|target(?:ing)?|interested|going|pursu(?:e|ing)|"
-    r"hop(?:e|ing)|plan(?:ning)?|considering|match(?:ing)?|choose|chose|goal is|dream is)\b"
+    r"hop(?:e|ing)|plan(?:ning)?|considering|match(?:ing)?|choose|chose|goal is|dream is|wanna)\b"
     rf"{_FILLER}{{0,4}} ({_SPEC_RE})\b"
 )
 _SPEC_NOUN = re.compile(
     rf"\b({_SPEC_RE}) (?:applicants?|residency|programs?|spots?|positions?|match|track|"
-    r"hopeful|is (?:the |my )?(?:goal|dream|plan)|is (?:very |super |really |hyper-?|so )?"
-    r"competitive)\b"
+    r"hopeful|aspirant|dreamer|wannabe|or bust|is (?:the |my )?(?:goal|dream|plan)|"
+    r"is (?:very |super |really |hyper-?|so )?competitive)\b"
+    # "… first for psych?", "how many letters for IM?": the question is asked for that field
+    rf"|\bfor ({_SPEC_RE})(?= ?(?:[?!.,;:]|$| as an? img| residency| programs?| which| what))"
+    # a note that opens with the field: "derm: I've done …"
+    rf"|(?:^|[.!?\n] ?)({_SPEC_RE}) ?: "
     rf"|\b(?:goal|specialty) ?(?:=|:|is) ?({_SPEC_RE})\b"
     rf"|\b({_SPEC_RE}) is what i want\b"
 )
@@ -270,7 +275,8 @@ def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | 
         for m in rx.finditer(norm):
             alias = next(g for g in m.groups() if g)
             # "im" is also a typo for "I'm": only trust it when the writer typed it in capitals
-            if alias == "im" and not re.search(r"\bIM\b", original):
+            # "im" and "em" are also words ("I'm", "em"): trusted only when typed in capitals
+            if alias in _CAPITALS_ONLY and not re.search(rf"\b{alias.upper()}\b", original):
                 continue
             if rx is _SPEC_ITEM and _in_specialty_list(norm, m.start(), m.end()):
                 continue
