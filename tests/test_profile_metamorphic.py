@@ -90,3 +90,25 @@ def test_relative_and_year_first_graduation_forms(text: str, years: float) -> No
 def test_the_target_specialty_reads_the_same_in_every_form(text: str) -> None:
     profile = parse_profile(text, current_year=YEAR)
     assert (profile.specialty, profile.specialty_class) == ("dermatology", "competitive")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no USCE",
+        "zero clinical experience in the USA",
+        "never done any clinical rotation in the US",
+        "zero rotations of any kind in the US",
+        "nothing hands-on in the US",
+        "no US electives yet",
+    ],
+)
+def test_no_us_experience_reads_as_zero_hands_on_in_every_form(text: str) -> None:
+    assert parse_profile(f"2022 grad, IM. {text}.", current_year=YEAR).usce_hands_on_months == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["3 US letters", "LoRs: three", "US LORs: 3 solid ones", "| US LORs | 3 |"]
+)
+def test_letters_read_the_same_as_prose_or_form_field(text: str) -> None:
+    assert parse_profile(f"2 months of externships\n{text}", current_year=YEAR).us_letters == 3

@@ -116,6 +116,13 @@ _NO_USCE = re.compile(
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
     r"u\.?s\.? experience|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
     r"u\.?s\.? rotations?)"
+    # "zero clinical experience in the USA", "never done any clinical rotation in the US",
+    # "no rotations of any kind in the US", "nothing hands-on in the US"
+    r"|\b(?:no|zero|0|never (?:done|did|had) any|not (?:a|one) single|nothing)"
+    r"(?: (?:hands[- ]on|clinical)){0,2}(?: (?:clinical experience|rotations?|electives?|"
+    r"externships?|clerkships?|usce))?(?: of any kind)? in (?:the )?(?:us|usa|u\.s\.a?|states|"
+    r"united states|america)\b"
+    r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
 )
 _NO_HANDS_ON = re.compile(
     r"\b(?:no|zero|without(?: any)?) hands[- ]on\b|\b(?:only|just) (?:\S{1,12} ){0,3}"
@@ -126,7 +133,11 @@ _LETTERS = re.compile(
     r"clinical|usce|hands-on|specialty|im)[- ]){0,3}(?:letters? of rec(?:ommendation)?s?|letters?|"
     r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
 )
-_LETTERS_LABELLED = re.compile(r"(?:^|[.;\n] ?)(?:us )?(?:letters|lors?) ?: ?(\d{1,2})\b")
+# A form's field: "LoRs: 2", "US LORs: three", "| US LORs | 3 |", "- letters = 2".
+_LETTERS_LABELLED = re.compile(
+    r"\b(?:us |u\.s\. )?(?:letters|lors?|lo?rs) ?[:=|] ?"
+    rf"(\d{{1,2}}|{_NUMBER_WORDS})\b"
+)
 _NO_LETTERS = re.compile(
     r"\b(?:without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|got)(?: any)?|lack(?:ing)?(?: any)?)"
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
@@ -463,7 +474,7 @@ def _parse(text: str, current_year: int) -> Profile:
         and (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.end(), n)) is not None
     ]
-    letters += [float(m.group(1)) for m in _LETTERS_LABELLED.finditer(norm)]
+    letters += [n for m in _LETTERS_LABELLED.finditer(norm) if (n := _num(m.group(1))) is not None]
     if letters:
         facts["us_letters"] = int(max(letters))  # repeated mentions restate, they don't add
     elif _NO_LETTERS.search(norm) or re.search(r"\bno u\.?s\.? anything\b", norm):
