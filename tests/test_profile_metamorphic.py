@@ -112,3 +112,22 @@ def test_no_us_experience_reads_as_zero_hands_on_in_every_form(text: str) -> Non
 )
 def test_letters_read_the_same_as_prose_or_form_field(text: str) -> None:
     assert parse_profile(f"2 months of externships\n{text}", current_year=YEAR).us_letters == 3
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        "Since 2021 I have been a medical writer for a CRO",
+        "since then I've been working in pharma as a medical advisor, non clinical",
+        "haven't touched a patient since 2019",
+        "no clinical work at all since 2019",
+        "I do utilization review for an insurer now, no patients",
+    ],
+)
+def test_an_old_graduate_away_from_patients_is_urgent_in_every_form(job: str) -> None:
+    """Stale hands-on USCE and no clinical work since: recent clinical work first, urgently."""
+    text = f"Graduated 2016. Did a 2-month externship in 2020, 2 US letters. {job}. IM."
+    profile = parse_profile(text, current_year=YEAR)
+    assert profile.home_clinical_recent is False
+    verdict = decide(profile).verdict
+    assert verdict is not None and verdict.value == "USCE_URGENT"

@@ -220,7 +220,12 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"medicine)|out of clinical practice|no recent clinical|(?:currently )?not (?:currently )?"
      r"practi[cs]ing|no clinical (?:work|practice)\b(?! (?:in|at) the (?:us|u\.s\.))|"
      r"(?:with|long|clinical|big|"
-     r"significant|have|had) gaps?)\b"),
+     r"significant|have|had) gaps?"
+     # a job away from patients: "medical advisor, non clinical", "haven't touched a patient
+     # since 2018", "medical writer for a CRO", "no patients, basically paperwork"
+     r"|non[- ]?clinical(?= ?(?:job|work|role|position|[,;.)]|$))|no patients|"
+     r"haven'?t (?:touched|seen|treated|examined) (?:a |any )?patients?|"
+     r"medical writ(?:er|ing)|utilization review)\b"),
     ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed)? as an? (?:doctor|"
      r"physician|gp|medical officer|resident|house officer|intern|surgeon|registrar|consultant|"
      r"specialist)|work(?:ing)? (?:in|at) an? (?:icu|er|emergency (?:room|department)|hospital|"
@@ -232,6 +237,9 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
 _LAST_CLINICAL = re.compile(
     r"\blast (?:real )?(?:clinical|patient[- ]care|hospital) (?:job|work|post|position|practice)"
     r" (?:was |ended |was in |ended in |in )?((?:19|20)\d\d)\b"
+    # "no clinical work (at all) since 2020", "haven't seen a patient since 2018"
+    r"|\b(?:no (?:clinical work|patient care)(?: at all)?|"
+    r"haven'?t (?:touched|seen|treated) (?:a |any )?patients?) since ((?:19|20)\d\d)\b"
 )
 _FLAGS = tuple((field, value, re.compile(p)) for field, value, p in _FLAG_PATTERNS)
 _VISAS = (
@@ -497,7 +505,7 @@ def _parse(text: str, current_year: int) -> Profile:
     if m := _LAST_CLINICAL.search(norm):
         # "Last clinical job was 2021": three or more years ago is not recent (the corpus wants
         # clinical work "within 1–3 years"); within a year is; in between stays unknown.
-        ago = current_year - int(m.group(1))
+        ago = current_year - int(m.group(1) or m.group(2))
         if ago >= 3 or 0 <= ago <= 1:
             facts["home_clinical_recent"] = ago <= 1
     for field, value, rx in _FLAGS:
