@@ -43,6 +43,11 @@ REASON_CLINICAL = "clinical question"
 REASON_SPECIFICS = "specific programs / statistics not in the sources"
 REASON_UNRELATED = "unrelated topic"
 REASON_NO_QUESTION = "no question besides instructions"
+REASON_DOCUMENTS = "writing or reviewing application documents (personal statement, CV, emails)"
+REASON_LOGISTICS = (
+    "application logistics the articles do not cover (ERAS signals, VSLO, ECFMG and OET, "
+    "interviews, score reporting, visa interviews)"
+)
 
 # In scope iff the domain score reaches this: one core term (USCE, residency, LOR, GCP...) or two
 # weaker ones ("research" + "worth it").
@@ -176,6 +181,12 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
 CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, _rx(pattern))
     for name, pattern in (
+        # a case from the writer's own practice: "my patient is 65 with sodium 118"
+        (
+            "patient_case",
+            r"\b(?:my|our)\s+patient\s+(?:\w+\s+){0,4}?(?:is|has|was|with)\b"
+            r"|\bhow\s+fast\s+(?:should\s+(?:i|we)\s+|to\s+)correct\b",
+        ),
         ("dose", r"\bdos(?:e|es|age|ing)\b|\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ml|iu)\b|\bmg/kg\b"),
         (
             "treatment",
@@ -242,7 +253,8 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"institutions?|universities|companies|agencies|sites)\s+(?:\w+\s+){0,2}?"
             r"(?:are|is|accept|take|offer|sponsor|should\s+i\s+apply)\b|\b(?:best|top|easiest)\s+"
             r"(?:\w+\s+){0,2}?(?:programs?|hospitals?|companies|agencies)\s+(?:for|to|that)\b"
-            r"|\bimg[\s-]friendly\s+(?:programs?|hospitals?)\b",
+            r"|\bimg[\s-]friendly\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?)\b"
+            r"|\b(?:step\s*\w*|score|yog|usmle)\s+cut-?offs?\b|\bcut-?offs?\s+(?:for|of)\b",
         ),
         (
             "statistics",
@@ -314,6 +326,32 @@ UNRELATED_TASK = _rx(
     r"bash|code|script|program\s+that|poem|song|story|joke|rap)\b|\bpython\b|\bjavascript\b"
     r"|\bscrap(?:e|es|ing|er)\b|\bsql\b|\bregex\b"
 )
+# Tasks the articles do not cover, whatever backstory comes with them: a message that asks for one
+# is refused with the topic named, even when it also describes a strong application.
+TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, _rx(pattern))
+    for reason, pattern in (
+        (
+            REASON_DOCUMENTS,
+            r"\b(?:write|draft|edit|proofread|review|rate|check|critique|polish|improve)\s+(?:my|a|"
+            r"the|me\s+a)\s+(?:\w+\s+){0,2}?(?:personal\s+statement|ps|cv|resume|essay|cover\s+"
+            r"letter|thank[\s-]you\s+(?:mail|email|note|letter))\b|\bps\s+(?:draft|outline|template)"
+            r"\b|\bpersonal\s+statement\s+(?:draft|outline|template)\b|\bformat\s+of\s+(?:a\s+|the\s+)?"
+            r"thank[\s-]you\s+(?:mail|email|note|letter)\b",
+        ),
+        (
+            REASON_LOGISTICS,
+            r"\b(?:preference\s+)?signals?\b[^.?!\n]{0,40}\b(?:how\s+many|should\s+i\s+signal)\b"
+            r"|\bhow\s+many\s+(?:preference\s+)?signals\b|\bvslo\b|\becfmg\s+certif\w*"
+            r"|\b(?:need|take|pass)\s+(?:the\s+)?oet\b|\binterview\s+(?:dress|attire|outfit)\b"
+            r"|\bwhat\s+(?:dress|to\s+wear)\b|\b214\s*\(?b\)?|\bvisa\s+interview\b"
+            r"|\bties\s+to\s+(?:my\s+)?home\s+country\b"
+            r"|\b(?:will|do|does|can)\s+(?:the\s+)?programs?\s+see\s+(?:the\s+|my\s+)?(?:fail|"
+            r"attempts?)\b|\b(?:fail|attempts?)\b[^.?!\n]{0,30}\bon\s+(?:the\s+|my\s+)?transcript\b",
+        ),
+    )
+)
+
 # Unrelated topics: words that put a question outside residency preparation.
 UNRELATED_PATTERN = _rx(
     r"\bweather\b|\bforecast\b|\bsnow\w*|\brain(?:ing|y)?\b|\brecipes?\b|\bcook(?:ing)?\b|\bbake\b"
@@ -658,6 +696,11 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         signals.append("unrelated:topic")
         return intent(False, REASON_UNRELATED, score)
 
+    tasks = [reason for reason, pattern in TASK_PATTERNS if pattern.search(lower)]
+    if tasks:
+        signals.append("task:not_covered")
+        return intent(False, tasks[0], score)
+
     specifics = [name for name, pattern in SPECIFICS_PATTERNS if pattern.search(lower)]
     # A named hospital is a specifics question ("Does Mayo take observers?"), unless it is just
     # part of the applicant's own story in a what-should-I-do question ("I did an observership
@@ -666,6 +709,14 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         _is_prioritisation(lower) and re.search(r"\b(?:i|my|i'm|i've)\b", lower)
     ):
         specifics.append("named_institution")
+    if (
+        "immigration_law" in specifics
+        and _is_prioritisation(lower)
+        and ACTIVITY_PATTERN.search(lower)
+    ):
+        # A green card or a visa as context of a "research or USCE first?" question is not a
+        # visa question: the decision is answered (issue 16).
+        specifics.remove("immigration_law")
     if specifics:
         signals.extend(f"specifics:{n}" for n in specifics)
         return intent(False, REASON_SPECIFICS, score)
