@@ -461,7 +461,10 @@ def _embedded_store_problem(database: Path, collection: str) -> str | None:
     if not database.is_file():
         return "the vector store folder (chroma/) of the index is missing"
     try:
-        with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as db:
+        # A file URI needs an absolute path; the default data dir (.data) is relative.
+        with contextlib.closing(
+            sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        ) as db:
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 return "the vector store database fails its integrity check"
             query = "SELECT COUNT(*) FROM collections WHERE name = ?"

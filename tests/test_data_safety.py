@@ -444,3 +444,17 @@ def test_health_is_not_ready_while_chroma_is_down(
         chroma_process.start()
         assert client.get("/api/health").json()["ready"] is True
         assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+
+
+def test_a_relative_data_dir_works(
+    fake_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default data dir is relative (`.data`): ingest, its re-check and reads must work."""
+    monkeypatch.chdir(tmp_path)
+    settings = fake_settings.model_copy(update={"data_dir": Path("rel-data")})
+    first = run_ingest(settings)
+    again = run_ingest(settings)  # the no-op path validates the active generation
+    assert not again.changed_anything and again.generation == first.generation
+    index = open_index(settings.data_dir)
+    assert index.store.count() == len(index.chunks)
+    index.close()
