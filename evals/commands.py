@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli import DataDirOpt
+
 
 def commands() -> typer.Typer:
     """`eval` and `bench`, for the `advisor` command line (assistant/cli.py adds them)."""
@@ -15,11 +17,6 @@ def commands() -> typer.Typer:
     app.command("eval")(eval_)
     app.command()(bench)
     return app
-
-
-DataDirOpt = Annotated[
-    Path | None, typer.Option("--data-dir", help="Index folder (default .data, ADVISOR_DATA_DIR).")
-]
 
 
 def eval_(

@@ -47,6 +47,7 @@ from ingest.vectors import (
     drop_collection,
     make_client,
     open_store,
+    short_error,
 )
 
 FORMAT_VERSION = 1
@@ -195,11 +196,8 @@ def write_generation(
 
 
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    # Chroma reports a full disk as a SQLite error ("database or disk is full").
-    return f"{type(exc).__name__}: {text}"[:200]
+    # "No space left on device" says it all; Chroma's SQLite errors need their type.
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else short_error(exc)
 
 
 def _write_parts(

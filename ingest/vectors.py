@@ -159,13 +159,13 @@ def open_store(
     if path is None or not path.is_dir():
         raise StoreDamaged("the vector store folder (chroma/) of the index is missing")
     if not _writable(path):
-        return _checked(_open_copy(path, collection), expected)
+        return _checked(_open_copy(path, collection), expected, embedded=True)
     try:
-        return _checked(_open_embedded(path, collection), expected)
+        return _checked(_open_embedded(path, collection), expected, embedded=True)
     except StoreDamaged as exc:
         if "readonly" not in str(exc).replace(" ", "").replace("-", "").lower():
             raise
-        return _checked(_open_copy(path, collection), expected)
+        return _checked(_open_copy(path, collection), expected, embedded=True)
 
 
 def _writable(path: Path) -> bool:
@@ -178,12 +178,11 @@ def _open_embedded(path: Path, collection: str, *, private: bool = False) -> Vec
     try:
         client = make_client(path=path)
         store = VectorStore(client, collection)
-        store.count()  # a corrupt database often opens and fails on first read
     except Exception as exc:
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()
-        raise StoreDamaged(f"the vector store cannot be read ({_short(exc)})") from exc
+        raise StoreDamaged(f"the vector store cannot be read ({short_error(exc)})") from exc
     store.private_copy = path if private else None
     return store
 
@@ -205,18 +204,23 @@ def _open_copy(path: Path, collection: str) -> VectorStore:
         raise
 
 
-def _checked(store: VectorStore, expected: int) -> VectorStore:
+def _checked(store: VectorStore, expected: int, *, embedded: bool = False) -> VectorStore:
+    """The store, if it counts `expected` vectors. Counting is also the first read: a corrupt
+    embedded database often opens and fails only then (damaged), a server may not answer."""
     try:
         count = store.count()
     except Exception as exc:
         store.close()
-        raise VectorStoreError(f"Chroma did not answer: {_short(exc)}") from exc
+        if embedded:
+            raise StoreDamaged(f"the vector store cannot be read ({short_error(exc)})") from exc
+        raise VectorStoreError(f"Chroma did not answer: {short_error(exc)}") from exc
     if count != expected:
         store.close()
         raise StoreDamaged(f"the vector store holds {count} vectors, the index {expected}")
     return store
 
 
-def _short(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
+    """An exception in one line for a message: its type and first line, at most 200 chars."""
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}"[:200]

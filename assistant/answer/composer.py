@@ -255,11 +255,9 @@ def notes(citations: list[Citation], *, injection: bool) -> list[Block]:
     """The notes under an answer: which cited sources have a commercial interest, and that
     instructions in the question were ignored."""
     out: list[Block] = []
-    commercial = sorted(
-        {(c.title, c.n) for c in citations if c.commercial_interest}, key=lambda x: x[1]
-    )
+    commercial = sorted(c.n for c in citations if c.commercial_interest)
     if commercial:
-        refs = ", ".join(f"[{n}]" for _, n in commercial)
+        refs = ", ".join(f"[{n}]" for n in commercial)
         out.append(
             NoticeBlock(
                 code=Notice.COMMERCIAL_INTEREST,

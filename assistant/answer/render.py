@@ -18,7 +18,7 @@ WHAT_WOULD_CHANGE_TITLE = "What would change this advice:"
 # Notices shown as plain text, not as an italic note under the answer.
 PLAIN_NOTICES = frozenset({b.Notice.NO_ANSWER, b.Notice.OUT_OF_SCOPE})
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+MARKER = re.compile(r"\[(\d{1,3})\]")  # an inline citation marker, [n]
 
 
 def _bullets(items: Sequence[b.Item]) -> str:
@@ -67,7 +67,7 @@ def renumber(blocks: Sequence[b.Block], new_number: Callable[[int], int | None])
     def text(value: str | None) -> str | None:
         if value is None:
             return None
-        return _MARKER.sub(lambda m: _marker(new_number(int(m.group(1)))), value)
+        return MARKER.sub(lambda m: _marker(new_number(int(m.group(1)))), value)
 
     def numbers(values: Sequence[int]) -> list[int]:
         return [n for n in (new_number(v) for v in values) if n is not None]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from assistant.core.limits import MAX_QUESTION_CHARS
-from assistant.core.types import ProfileInput
+from assistant.core.types import ProfileInput, SpecialtyClass
 
 EXAMPLE_QUESTION = (
     "I graduated in 2018 with no US clinical experience: research or rotations first?"
@@ -124,7 +124,7 @@ class ChatCompletionRequest(BaseModel):
 
 class SpecialtyOut(BaseModel):
     name: str
-    specialty_class: Literal["primary", "moderate", "competitive"] | None = Field(
+    specialty_class: SpecialtyClass | None = Field(
         None, description="Competitiveness class in the corpus's mapping; null if unclassified."
     )
 

@@ -70,10 +70,6 @@ class AdvisorHolder:
         with self._lock:
             self._replace(advisor)
 
-    def reload(self) -> None:
-        """Switch to the active generation now (after a re-index in this process)."""
-        self.load()
-
     def store_problem(self, advisor: Advisor) -> str | None:
         """Why the served index cannot answer right now (its vector store does not respond)."""
         try:

@@ -328,6 +328,10 @@ UNRELATED_TASK = _rx(
 )
 # Tasks the articles do not cover, whatever backstory comes with them: a message that asks for one
 # is refused with the topic named, even when it also describes a strong application.
+# Specifics that are context, not the question, inside a "research or USCE first?" question: a
+# green card or a visa mentioned there does not make it a visa question (issue 16).
+CONTEXT_WHEN_DECIDING = frozenset({"immigration_law"})
+
 TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, _rx(pattern))
     for reason, pattern in (
@@ -701,7 +705,13 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         signals.append("task:not_covered")
         return intent(False, tasks[0], score)
 
-    specifics = [name for name, pattern in SPECIFICS_PATTERNS if pattern.search(lower)]
+    # "Should I do research next?" is this assistant's core question even with one domain word.
+    deciding = bool(ACTIVITY_PATTERN.search(lower)) and _is_prioritisation(lower)
+    specifics = [
+        name
+        for name, pattern in SPECIFICS_PATTERNS
+        if pattern.search(lower) and not (deciding and name in CONTEXT_WHEN_DECIDING)
+    ]
     # A named hospital is a specifics question ("Does Mayo take observers?"), unless it is just
     # part of the applicant's own story in a what-should-I-do question ("I did an observership
     # at Mount Sinai: research next?").
@@ -709,20 +719,10 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         _is_prioritisation(lower) and re.search(r"\b(?:i|my|i'm|i've)\b", lower)
     ):
         specifics.append("named_institution")
-    if (
-        "immigration_law" in specifics
-        and _is_prioritisation(lower)
-        and ACTIVITY_PATTERN.search(lower)
-    ):
-        # A green card or a visa as context of a "research or USCE first?" question is not a
-        # visa question: the decision is answered (issue 16).
-        specifics.remove("immigration_law")
     if specifics:
         signals.extend(f"specifics:{n}" for n in specifics)
         return intent(False, REASON_SPECIFICS, score)
 
-    # "Should I do research next?" is this assistant's core question even with one domain word.
-    deciding = bool(ACTIVITY_PATTERN.search(lower)) and _is_prioritisation(lower)
     if score < IN_SCOPE_MIN_SCORE and not deciding:
         if not follow_up:
             return intent(False, REASON_UNRELATED, score)

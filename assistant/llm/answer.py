@@ -10,15 +10,13 @@ backends leading with the same words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from assistant.answer.composer import Composed, notes
-from assistant.answer.render import render, renumber
+from assistant.answer.render import MARKER, render, renumber
 from assistant.core.blocks import Block, EvidenceBlock, Notice, NoticeBlock
 from assistant.core.types import Citation, Disagreement, Recommendation
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 # The grounded blocks the model's prose replaces, and the notes `assemble` recomputes.
 EVIDENCE_KINDS = frozenset({"direct_answer", "evidence"})
 NOTE_CODES = frozenset({Notice.COMMERCIAL_INTEREST, Notice.INJECTION_IGNORED})
@@ -70,7 +68,7 @@ def assemble(
     """
     by_n = {c.n: c for c in sources}
     order: dict[int, int] = {}
-    for m in _MARKER.finditer(render(blocks)):
+    for m in MARKER.finditer(render(blocks)):
         old = int(m.group(1))
         if old in by_n and old not in order:
             order[old] = len(order) + 1

@@ -48,5 +48,5 @@ async def reindex(
     except RuntimeError as exc:  # another ingest holds the lock
         raise APIError(409, str(exc)) from None
     if summary.changed_anything or h.advisor is None:
-        await run_in_threadpool(h.reload)
+        await run_in_threadpool(h.load)  # serve the new generation now
     return {**summary.as_dict(), "serving": h.served_generation()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -23,29 +24,26 @@ def app_version() -> str:
 @router.get("/health", response_model=Health)
 async def health(h: HolderDep) -> Health:
     """Always 200: `ready` says whether questions can be answered, `detail` why not."""
+
+    def degraded(detail: str | None, index: dict[str, Any] | None = None) -> Health:
+        return Health(
+            status="degraded",
+            ready=False,
+            detail=detail,
+            version=app_version(),
+            backend=h.settings.llm,
+            index=index,
+        )
+
     try:
         advisor = h.get()
     except Exception:
-        return Health(
-            status="degraded",
-            ready=False,
-            detail=h.problem,
-            version=app_version(),
-            backend=h.settings.llm,
-        )
+        return degraded(h.problem)
     m = advisor.index.manifest
     # Ready means answerable: the store the answers come from must respond (a killed Chroma
     # server makes every question a 503, so health must not say ready then).
-    problem = await run_in_threadpool(h.store_problem, advisor)
-    if problem:
-        return Health(
-            status="degraded",
-            ready=False,
-            detail=problem,
-            version=app_version(),
-            backend=h.settings.llm,
-            index={"generation": m.generation, "chroma": m.chroma_url or "embedded"},
-        )
+    if problem := await run_in_threadpool(h.store_problem, advisor):
+        return degraded(problem, {"generation": m.generation, "chroma": m.chroma_url or "embedded"})
     return Health(
         status="ok",
         ready=True,
