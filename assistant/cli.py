@@ -220,6 +220,23 @@ def _print_human(answer: Any) -> None:
         out.print(f"    “{c.quote}”  (chars {c.start}–{c.end})", highlight=False)
 
 
+def _print_explain(answer: Any) -> None:
+    """Each profile fact with the words of the conversation it was read from (--explain)."""
+    if not answer.profile:
+        out.print("\n[bold]Profile[/]: nothing was read from the question.")
+        return
+    out.print("\n[bold]How your profile was read[/]")
+    for fact, value in answer.profile.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        span = answer.profile_evidence.get(fact)
+        where = (
+            f"read from “{span.text}”" + (f" (message {span.turn + 1})" if span.turn else "")
+            if span
+            else "given in --profile"
+        )
+        out.print(f"- {fact.replace('_', ' ')}: {shown} — {where}", highlight=False)
+
+
 @app.command()
 def ask(
     question: Annotated[
@@ -245,6 +262,13 @@ def ask(
         ),
     ] = None,
     data_dir: DataDirOpt = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="After the answer, show each profile fact and the words it was read from.",
+        ),
+    ] = False,
 ) -> None:
     """Answer a question (or a JSONL batch) with verified citations."""
     from pydantic import ValidationError
@@ -263,7 +287,10 @@ def ask(
     advisor = _load_advisor(data_dir)
     if question is not None:
         if backend.kind != "grounded" and not as_json:
-            _print_human(_stream_draft(advisor, question, explicit, llm))
+            answer = _stream_draft(advisor, question, explicit, llm)
+            _print_human(answer)
+            if explain:
+                _print_explain(answer)
             return
         try:
             answer = advisor.ask(question, profile=explicit, llm=llm)
@@ -273,6 +300,8 @@ def ask(
             print(answer.model_dump_json())
         else:
             _print_human(answer)
+            if explain:
+                _print_explain(answer)
         return
     try:
         stream = sys.stdin if jsonl == "-" else Path(str(jsonl)).open(encoding="utf-8")  # noqa: SIM115

@@ -26,9 +26,9 @@ from assistant.core.blocks import Notice, NoticeBlock
 from assistant.core.events import ErrorEvent, FinalEvent, MetaEvent, StreamEvent, TokenEvent
 from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, Citation, Profile, ScoredChunk, Timings
+from assistant.core.types import Answer, Citation, FactEvidence, Profile, ScoredChunk, Timings
 from assistant.domain.intent import Intent, classify, with_situation
-from assistant.domain.profile import describe_profile, merge_profile, parse_profile
+from assistant.domain.profile import describe_profile, merge_profile, read_profile
 from assistant.domain.rules import Decision, decide
 from assistant.llm.backends import (
     Backend,
@@ -106,6 +106,7 @@ class _Turn:
     applicant: Profile
     decision: Decision | None
     notices: list[str] = field(default_factory=list)
+    evidence: dict[str, FactEvidence] = field(default_factory=dict)
 
 
 class Advisor:
@@ -155,15 +156,45 @@ class Advisor:
         explicit: Profile | Mapping[str, Any] | None,
     ) -> Profile:
         """Facts from earlier user turns, then this question (later wins), then explicit (wins)."""
+        return self.reading_for(question, history, explicit)[0]
+
+    def reading_for(
+        self,
+        question: str,
+        history: Sequence[Turn] | None,
+        explicit: Profile | Mapping[str, Any] | None,
+    ) -> tuple[Profile, dict[str, FactEvidence]]:
+        """`profile_for`, with the span each fact was read from (its user turn and offsets).
+
+        A fact keeps the evidence of the turn whose value won; a fact given explicitly has
+        none, since the applicant did not write it in the conversation.
+        """
         year = dt.date.today().year
         profile = Profile()
-        for text in [*_user_turns(history), question]:
-            profile = merge_profile(
-                profile, parse_profile(text, current_year=year), current_year=year
-            )
+        evidence: dict[str, FactEvidence] = {}
+        for turn, text in enumerate([*_user_turns(history), question]):
+            reading = read_profile(text, current_year=year)
+            profile = merge_profile(profile, reading.profile, current_year=year)
+            for fact in reading.profile.known():
+                span = reading.evidence.get(fact)
+                if span is None:
+                    evidence.pop(fact, None)
+                else:
+                    evidence[fact] = FactEvidence(
+                        start=span.start, end=span.end, text=span.text, turn=turn
+                    )
         if explicit:
             profile = merge_profile(profile, dict(explicit), current_year=year)
-        return profile
+            given = Profile.model_validate(dict(explicit)).known()
+            for fact in given:
+                evidence.pop(fact, None)
+            if "specialty" in given:
+                evidence.pop("specialty_class", None)
+            if "graduation_year" in given or "years_since_graduation" in given:
+                for fact in ("graduation_year", "years_since_graduation"):
+                    evidence.pop(fact, None)
+        known = profile.known()
+        return profile, {fact: span for fact, span in evidence.items() if fact in known}
 
     # ----------------------------------------------------------------------------------------
     # Backends
@@ -400,11 +431,11 @@ class Advisor:
         intent = classify(question, history=turns or None, explicit=explicit)
         if not intent.in_scope:
             return _Turn(question, turns, started, intent, Profile(), None)
-        applicant = self.profile_for(question, turns, profile)
+        applicant, evidence = self.reading_for(question, turns, profile)
         intent = with_situation(intent, applicant, explicit=bool(explicit))
         decision = decide(applicant) if intent.prioritisation else None
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
-        return _Turn(question, turns, started, intent, applicant, decision, notices)
+        return _Turn(question, turns, started, intent, applicant, decision, notices, evidence)
 
     def _abstain(self, turn: _Turn) -> Answer:
         refusal = NoticeBlock(
@@ -444,6 +475,7 @@ class Advisor:
             blocks=composed.blocks,
             recommendation=composed.recommendation,
             profile=turn.applicant.known(),
+            profile_evidence=turn.evidence,
             citations=verify_all(composed.citations, self.texts),
             sources_disagree=composed.sources_disagree,
             backend="grounded",

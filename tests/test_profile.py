@@ -19,6 +19,7 @@ from assistant.domain.profile import (
     merge_profile,
     normalize_specialty,
     parse_profile,
+    read_profile,
 )
 
 YEAR = 2025
@@ -85,8 +86,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("some shadowing in Chicago", {"usce_types": ["shadowing"], "usce_hands_on_months": None}),
     ("volunteering at a free clinic", {"usce_types": ["volunteering"]}),
     ("3 months of electives back home", {"usce_hands_on_months": None}),
-    ("no USCE", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0}),
-    ("no US clinical experience", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0}),
+    # "USCE" is hands-on in the corpus: saying none says nothing about observerships
+    ("no USCE", {"usce_hands_on_months": 0.0, "usce_other_months": None}),
+    ("no US clinical experience", {"usce_hands_on_months": 0.0, "usce_other_months": None}),
+    ("no US experience at all", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0}),
+    ("no USCE, not even an observership", {"usce_hands_on_months": 0.0,
+                                           "usce_other_months": 0.0}),
     ("no US anything", {"usce_hands_on_months": 0.0, "usce_other_months": 0.0, "us_letters": 0}),
     ("just a 2-week observership", {"usce_hands_on_months": 0.0, "usce_other_months": 0.5}),
     ("a 2-week observership, no hands-on", {"usce_hands_on_months": 0.0}),
@@ -133,7 +138,13 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("no publications", {"research_output": 0}),
     ("I want to do research", {"research_output": None, "usce_types": []}),
     ("aiming for an academic program", {"academic_aim": True}),
-    ("university program", {"academic_aim": True}),
+    ("aiming for a university program", {"academic_aim": True}),
+    ("Goal = academic IM", {"academic_aim": True}),
+    ("I want university neurology programs", {"academic_aim": True}),
+    # a question about academic programs, or a rotation at a university, states no aim
+    ("is that true for academic programs too?", {"academic_aim": None}),
+    ("6 weeks of sub-I at a university hospital", {"academic_aim": None}),
+    ("a research job at a university", {"academic_aim": None}),
     ("I'm working clinically at home", {"home_clinical_recent": True}),
     ("no clinical work for 5 years", {"home_clinical_recent": False}),
     ("I have a non-clinical job", {"home_clinical_recent": False}),
@@ -157,7 +168,7 @@ def test_scenario_texts_parse_to_full_profiles() -> None:
     )
     assert s2.known() == {
         "years_since_graduation": 6.0, "is_student": False, "step2_ck": 232,
-        "usce_hands_on_months": 0.0, "usce_other_months": 0.0, "specialty": "internal medicine",
+        "usce_hands_on_months": 0.0, "specialty": "internal medicine",
         "specialty_class": "primary", "home_clinical_recent": False,
     }  # fmt: skip
 
@@ -234,6 +245,12 @@ def test_parser_never_raises_on_arbitrary_text(text: str) -> None:
     # `_parse` is the parser without the safety net, so a bug cannot hide behind it
     assert isinstance(profile_module._parse(text, YEAR), Profile)
     assert isinstance(parse_profile(text, current_year=YEAR), Profile)
+    # every span read is a real span of the text, and the text it names is the text there
+    reading = read_profile(text, current_year=YEAR)
+    for fact, span in reading.evidence.items():
+        assert fact in reading.profile.known()
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start : span.end] == span.text
 
 
 @settings(max_examples=100, deadline=None)

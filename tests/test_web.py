@@ -200,6 +200,18 @@ def test_follow_up_question_uses_the_earlier_profile(tab: Tab) -> None:
     expect(card).to_be_visible()
     assert verdict_of(card) == "USCE_URGENT"
     tab.screenshot("04-follow-up", full_page=True)
+    # Each fact in the profile panel shows the applicant's own words it was read from, from
+    # whichever turn said it.
+    expect(page.locator("#pf-years_since_graduation-source")).to_have_text(
+        "read from: “graduated in 2016”"
+    )
+    expect(page.locator("#pf-usce_hands_on_months-source")).to_have_text("read from: “no USCE”")
+    expect(page.locator("#pf-specialty-source")).to_have_text("read from: “internal medicine”")
+    expect(page.locator("#pf-us_letters-source")).to_be_hidden()  # never stated
+    # A value the applicant sets is theirs: no "read from" under it.
+    page.fill("#pf-years_since_graduation", "3")
+    page.press("#pf-years_since_graduation", "Tab")
+    expect(page.locator("#pf-years_since_graduation-source")).to_be_hidden()
 
 
 def test_profile_edits_apply_to_the_next_answer(tab: Tab) -> None:

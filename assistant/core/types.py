@@ -172,6 +172,17 @@ class Timings(BaseModel):
     total: float = 0.0
 
 
+class FactEvidence(BaseModel):
+    """Where a profile fact was read: `text` is `message[start:end]` of the user's message
+    number `turn` (0 = the first user message of the conversation; the current question is the
+    last). A fact without evidence was given explicitly (the profile form, `--profile`)."""
+
+    start: int
+    end: int
+    text: str
+    turn: int = 0
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -190,4 +201,9 @@ class Answer(BaseModel):
         default_factory=list,
         description="The answer's structure as typed parts, in order; `answer` is their "
         "markdown rendering (design.md, Answer blocks).",
+    )
+    profile_evidence: dict[str, FactEvidence] = Field(
+        default_factory=dict,
+        description="For each fact in `profile` that was read from the conversation, the span "
+        "of the user's message it was read from; facts given explicitly have none.",
     )

@@ -24,10 +24,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core import lexicon
 from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
+
+Span = tuple[int, int]  # [start, end) character offsets
+
+
+@dataclass(frozen=True)
+class FactSpan:
+    """Where a fact was read: `text == message[start:end]` of the message it came from."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ProfileReading:
+    """A profile read from one message, and for each known fact the span it was read from."""
+
+    profile: Profile
+    evidence: dict[str, FactSpan]
+
 
 _LEXICON = lexicon.load()
 # Numbers in words come from the lexicon; articles and "no" are how this parser reads amounts.
@@ -124,6 +145,12 @@ _NO_USCE = re.compile(
     r"united states|america)\b"
     r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
 )
+_NOTHING_IN_US = re.compile(
+    r"\bno (?:u\.?s\.?|american) (?:experience|exposure|anything)(?! in)"
+    r"|\bnothing (?:at all )?in the (?:u\.?s\.?|states)\b|\bnot even (?:an? |one )?"
+    r"(?:observer ?ship|shadowing|virtual)|\bnever (?:set foot|been) in an? (?:u\.?s\.?|american) "
+    r"(?:hospital|clinic)|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
+)
 _NO_HANDS_ON = re.compile(
     r"\b(?:no|zero|without(?: any)?) hands[- ]on\b|\b(?:only|just) (?:\S{1,12} ){0,3}"
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
@@ -194,6 +221,11 @@ _NO_RESEARCH = re.compile(
     r"\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|done)(?: any)?) "
     r"(?:research|publications?|pubs|papers|abstracts|posters)\b"
 )
+_AIMING = (
+    r"\b(?:want(?:ing|s)?|wanna|aim(?:ing|s)?|target(?:ing|s)?|goal|prefer(?:ably|ring)?|"
+    r"interested in|apply(?:ing)? (?:to|for)|hop(?:e|ing)|dream(?:ing)?|going for|looking at)"
+    r"\b[^.?!;\n]{0,25}?\b"
+)
 # (field, value, pattern); per field the first matching pattern wins. For home clinical work
 # "no recent clinical work" is checked before "working clinically": the conservative reading, and
 # such sentences usually say the work has ended.
@@ -209,10 +241,13 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"tight (?:budget|on money)|limited "
      r"(?:funds|budget|money|finances|savings)|low on (?:money|funds)|short on money|on a budget|"
      r"financial(?:ly)? (?:constraints?|limited|strapped|tight))\b"),
-    ("academic_aim", True, r"\b(?:academic (?:programs?|centers?|career|track|medicine|internal "
-     r"medicine|im|hospitals?|places)|university(?:[- ]based|[- ]affiliated)? (?:programs?|"
-     r"hospitals?|centers?))\b"),
-    ("academic_aim", False, r"\bcommunity programs?\b"),
+    # An aim is stated by an aiming word before the kind of program ("I want university IM
+    # programs", "Goal = academic IM"); a question about academic programs, or a lab at a
+    # university, is not one.
+    ("academic_aim", True, _AIMING + r"(?:academic|university)(?:[- ]based|[- ]affiliated)? "
+     rf"(?:(?:{_SPEC_RE}) )?(?:programs?|centers?|career|track|medicine|hospitals?|places|"
+     rf"residency|spots?|positions?|{_SPEC_RE})\b"),
+    ("academic_aim", False, _AIMING + r"community(?:[- ]based)? (?:programs?|hospitals?)\b"),
     ("home_clinical_recent", False, r"\b(?:no (?:recent )?clinical (?:work|practice|experience)"
      r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|not (?:been )?"
      r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? job|"
@@ -257,6 +292,37 @@ def _normalize(text: str) -> str:
     return re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).lower()
 
 
+def _offsets(text: str, norm: str) -> list[int] | None:
+    """For each character of `norm` (= _normalize(text)), the index of the character of `text`
+    it came from, with len(text) appended; None in the rare case a character-by-character
+    normalisation differs from the whole-text one (combining marks, a final sigma)."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).translate(_PUNCT)
+        piece = _CONTROL.sub(" ", piece).lower()
+        for c in piece:
+            if c.isspace():
+                if out and out[-1] == " ":
+                    continue
+                c = " "
+            out.append(c)
+            where.append(i)
+    if "".join(out) != norm:
+        return None
+    return [*where, len(text)]
+
+
+def _source_span(text: str, norm: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the original text that norm[start:end] was read from."""
+    if not 0 <= start < end <= len(norm):
+        return None
+    if (where := _offsets(text, norm)) is not None:
+        return where[start], where[end - 1] + 1
+    found = text.casefold().find(norm[start:end].casefold())  # the rare fallback: by content
+    return (found, found + end - start) if found >= 0 else None
+
+
 def _num(token: str | None) -> float | None:
     if not token:
         return None
@@ -289,17 +355,19 @@ def normalize_specialty(name: str) -> tuple[str, SpecialtyClass | None] | None:
     return _ALIAS.get(_normalize(name).strip())
 
 
-def _specialty(norm: str, original: str) -> tuple[str, SpecialtyClass | None] | None:
+def _specialty(norm: str, original: str) -> tuple[tuple[str, SpecialtyClass | None], Span] | None:
+    """The target specialty (canonical name, class) and the span of the words naming it."""
     for rx in (_SPEC_INTENT, _SPEC_NOUN, _SPEC_BARE, _SPEC_ITEM):
         for m in rx.finditer(norm):
-            alias = next(g for g in m.groups() if g)
+            group = next(i for i, g in enumerate(m.groups(), 1) if g)
+            alias = m.group(group)
             # "im" is also a typo for "I'm": only trust it when the writer typed it in capitals
             # "im" and "em" are also words ("I'm", "em"): trusted only when typed in capitals
             if alias in _CAPITALS_ONLY and not re.search(rf"\b{alias.upper()}\b", original):
                 continue
             if rx is _SPEC_ITEM and _in_specialty_list(norm, m.start(), m.end()):
                 continue
-            return _ALIAS[alias]
+            return _ALIAS[alias], m.span(group)
     return None
 
 
@@ -342,17 +410,37 @@ def _stated(norm: str, start: int) -> bool:
 _LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,25}) ?: ?$")
 _TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|combined|of which|of those)\b")
 _TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) $")
+_ASKING = re.compile(
+    r" ?(?:does|do|is|are|would|will|can|could|should|what about|how about|what if)\b"
+)
 _NOT_HANDS_ON_TYPES = frozenset({"observership", "shadowing", "volunteering", "virtual"})
 # A duration followed by these words dates an event instead of measuring an experience.
 _TIME_REFERENCE = re.compile(r"\s*(?:ago|since|out\b|after|post|back)")
 _NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
 
 
-def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
-    """Sum hands-on and other months; also report which sums were actually seen."""
+@dataclass
+class _Experience:
+    """What `_experience` read: the months, the kinds named, and where each was read."""
+
+    hands: float
+    other: float
+    types: list[str]
+    saw_hands: bool
+    saw_other: bool
+    hands_at: list[Span] = field(default_factory=list)
+    other_at: list[Span] = field(default_factory=list)
+    types_at: list[Span] = field(default_factory=list)
+
+
+def _experience(norm: str) -> _Experience:
+    """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
     saw_hands = saw_other = category_is_total = False
     types: list[str] = []
+    hands_at: list[Span] = []
+    other_at: list[Span] = []
+    types_at: list[Span] = []
     for m in _DURATION.finditer(norm):
         amount = _num(m.group(1))
         if amount is None or not _stated(norm, m.start()):
@@ -376,21 +464,33 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
         kind = str(hit.lastgroup).replace("_", "-")
+        # where it was read: the duration and its type word, in the message's coordinates
+        if hit.string is after:
+            base = m.end()
+        else:  # `before` ends where the duration starts, or is the form's label
+            base = label.start(1) if label else m.start() - len(before)
+        at = (min(m.start(), base + hit.start()), max(m.end(), base + hit.end()))
         if kind == "hands-on" and not hit.group().startswith("rotation"):
             category, saw_hands = category + months, True
             category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
+            hands_at.append(at)
         elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
             named, saw_hands = named + months, True
+            hands_at.append(at)
         elif kind != "research":
             other, saw_other = other + months, True
+            other_at.append(at)
         if kind != "hands-on" and kind not in types:
             types.append(kind)
+            types_at.append(at)
     for hit in _TYPE_RE.finditer(norm):  # types named without a duration still get listed
         kind = str(hit.lastgroup).replace("_", "-")
         if kind in ("hands-on", "research") or kind in types:
             continue  # "I want research" is a wish, not an experience type
-        if _stated(norm, hit.start()):
+        # "does an observership count?" asks about a kind; it does not say the writer did one
+        if _stated(norm, hit.start()) and not _ASKING.match(_before(norm, hit.start())):
             types.append(kind)
+            types_at.append(hit.span())
     # "Shadowing and volunteering count as USCE, so I have 5 months of USCE": when the only
     # experiences named are not hands-on, the category's months are those experiences.
     if (
@@ -400,11 +500,14 @@ def _experience(norm: str) -> tuple[float, float, list[str], bool, bool]:
     ):
         category, other, saw_other = 0.0, other + category, True
         saw_hands = named > 0
+        other_at, hands_at = other_at + hands_at, hands_at if saw_hands else []
     # "A 2-month externship … 3 months of USCE total": the category figure is the total, and a
     # stated total that counts an observership too ("12 weeks USCE total: 8 externship,
     # 4 observership") holds that many hands-on months less.
     hands = max(named, category - other if category_is_total else category)
-    return _quarter(hands), _quarter(other), types, saw_hands, saw_other
+    return _Experience(
+        _quarter(hands), _quarter(other), types, saw_hands, saw_other, hands_at, other_at, types_at
+    )
 
 
 def parse_profile(text: str, *, current_year: int) -> Profile:
@@ -417,103 +520,162 @@ def parse_profile(text: str, *, current_year: int) -> Profile:
     Returns:
         A Profile. Never raises: unreadable input gives an empty Profile.
     """
+    return read_profile(text, current_year=current_year).profile
+
+
+def read_profile(text: str, *, current_year: int) -> ProfileReading:
+    """`parse_profile`, with the span of `text` each fact was read from.
+
+    Returns:
+        A ProfileReading whose evidence has a span for every known fact of its profile. Never
+        raises: unreadable input gives an empty reading.
+    """
+    text = text if isinstance(text, str) else str(text)
     try:
-        return _parse(text if isinstance(text, str) else str(text), current_year)
+        facts, spans, norm = _read(text, current_year)
+        profile = Profile(**facts)
     except Exception:  # a parser bug must degrade to "nothing understood", not a 500
-        return Profile()
+        return ProfileReading(Profile(), {})
+    evidence: dict[str, FactSpan] = {}
+    where = _offsets(text, norm)
+    for name in profile.known():
+        if (span := spans.get(name)) is None:
+            continue
+        if where is not None:
+            at: Span | None = (where[span[0]], where[span[1] - 1] + 1)
+        else:  # the rare fallback (a combining mark changed lengths): find it by content
+            at = _source_span(text, norm, *span)
+        if at is not None:
+            evidence[name] = FactSpan(at[0], at[1], text[at[0] : at[1]])
+    return ProfileReading(profile, evidence)
+
+
+def _cover(spans: list[Span]) -> Span | None:
+    """One span covering several mentions (two rotations that add up)."""
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
 
 def _parse(text: str, current_year: int) -> Profile:
+    """The parser without `parse_profile`'s safety net (tests call it so no bug hides)."""
+    return Profile(**_read(text, current_year)[0])
+
+
+def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span], str]:
+    """The facts, the span of the normalised text each was read from, and that text."""
     norm = _normalize(text)
     facts: dict[str, Any] = {}
+    spans: dict[str, Span] = {}
+
+    def read(span: Span | None, **values: Any) -> None:
+        facts.update(values)
+        if span is not None:
+            spans.update(dict.fromkeys(values, span))
 
     if m := _YEAR.search(norm):
         four = m.group(1) or m.group(3)
         two = m.group(2) or m.group(4)
         year = int(four) if four else _full_year(int(two), current_year)
         if 1950 <= year <= current_year + 7:
-            facts["graduation_year"] = year
-            facts["years_since_graduation"] = float(max(0, current_year - year))
-            facts["is_student"] = year > current_year
+            read(
+                m.span(),
+                graduation_year=year,
+                years_since_graduation=float(max(0, current_year - year)),
+                is_student=year > current_year,
+            )
     if "years_since_graduation" not in facts and (m := _YEAR_RELATIVE.search(norm)):
         year = current_year - (m.group(1) == "last")
-        facts["graduation_year"] = year
-        facts["years_since_graduation"] = float(current_year - year)
-        facts["is_student"] = False
+        read(
+            m.span(),
+            graduation_year=year,
+            years_since_graduation=float(current_year - year),
+            is_student=False,
+        )
     if "years_since_graduation" not in facts:
         if m := _YEARS_SINCE.search(norm):
             value = _num(next(g for g in m.groups() if g))
             if value is not None:
-                facts["years_since_graduation"] = float(value)
-                facts["is_student"] = False
-        elif _FRESH.search(norm):
-            facts["years_since_graduation"], facts["is_student"] = 0.5, False
-    if _STUDENT.search(norm):
-        facts["is_student"] = True
+                read(m.span(), years_since_graduation=float(value), is_student=False)
+        elif m := _FRESH.search(norm):
+            read(m.span(), years_since_graduation=0.5, is_student=False)
+    if m := _STUDENT.search(norm):
+        read(m.span(), is_student=True)
 
     if m := _STEP1.search(norm):
         raw = m.group(1) or m.group(2)
-        facts["step1"] = "fail" if raw.startswith("f") else raw if raw.isdigit() else "pass"
+        read(m.span(), step1="fail" if raw.startswith("f") else raw if raw.isdigit() else "pass")
     if m := _STEP2.search(norm):
         score = int(m.group(1) or m.group(2))
         if 150 <= score <= 300:
-            facts["step2_ck"] = score
+            read(m.span(), step2_ck=score)
     if "step2_ck" not in facts and (m := _BAND.search(norm)):
         base = int(m.group(2)) * 10
         offset = {"low": 2, "lower": 2, "mid": 5, "middle": 5}.get(m.group(1), 8)
         if 180 <= base <= 270 and "step 1" not in norm[max(0, m.start() - 20) : m.start()]:
-            facts["step2_ck"] = base + offset
+            read(m.span(), step2_ck=base + offset)
 
-    hands, other, types, saw_hands, saw_other = _experience(norm)
+    seen = _experience(norm)
     no_usce = _NO_USCE.search(norm)
     # An applicant who describes their US experience and names only observerships, shadowing
     # or virtual rotations has, by their own account, no hands-on USCE (the echo shows it).
-    only_other = saw_other and not any(t in HANDS_ON_TYPES for t in types)
-    if saw_hands or no_usce or only_other or _NO_HANDS_ON.search(norm):
-        facts["usce_hands_on_months"] = hands
-    if saw_other or no_usce:
-        facts["usce_other_months"] = other
-    facts["usce_types"] = types
+    only_other = seen.saw_other and not any(t in HANDS_ON_TYPES for t in seen.types)
+    no_hands_on = _NO_HANDS_ON.search(norm)
+    if seen.saw_hands or no_usce or only_other or no_hands_on:
+        said = (no_usce or no_hands_on).span() if no_usce or no_hands_on else None
+        at = _cover(seen.hands_at) if seen.saw_hands else said or _cover(seen.other_at)
+        read(at, usce_hands_on_months=seen.hands)
+    # "No USCE" says nothing about observerships (the corpus's "USCE" means hands-on);
+    # "no US experience at all" or "not even an observership" does.
+    if seen.saw_other:
+        read(_cover(seen.other_at), usce_other_months=seen.other)
+    elif m := _NOTHING_IN_US.search(norm):
+        read(m.span(), usce_other_months=0.0)
+    read(_cover(seen.types_at), usce_types=seen.types)
 
     letters = [
-        us
+        (us, m.span())
         for m in _LETTERS.finditer(norm)
         if not _INTENT.search(_before(norm, m.start()))
         and (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.end(), n)) is not None
     ]
-    letters += [n for m in _LETTERS_LABELLED.finditer(norm) if (n := _num(m.group(1))) is not None]
+    letters += [
+        (n, m.span())
+        for m in _LETTERS_LABELLED.finditer(norm)
+        if (n := _num(m.group(1))) is not None
+    ]
     if letters:
-        facts["us_letters"] = int(max(letters))  # repeated mentions restate, they don't add
-    elif _NO_LETTERS.search(norm) or re.search(r"\bno u\.?s\.? anything\b", norm):
-        facts["us_letters"] = 0
+        count, at = max(letters, key=lambda item: item[0])  # repeated mentions restate
+        read(at, us_letters=int(count))
+    elif m := _NO_LETTERS.search(norm) or re.search(r"\bno u\.?s\.? anything\b", norm):
+        read(m.span(), us_letters=0)
 
     output = [
-        n
+        (n, m.span())
         for m in _RESEARCH.finditer(norm)
         if _stated(norm, m.start())
         and not _in_breakdown(norm, m.start())
         and (n := _num(m.group(1))) is not None
     ]
     if output:
-        facts["research_output"] = int(sum(output))
-    elif _NO_RESEARCH.search(norm):
-        facts["research_output"] = 0
+        read(_cover([at for _, at in output]), research_output=int(sum(n for n, _ in output)))
+    elif m := _NO_RESEARCH.search(norm):
+        read(m.span(), research_output=0)
 
-    if spec := _specialty(norm, text):
-        facts["specialty"], facts["specialty_class"] = spec
+    if found := _specialty(norm, text):
+        (name, cls), at = found
+        read(at, specialty=name, specialty_class=cls)
     if m := _LAST_CLINICAL.search(norm):
         # "Last clinical job was 2021": three or more years ago is not recent (the corpus wants
         # clinical work "within 1–3 years"); within a year is; in between stays unknown.
         ago = current_year - int(m.group(1) or m.group(2))
         if ago >= 3 or 0 <= ago <= 1:
-            facts["home_clinical_recent"] = ago <= 1
-    for field, value, rx in _FLAGS:
-        if field not in facts and rx.search(norm):
-            facts[field] = value
+            read(m.span(), home_clinical_recent=ago <= 1)
+    for name, value, rx in _FLAGS:
+        if name not in facts and (m := rx.search(norm)):
+            read(m.span(), **{name: value})
     if m := _VISA_RE.search(norm):
-        facts["visa"] = _VISAS[int(str(m.lastgroup)[1:])][0]
-    return Profile(**facts)
+        read(m.span(), visa=_VISAS[int(str(m.lastgroup)[1:])][0])
+    return facts, spans, norm
 
 
 def merge_profile(

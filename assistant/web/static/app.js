@@ -109,7 +109,7 @@ async function submit(text) {
     });
     message.final(answer);
     turns.push({ question, answer });
-    if (!answer.abstained) profile.showRead(answer.profile);
+    if (!answer.abstained) profile.showRead(answer.profile, answer.profile_evidence);
     save();
     announce(readyMessage(answer));
     reveal(message.el);
@@ -194,7 +194,7 @@ function restore() {
     transcript.append(userMessage(turn.question), message.el);
   }
   const lastRead = [...turns].reverse().find((t) => !t.answer.abstained);
-  if (lastRead) profile.showRead(lastRead.answer.profile);
+  if (lastRead) profile.showRead(lastRead.answer.profile, lastRead.answer.profile_evidence);
   profile.setOverrides(saved.overrides);
   welcome.hidden = turns.length > 0;
 }

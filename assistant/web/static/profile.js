@@ -81,6 +81,7 @@ export function createProfilePanel({ onChange } = {}) {
   const summary = document.getElementById('profile-summary');
   const reset = document.getElementById('profile-reset');
   let read = {};
+  let evidence = {}; // fact -> {start, end, text, turn}: the words each fact was read from
   let overrides = {};
   const inputs = new Map();
 
@@ -96,7 +97,8 @@ export function createProfilePanel({ onChange } = {}) {
     const tag = h('span', { class: 'field-tag', id: `${id}-tag` });
     const hintId = field.hint ? `${id}-hint` : null;
     const error = h('span', { class: 'field-error', id: `${id}-error`, hidden: true });
-    const described = [hintId, `${id}-tag`, `${id}-error`].filter(Boolean).join(' ');
+    const source = h('span', { class: 'field-source', id: `${id}-source`, hidden: true });
+    const described = [hintId, `${id}-tag`, `${id}-source`, `${id}-error`].filter(Boolean).join(' ');
     let input;
     if (field.kind === 'bool') {
       input = h('select', { id, name: field.key, 'aria-describedby': described },
@@ -114,8 +116,9 @@ export function createProfilePanel({ onChange } = {}) {
       h('div', { class: 'field-label' }, h('label', { for: id, text: field.label }), tag),
       input,
       field.hint ? h('span', { class: 'field-hint', id: hintId, text: field.hint }) : null,
+      source,
       error);
-    inputs.set(field.key, { field, input, tag, error, row });
+    inputs.set(field.key, { field, input, tag, error, row, source });
     (field.more ? more : main).append(row);
     input.addEventListener('change', () => edit(field.key));
   }
@@ -136,8 +139,12 @@ export function createProfilePanel({ onChange } = {}) {
   }
 
   function refresh() {
-    for (const [key, { input, tag, row, field }] of inputs) {
+    for (const [key, { input, tag, row, field, source }] of inputs) {
       const mine = key in overrides;
+      // "read from: …" shows the applicant's own words, so a misreading is visible at a glance
+      const span = !mine && key in read ? evidence[key] : null;
+      source.hidden = !span;
+      source.textContent = span ? `read from: “${span.text}”` : '';
       const value = mine ? overrides[key] : read[key];
       const focused = document.activeElement === input;
       if (!focused && !row.classList.contains('invalid')) input.value = display(value);
@@ -172,9 +179,11 @@ export function createProfilePanel({ onChange } = {}) {
 
   refresh();
   return {
-    /** Show what the latest answer read (Answer.profile / meta.profile). */
-    showRead(profile) {
+    /** Show what the latest answer read (Answer.profile / meta.profile) and where each fact
+     * was read from (Answer.profile_evidence; the meta event has none yet). */
+    showRead(profile, spans) {
       read = { ...(profile || {}) };
+      if (spans !== undefined) evidence = { ...(spans || {}) };
       refresh();
     },
     overrides: () => ({ ...overrides }),
@@ -184,6 +193,7 @@ export function createProfilePanel({ onChange } = {}) {
     },
     clear() {
       read = {};
+      evidence = {};
       overrides = {};
       refresh();
     },
