@@ -620,7 +620,8 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
     only_other = seen.saw_other and not any(t in HANDS_ON_TYPES for t in seen.types)
     no_hands_on = _NO_HANDS_ON.search(norm)
     if seen.saw_hands or no_usce or only_other or no_hands_on:
-        said = (no_usce or no_hands_on).span() if no_usce or no_hands_on else None
+        said_none = no_usce or no_hands_on
+        said = said_none.span() if said_none else None
         at = _cover(seen.hands_at) if seen.saw_hands else said or _cover(seen.other_at)
         read(at, usce_hands_on_months=seen.hands)
     # "No USCE" says nothing about observerships (the corpus's "USCE" means hands-on);
