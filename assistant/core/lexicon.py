@@ -39,6 +39,7 @@ class Lexicon:
     specialties: tuple[Specialty, ...]
     experience: tuple[Experience, ...]
     number_words: dict[str, int]
+    spelling: tuple[str, ...] = ()  # words profile reading corrects misspellings to
 
     @property
     def hands_on_kinds(self) -> frozenset[str]:
@@ -76,4 +77,5 @@ def load(path: Path | None = None) -> Lexicon:
             Experience(str(r["kind"]), bool(r["hands_on"])) for r in data.get("experience", [])
         ),
         number_words={str(k): int(v) for k, v in data.get("number_words", {}).items()},
+        spelling=tuple(str(w) for w in data.get("spelling", {}).get("words", [])),
     )

@@ -29,6 +29,7 @@ from typing import Any
 
 from assistant.core import lexicon
 from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
+from assistant.text import spelling
 
 Span = tuple[int, int]  # [start, end) character offsets
 
@@ -54,12 +55,13 @@ _LEXICON = lexicon.load()
 # Numbers in words come from the lexicon; articles and "no" are how this parser reads amounts.
 _WORDS: dict[str, float] = {
     **_LEXICON.number_words,
-    "a": 1, "an": 1, "a couple of": 2, "a couple": 2, "half a": 0.5, "zero": 0, "no": 0,
+    "a": 1, "an": 1, "a couple of": 2, "a couple": 2, "half a": 0.5, "half": 0.5,
+    "zero": 0, "no": 0,
 }  # fmt: skip
 # Longest first, so "twenty-four" is one number and not the range "twenty to four".
 _NUMBER_WORDS = "|".join(sorted(_LEXICON.number_words, key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:\.\d{{1,2}})?|{_NUMBER_WORDS})"
-_NUM_A = rf"(?:{_NUM}|a couple of|a couple|half a|an|a)"  # articles count as one ("a 4-week")
+_NUM_A = rf"(?:{_NUM}|a couple of|a couple|half a|half|an|a)"  # articles count as one ("a 4-week")
 
 # (canonical name, competitiveness class, aliases) from the lexicon. The classes follow the
 # corpus's specialty mapping (see lexicon.toml).
@@ -83,7 +85,8 @@ _SPEC_NOUN = re.compile(
     r"hopeful|aspirant|dreamer|wannabe|or bust|is (?:the |my )?(?:goal|dream|plan)|"
     r"is (?:very |super |really |hyper-?|so )?competitive)\b"
     # "… first for psych?", "how many letters for IM?": the question is asked for that field
-    rf"|\bfor ({_SPEC_RE})(?= ?(?:[?!.,;:]|$| as an? img| residency| programs?| which| what))"
+    rf"|\bfor ({_SPEC_RE})(?= ?(?:[?!.,;:]|$| as an? (?:img|international medical graduate)|"
+    r" residency| programs?| which| what))"
     # a note that opens with the field: "derm: I've done …"
     rf"|(?:^|[.!?\n] ?)({_SPEC_RE}) ?: "
     rf"|\b(?:goal|specialty) ?(?:=|:|is) ?({_SPEC_RE})\b"
@@ -98,8 +101,8 @@ _SPEC_ITEM = re.compile(rf", ?({_SPEC_RE})(?= ?(?:[.!?;,\n]|$))")
 _SPEC_ANY = re.compile(rf"\b(?:{_SPEC_RE})\b")
 
 _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
-    ("virtual", r"virtual|online|tele(?:medicine|health)"),
-    ("observership", r"observer ?ships?|observing"),
+    ("virtual", r"virtual|online|tele(?:medicine|health)|tele-?rotations?"),
+    ("observership", r"observer ?ships?|observing|obs"),
     ("shadowing", r"shadow(?:ing|ed)?"),
     ("volunteering", r"volunteer(?:ing|ed)?"),
     ("research", r"research"),
@@ -111,7 +114,8 @@ _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hand
 )
 _TYPE_RE = re.compile("|".join(rf"\b(?P<{k.replace('-', '_')}>{p})\b" for k, p in _TYPES))
 _DURATION = re.compile(
-    rf"\b({_NUM_A})(?: ?(?:-|to|or) ?({_NUM}))?[- ]?(weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
+    rf"(?<!')\b({_NUM_A})(?: ?(?:-|to|or) ?({_NUM}))?[- ]?"
+    r"(weeks?|wks?|months?|mos?|mths?|years?|yrs?|days)\b( and a half)?"
 )
 _CUT = re.compile(r"[.;:!?,\n]| and | plus | but | then | while | or ")
 # Looking back, keep " or ": "should I do research or a 4-week sub-I?" must stay a question
@@ -146,7 +150,8 @@ _NO_USCE = re.compile(
     r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
 )
 _NOTHING_IN_US = re.compile(
-    r"\bno (?:u\.?s\.?|american) (?:experience|exposure|anything)(?! in)"
+    r"\bno (?:u\.?s\.?|american) (?:experience|exposure|anything)"
+    r"(?! in| except| other than| besides| apart from| but)"
     r"|\bnothing (?:at all )?in the (?:u\.?s\.?|states)\b|\bnot even (?:an? |one )?"
     r"(?:observer ?ship|shadowing|virtual)|\bnever (?:set foot|been) in an? (?:u\.?s\.?|american) "
     r"(?:hospital|clinic)|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
@@ -156,13 +161,14 @@ _NO_HANDS_ON = re.compile(
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
 )
 _LETTERS = re.compile(
-    rf"\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|american|"
-    r"clinical|usce|hands-on|specialty|im)[- ]){0,3}(?:letters? of rec(?:ommendation)?s?|letters?|"
+    rf"(?<!')\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|"
+    r"american|clinical|usce|hands-on|specialty|im)[- ]){0,3}"
+    r"(?:letters? of rec(?:ommendation)?s?|letters?|"
     r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
 )
 # A form's field: "LoRs: 2", "US LORs: three", "| US LORs | 3 |", "- letters = 2".
 _LETTERS_LABELLED = re.compile(
-    r"\b(?:us |u\.s\. )?(?:letters|lors?|lo?rs) ?[:=|] ?"
+    r"\b(?:us |u\.s\. )?(?:letters(?: of rec(?:ommendation)?s?)?|lors?|lo?rs) ?[:=|] ?"
     rf"(\d{{1,2}}|{_NUMBER_WORDS})\b"
 )
 _NO_LETTERS = re.compile(
@@ -173,12 +179,31 @@ _YEAR = re.compile(
     r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|"
     r"finished (?:med(?:ical)? school|mbbs|md))"
     # a form's "YOG: 2021" or "graduation - 2021" as well as prose
-    r"\b(?: ?[:=-])?(?:[^0-9.,;:!?]{0,15}?(\d{4})\b| ?'(\d{2})\b)"
+    r"\b(?: ?[:=-])?(?:[^0-9.,;:!?]{0,15}?(\d{4})\b|[^0-9.,;:!?']{0,15}?'(\d{2})\b)"
     # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate"
     r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img)\b"
 )
+# A graduation year in words: "graduated twenty twenty-one", "YOG two thousand eleven".
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")  # fmt: skip
+_YEAR_NUMBERS = {
+    **{w: n for n, w in enumerate(_UNITS, 1)},
+    **{w: n for n, w in enumerate(_TEENS, 10)},
+    "twenty": 20,
+    **{f"twenty{sep}{w}": 20 + n for n, w in enumerate(_UNITS, 1) for sep in ("-", " ")},
+}
+_YEAR_WORDS = re.compile(
+    r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|md)\b"
+    r"[^0-9.,;:!?]{0,15}?\b(?:twenty|two thousand(?: and)?) ("
+    + "|".join(sorted(_YEAR_NUMBERS, key=len, reverse=True))
+    + r")\b"
+)
 # "graduated last year" / "graduated this year", measured from the current year.
-_YEAR_RELATIVE = re.compile(r"\bgraduated (?:in |just )?(last|this) year\b")
+_YEAR_RELATIVE = re.compile(
+    r"\bgraduat(?:ed|e|ion was) (?:in |of |just )?(last|this) (?:year|yr)\b"
+    r"|\b(last|this) (?:year|yr)'?s? grad(?:uate)?\b"
+)
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
     r"school |)(?:graduation|graduating|grad\b|med school|medical school)"
@@ -213,7 +238,7 @@ _STEP2 = re.compile(
 )
 _BAND = re.compile(r"\b(low|lower|mid|middle|high|upper)[- ]?(\d{2})0s\b")
 _RESEARCH = re.compile(
-    rf"\b({_NUM_A}) (?:(?:first[- ]author|pubmed[- ]indexed|published|peer[- ]reviewed|case|"
+    rf"(?<!')\b({_NUM_A}) (?:(?:first[- ]author|pubmed[- ]indexed|published|peer[- ]reviewed|case|"
     r"research|us|home[- ]country|conference|national|international)[- ]){0,3}(?:publications?|"
     r"pubs?|papers?|abstracts?|posters?|case reports?|manuscripts?)\b"
 )
@@ -244,7 +269,7 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
     # An aim is stated by an aiming word before the kind of program ("I want university IM
     # programs", "Goal = academic IM"); a question about academic programs, or a lab at a
     # university, is not one.
-    ("academic_aim", True, _AIMING + r"(?:academic|university)(?:[- ]based|[- ]affiliated)? "
+    ("academic_aim", True, _AIMING + r"(?:academic|university|univ)(?:[- ]based|[- ]affiliated)? "
      rf"(?:(?:{_SPEC_RE}) )?(?:programs?|centers?|career|track|medicine|hospitals?|places|"
      rf"residency|spots?|positions?|{_SPEC_RE})\b"),
     ("academic_aim", False, _AIMING + r"community(?:[- ]based)? (?:programs?|hospitals?)\b"),
@@ -261,20 +286,20 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"|non[- ]?clinical(?= ?(?:job|work|role|position|[,;.)]|$))|no patients|"
      r"haven'?t (?:touched|seen|treated|examined) (?:a |any )?patients?|"
      r"medical writ(?:er|ing)|utilization review)\b"),
-    ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed)? as an? (?:doctor|"
-     r"physician|gp|medical officer|resident|house officer|intern|surgeon|registrar|consultant|"
-     r"specialist)|work(?:ing)? (?:in|at) an? (?:icu|er|emergency (?:room|department)|hospital|"
-     r"clinic|ward)|(?:doing|in) (?:my )?(?:internship|house job|residency) (?:back home|at home|"
-     r"there|in (?:my|" + _COUNTRIES + r"))|clinical work at home|"
+    ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed|s)? as (?:an? )?"
+     r"(?:doctor|physician|gp|general practitioner|medical officer|resident|house officer|intern|"
+     r"surgeon|registrar|consultant|specialist)|work(?:ing)? (?:in|at) an? (?:icu|er|emergency "
+     r"(?:room|department)|hospital|clinic|ward)|(?:doing|in) (?:my )?(?:internship|house job|"
+     r"residency) (?:back home|at home|there|in (?:my|" + _COUNTRIES + r"))|clinical work at home|"
      r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
      r"house job)\b"),
 )  # fmt: skip
 _LAST_CLINICAL = re.compile(
     r"\blast (?:real )?(?:clinical|patient[- ]care|hospital) (?:job|work|post|position|practice)"
-    r" (?:was |ended |was in |ended in |in )?((?:19|20)\d\d)\b"
+    r" (?:was |ended |was in |ended in |in )?((?:19|20)\d\d\b|'\d\d\b)"
     # "no clinical work (at all) since 2020", "haven't seen a patient since 2018"
     r"|\b(?:no (?:clinical work|patient care)(?: at all)?|"
-    r"haven'?t (?:touched|seen|treated) (?:a |any )?patients?) since ((?:19|20)\d\d)\b"
+    r"haven'?t (?:touched|seen|treated) (?:a |any )?patients?) since ((?:19|20)\d\d\b|'\d\d\b)"
 )
 _FLAGS = tuple((field, value, re.compile(p)) for field, value, p in _FLAG_PATTERNS)
 _VISAS = (
@@ -410,6 +435,7 @@ def _stated(norm: str, start: int) -> bool:
 _LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,25}) ?: ?$")
 _TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|combined|of which|of those)\b")
 _TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) $")
+_IF = re.compile(r"\b(?:if|whether|unless|what if)\b")
 _ASKING = re.compile(
     r" ?(?:does|do|is|are|would|will|can|could|should|what about|how about|what if)\b"
 )
@@ -446,7 +472,8 @@ def _experience(norm: str) -> _Experience:
         if amount is None or not _stated(norm, m.start()):
             continue
         unit = m.group(3)
-        months = amount / 4 if unit[0] == "w" else amount * 12 if unit[0] == "y" else amount
+        amount += 0.5 if m.group(4) else 0  # "a month and a half"
+        months = {"w": amount / 4, "y": amount * 12, "d": amount / 30}.get(unit[0], amount)
         if times := _TIMES.search(norm, max(0, m.start() - 8), m.start()):  # "two 4-week rotations"
             months *= _num(times.group(1)) or 1
         if _TIME_REFERENCE.match(norm, m.end()):
@@ -532,15 +559,16 @@ def read_profile(text: str, *, current_year: int) -> ProfileReading:
     """
     text = text if isinstance(text, str) else str(text)
     try:
-        facts, spans, norm = _read(text, current_year)
+        facts, spans, norm, back = _read(text, current_year)
         profile = Profile(**facts)
     except Exception:  # a parser bug must degrade to "nothing understood", not a 500
         return ProfileReading(Profile(), {})
     evidence: dict[str, FactSpan] = {}
     where = _offsets(text, norm)
     for name in profile.known():
-        if (span := spans.get(name)) is None:
+        if (found := spans.get(name)) is None:
             continue
+        span = (back[found[0]], back[found[1] - 1] + 1)  # before spelling corrections
         if where is not None:
             at: Span | None = (where[span[0]], where[span[1] - 1] + 1)
         else:  # the rare fallback (a combining mark changed lengths): find it by content
@@ -560,9 +588,12 @@ def _parse(text: str, current_year: int) -> Profile:
     return Profile(**_read(text, current_year)[0])
 
 
-def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span], str]:
-    """The facts, the span of the normalised text each was read from, and that text."""
-    norm = _normalize(text)
+def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span], str, list[int]]:
+    """The facts; the span of the read text each was read from; the normalised text; and for
+    each character of the read text (the normalised text with misspelt domain words corrected)
+    the index of the normalised text's character it stands for."""
+    normalised = _normalize(text)
+    norm, back = spelling.correct(normalised)
     facts: dict[str, Any] = {}
     spans: dict[str, Span] = {}
 
@@ -582,8 +613,17 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
                 years_since_graduation=float(max(0, current_year - year)),
                 is_student=year > current_year,
             )
+    if "years_since_graduation" not in facts and (m := _YEAR_WORDS.search(norm)):
+        year = 2000 + _YEAR_NUMBERS[m.group(1)]
+        if year <= current_year + 7:
+            read(
+                m.span(),
+                graduation_year=year,
+                years_since_graduation=float(max(0, current_year - year)),
+                is_student=year > current_year,
+            )
     if "years_since_graduation" not in facts and (m := _YEAR_RELATIVE.search(norm)):
-        year = current_year - (m.group(1) == "last")
+        year = current_year - ((m.group(1) or m.group(2)) == "last")
         read(
             m.span(),
             graduation_year=year,
@@ -659,8 +699,8 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
     ]
     if output:
         read(_cover([at for _, at in output]), research_output=int(sum(n for n, _ in output)))
-    elif m := _NO_RESEARCH.search(norm):
-        read(m.span(), research_output=0)
+    elif (m := _NO_RESEARCH.search(norm)) and not _IF.search(_before(norm, m.start())):
+        read(m.span(), research_output=0)  # "… look weird if no pub comes out" says nothing
 
     if found := _specialty(norm, text):
         (name, cls), at = found
@@ -668,7 +708,12 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
     if m := _LAST_CLINICAL.search(norm):
         # "Last clinical job was 2021": three or more years ago is not recent (the corpus wants
         # clinical work "within 1–3 years"); within a year is; in between stays unknown.
-        ago = current_year - int(m.group(1) or m.group(2))
+        year_said = m.group(1) or m.group(2)
+        ago = current_year - (
+            _full_year(int(year_said[1:]), current_year)
+            if year_said.startswith("'")
+            else int(year_said)
+        )
         if ago >= 3 or 0 <= ago <= 1:
             read(m.span(), home_clinical_recent=ago <= 1)
     for name, value, rx in _FLAGS:
@@ -676,7 +721,7 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
             read(m.span(), **{name: value})
     if m := _VISA_RE.search(norm):
         read(m.span(), visa=_VISAS[int(str(m.lastgroup)[1:])][0])
-    return facts, spans, norm
+    return facts, spans, normalised, back
 
 
 def merge_profile(
