@@ -27,9 +27,10 @@ from assistant.core.events import ErrorEvent, FinalEvent, MetaEvent, StreamEvent
 from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Citation, FactEvidence, Profile, ScoredChunk, Timings
+from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.profile import describe_profile, merge_profile, read_profile
-from assistant.domain.rules import Decision, decide
+from assistant.domain.rules import Decision
 from assistant.llm.backends import (
     Backend,
     BackendError,
@@ -107,6 +108,7 @@ class _Turn:
     decision: Decision | None
     notices: list[str] = field(default_factory=list)
     evidence: dict[str, FactEvidence] = field(default_factory=dict)
+    asks: list[Clarification] = field(default_factory=list)
 
 
 class Advisor:
@@ -163,8 +165,10 @@ class Advisor:
         question: str,
         history: Sequence[Turn] | None,
         explicit: Profile | Mapping[str, Any] | None,
-    ) -> tuple[Profile, dict[str, FactEvidence]]:
-        """`profile_for`, with the span each fact was read from (its user turn and offsets).
+    ) -> tuple[Profile, dict[str, FactEvidence], dict[str, list[tuple[Any, str]]]]:
+        """`profile_for`, with the span each fact was read from (its user turn and offsets),
+        and the facts the conversation states two ways (each value with the words it was read
+        from) that no later turn settled.
 
         A fact keeps the evidence of the turn whose value won; a fact given explicitly has
         none, since the applicant did not write it in the conversation.
@@ -172,9 +176,14 @@ class Advisor:
         year = dt.date.today().year
         profile = Profile()
         evidence: dict[str, FactEvidence] = {}
+        conflicts: dict[str, list[tuple[Any, str]]] = {}
         for turn, text in enumerate([*_user_turns(history), question]):
             reading = read_profile(text, current_year=year)
             profile = merge_profile(profile, reading.profile, current_year=year)
+            for fact in reading.profile.known():
+                conflicts.pop(fact, None)  # a later turn that states it plainly settles it
+            for fact, said in reading.conflicts.items():
+                conflicts[fact] = [(value, span.text) for value, span in said]
             for fact in reading.profile.known():
                 span = reading.evidence.get(fact)
                 if span is None:
@@ -194,7 +203,8 @@ class Advisor:
                 for fact in ("graduation_year", "years_since_graduation"):
                     evidence.pop(fact, None)
         known = profile.known()
-        return profile, {fact: span for fact, span in evidence.items() if fact in known}
+        unsettled = {fact: said for fact, said in conflicts.items() if fact not in known}
+        return profile, {f: span for f, span in evidence.items() if f in known}, unsettled
 
     # ----------------------------------------------------------------------------------------
     # Backends
@@ -431,11 +441,15 @@ class Advisor:
         intent = classify(question, history=turns or None, explicit=explicit)
         if not intent.in_scope:
             return _Turn(question, turns, started, intent, Profile(), None)
-        applicant, evidence = self.reading_for(question, turns, profile)
+        applicant, evidence, conflicts = self.reading_for(question, turns, profile)
         intent = with_situation(intent, applicant, explicit=bool(explicit))
-        decision = decide(applicant) if intent.prioritisation else None
+        decision, asks = (
+            decide_or_ask(applicant, conflicts, current_year=dt.date.today().year)
+            if intent.prioritisation
+            else (None, [])
+        )
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
-        return _Turn(question, turns, started, intent, applicant, decision, notices, evidence)
+        return _Turn(question, turns, started, intent, applicant, decision, notices, evidence, asks)
 
     def _abstain(self, turn: _Turn) -> Answer:
         refusal = NoticeBlock(
@@ -465,6 +479,7 @@ class Advisor:
             documents=self.index.documents,
             section_at=self.index.section_at,
             similarity=self.retriever.span_similarity(query),
+            asks=turn.asks,
         )
 
     def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:

@@ -102,7 +102,7 @@ def test_a_follow_up_never_adds_a_fact_the_applicant_did_not_state(
     for message in MESSAGES[::25]:
         before = advisor.profile_for(message, None, None)
         history = [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
-        after, evidence = advisor.reading_for(follow_up, history, None)
+        after, evidence, _ = advisor.reading_for(follow_up, history, None)
         assert after.known() == before.known(), (message, follow_up)
         assert all(span.turn == 0 for span in evidence.values())
 

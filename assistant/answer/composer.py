@@ -7,7 +7,7 @@ the canonical document text before it is returned.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer.render import render
@@ -31,6 +31,7 @@ from assistant.core.types import (
     ScoredChunk,
     Verdict,
 )
+from assistant.domain.clarify import Clarification
 from assistant.domain.rules import Decision
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
@@ -154,6 +155,21 @@ class Composed:
         return render(self.blocks)
 
 
+def _ask_text(ask: Clarification) -> str:
+    """ "You wrote “X” and “Y” … which is right? If “X”: …; if “Y”: …." """
+    said = " and ".join(f"“{r.said}”" for r in ask.readings)
+    meanings = "; ".join(
+        f"if “{r.said}” is right: {VERDICT_LABEL[r.verdict]}"
+        if r.verdict is not None
+        else f"if “{r.said}” is right, I would need more facts to decide"
+        for r in ask.readings
+    )
+    return (
+        f"You wrote {said}, which say different things about {ask.topic}. Which is right? "
+        f"{meanings[0].upper()}{meanings[1:]}."
+    )
+
+
 def compose(
     question: str,
     *,
@@ -166,6 +182,7 @@ def compose(
     section_at: Callable[[str, int], str] | None = None,
     similarity: Callable[[Span], float | None] | None = None,
     max_quotes: int = 4,
+    asks: Sequence[Clarification] = (),
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
     registry = CitationRegistry(documents, section_at)
@@ -182,6 +199,14 @@ def compose(
             rule_id=decision.rule.id,
             rationale=decision.rule.rationale,
             citations=cited,
+        )
+    elif prioritisation and decision is not None and asks:
+        parts.append(
+            MissingFactsBlock(
+                text="**I can't give you a firm recommendation yet.** "
+                + " ".join(_ask_text(ask) for ask in asks),
+                items=[Item(text=f"which is right about {ask.topic}") for ask in asks],
+            )
         )
     elif prioritisation and decision is not None:
         facts = "; ".join(decision.missing_facts) or "more about your situation"

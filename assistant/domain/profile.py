@@ -49,6 +49,9 @@ class ProfileReading:
 
     profile: Profile
     evidence: dict[str, FactSpan]
+    # facts stated two different ways ("graduated 2016" … "graduated 2019"), each value with
+    # where it was said; such a fact is left unknown in `profile`, so the answer asks
+    conflicts: dict[str, list[tuple[Any, FactSpan]]] = field(default_factory=dict)
 
 
 _LEXICON = lexicon.load()
@@ -135,7 +138,9 @@ _INTENT = re.compile(r"\b(?:want|plan|planning|hope|hoping|looking for|consideri
 _NO_USCE = re.compile(
     r"\bnever (?:set foot|been|worked|rotated) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
     r"|\bnever (?:done|did|had) (?:a|an|any) (?:rotations?|usce|externships?|electives?|"
-    r"clerkships?)(?: in the (?:u\.?s\.?|states))?\b|\bnothing in the (?:u\.?s\.?|states)\b"
+    r"clerkships?)(?: in the (?:u\.?s\.?|states))?\b"
+    # "nothing in the US since" dates the last experience; it does not deny one
+    r"|\bnothing in the (?:u\.?s\.?|states)\b(?! since| after| until| other than| except)"
     r"|\b(?:usce|u\.?s\.? clinical experience) ?(?::|-|=) ?(?:none|zero|0)\b"
     r"|\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
@@ -146,15 +151,16 @@ _NO_USCE = re.compile(
     r"|\b(?:no|zero|0|never (?:done|did|had) any|not (?:a|one) single|nothing)"
     r"(?: (?:hands[- ]on|clinical)){0,2}(?: (?:clinical experience|rotations?|electives?|"
     r"externships?|clerkships?|usce))?(?: of any kind)? in (?:the )?(?:us|usa|u\.s\.a?|states|"
-    r"united states|america)\b"
+    r"united states|america)\b(?! since| after| until| other than| except)"
     r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
 )
 _NOTHING_IN_US = re.compile(
     r"\bno (?:u\.?s\.?|american) (?:experience|exposure|anything)"
     r"(?! in| except| other than| besides| apart from| but)"
-    r"|\bnothing (?:at all )?in the (?:u\.?s\.?|states)\b|\bnot even (?:an? |one )?"
-    r"(?:observer ?ship|shadowing|virtual)|\bnever (?:set foot|been) in an? (?:u\.?s\.?|american) "
-    r"(?:hospital|clinic)|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
+    r"|\bnothing (?:at all )?in the (?:u\.?s\.?|states)\b(?! since| after| until)"
+    r"|\bnot even (?:an? |one )?(?:observer ?ship|shadowing|virtual)"
+    r"|\bnever (?:set foot|been) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
+    r"|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
 )
 _NO_HANDS_ON = re.compile(
     r"\b(?:no|zero|without(?: any)?) hands[- ]on\b|\b(?:only|just) (?:\S{1,12} ){0,3}"
@@ -559,23 +565,30 @@ def read_profile(text: str, *, current_year: int) -> ProfileReading:
     """
     text = text if isinstance(text, str) else str(text)
     try:
-        facts, spans, norm, back = _read(text, current_year)
+        facts, spans, norm, back, said_twice = _read(text, current_year)
         profile = Profile(**facts)
     except Exception:  # a parser bug must degrade to "nothing understood", not a 500
         return ProfileReading(Profile(), {})
-    evidence: dict[str, FactSpan] = {}
     where = _offsets(text, norm)
-    for name in profile.known():
-        if (found := spans.get(name)) is None:
-            continue
+
+    def source(found: Span) -> FactSpan | None:
         span = (back[found[0]], back[found[1] - 1] + 1)  # before spelling corrections
         if where is not None:
             at: Span | None = (where[span[0]], where[span[1] - 1] + 1)
         else:  # the rare fallback (a combining mark changed lengths): find it by content
             at = _source_span(text, norm, *span)
-        if at is not None:
-            evidence[name] = FactSpan(at[0], at[1], text[at[0] : at[1]])
-    return ProfileReading(profile, evidence)
+        return FactSpan(at[0], at[1], text[at[0] : at[1]]) if at is not None else None
+
+    evidence = {
+        name: span
+        for name in profile.known()
+        if (found := spans.get(name)) is not None and (span := source(found)) is not None
+    }
+    conflicts = {
+        fact: [(value, span) for value, found in said if (span := source(found)) is not None]
+        for fact, said in said_twice.items()
+    }
+    return ProfileReading(profile, evidence, conflicts)
 
 
 def _cover(spans: list[Span]) -> Span | None:
@@ -583,15 +596,28 @@ def _cover(spans: list[Span]) -> Span | None:
     return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
 
+_DERIVED = {"graduation_year": ("graduation_year", "years_since_graduation", "is_student")}
+
+
+def _grad_year(m: re.Match[str], current_year: int) -> int | None:
+    four = m.group(1) or m.group(3)
+    two = m.group(2) or m.group(4)
+    year = int(four) if four else _full_year(int(two), current_year)
+    return year if 1950 <= year <= current_year + 7 else None
+
+
 def _parse(text: str, current_year: int) -> Profile:
     """The parser without `parse_profile`'s safety net (tests call it so no bug hides)."""
     return Profile(**_read(text, current_year)[0])
 
 
-def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span], str, list[int]]:
-    """The facts; the span of the read text each was read from; the normalised text; and for
+def _read(
+    text: str, current_year: int
+) -> tuple[dict[str, Any], dict[str, Span], str, list[int], dict[str, list[tuple[Any, Span]]]]:
+    """The facts; the span of the read text each was read from; the normalised text; for
     each character of the read text (the normalised text with misspelt domain words corrected)
-    the index of the normalised text's character it stands for."""
+    the index of the normalised text's character it stands for; and the facts the text states
+    two ways (each value with its span), which are left out of the facts."""
     normalised = _normalize(text)
     norm, back = spelling.correct(normalised)
     facts: dict[str, Any] = {}
@@ -602,17 +628,21 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
         if span is not None:
             spans.update(dict.fromkeys(values, span))
 
-    if m := _YEAR.search(norm):
-        four = m.group(1) or m.group(3)
-        two = m.group(2) or m.group(4)
-        year = int(four) if four else _full_year(int(two), current_year)
-        if 1950 <= year <= current_year + 7:
-            read(
-                m.span(),
-                graduation_year=year,
-                years_since_graduation=float(max(0, current_year - year)),
-                is_student=year > current_year,
-            )
+    conflicts: dict[str, list[tuple[Any, Span]]] = {}
+    said_years = [
+        (year, m.span()) for m in _YEAR.finditer(norm) if (year := _grad_year(m, current_year))
+    ]
+    if said_years:
+        year, at = said_years[0]
+        read(
+            at,
+            graduation_year=year,
+            years_since_graduation=float(max(0, current_year - year)),
+            is_student=year > current_year,
+        )
+        other = next((item for item in said_years if item[0] != year), None)
+        if other is not None:  # "graduated 2016 … graduated 2019": ask, never pick one
+            conflicts["graduation_year"] = [said_years[0], other]
     if "years_since_graduation" not in facts and (m := _YEAR_WORDS.search(norm)):
         year = 2000 + _YEAR_NUMBERS[m.group(1)]
         if year <= current_year + 7:
@@ -655,6 +685,14 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
 
     seen = _experience(norm)
     no_usce = _NO_USCE.search(norm)
+    # (a quoted "no USCE" is someone else's words: "I'm not a 'no USCE' person")
+    quoted = no_usce is not None and no_usce.start() > 0 and norm[no_usce.start() - 1] in "'\""
+    if seen.saw_hands and seen.hands > 0 and no_usce and seen.hands_at and not quoted:
+        # "no USCE" and "3 months of externships" in one message: ask which is right
+        conflicts["usce_hands_on_months"] = [
+            (seen.hands, _cover(seen.hands_at) or no_usce.span()),
+            (0.0, no_usce.span()),
+        ]
     # An applicant who describes their US experience and names only observerships, shadowing
     # or virtual rotations has, by their own account, no hands-on USCE (the echo shows it).
     only_other = seen.saw_other and not any(t in HANDS_ON_TYPES for t in seen.types)
@@ -662,8 +700,8 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
     if seen.saw_hands or no_usce or only_other or no_hands_on:
         said_none = no_usce or no_hands_on
         said = said_none.span() if said_none else None
-        at = _cover(seen.hands_at) if seen.saw_hands else said or _cover(seen.other_at)
-        read(at, usce_hands_on_months=seen.hands)
+        hands_at = _cover(seen.hands_at) if seen.saw_hands else said or _cover(seen.other_at)
+        read(hands_at, usce_hands_on_months=seen.hands)
     # "No USCE" says nothing about observerships (the corpus's "USCE" means hands-on);
     # "no US experience at all" or "not even an observership" does.
     if seen.saw_other:
@@ -721,7 +759,11 @@ def _read(text: str, current_year: int) -> tuple[dict[str, Any], dict[str, Span]
             read(m.span(), **{name: value})
     if m := _VISA_RE.search(norm):
         read(m.span(), visa=_VISAS[int(str(m.lastgroup)[1:])][0])
-    return facts, spans, normalised, back
+    for fact in conflicts:  # a contradicted fact is unknown, with what it depends on
+        for name in _DERIVED.get(fact, (fact,)):
+            facts.pop(name, None)
+            spans.pop(name, None)
+    return facts, spans, normalised, back, conflicts
 
 
 def merge_profile(
