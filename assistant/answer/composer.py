@@ -190,7 +190,7 @@ def compose(
     recommendation: Recommendation | None = None
 
     if decision is not None and decision.verdict is not None and decision.rule is not None:
-        rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.rule.quotes]
+        rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.quotes]
         cited = [n for n in rule_refs if n is not None]
         headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]
         parts.append(verdict_block(decision.verdict, headline, cited, registry.citations))

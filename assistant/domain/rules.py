@@ -73,10 +73,15 @@ class Cond(BaseModel):
 
 
 class Quote(BaseModel):
+    """A source sentence a rule rests on. A table row or a sentence that names a situation is
+    quoted only when that situation is the applicant's (`when`: all must hold): "if you have zero
+    USCE and zero research" is not shown to someone with five publications."""
+
     model_config = ConfigDict(frozen=True)
 
     doc_id: str
     text: str  # verbatim from corpus/<doc_id>.txt
+    when: tuple[Cond, ...] = ()
 
 
 class Rule(BaseModel):
@@ -101,6 +106,7 @@ class Decision(BaseModel):
     rule: Rule | None
     missing_facts: list[str]
     trace: list[str]
+    quotes: tuple[Quote, ...] = ()  # the rule's quotes that fit this applicant
 
     def recommendation(self) -> Recommendation | None:
         """The `Answer.recommendation` for this decision (citations are filled in later)."""
@@ -126,11 +132,13 @@ def _c(fact: str, op: str, value: Any = None, *, if_unknown: bool = False) -> Co
     return Cond(fact=fact, op=op, value=value, if_unknown=if_unknown)
 
 
-def _q(doc_id: str, text: str) -> Quote:
-    return Quote(doc_id=doc_id, text=text)
+def _q(doc_id: str, text: str, *when: Cond) -> Quote:
+    return Quote(doc_id=doc_id, text=text, when=when)
 
 
 HOU, LET, YRS = "usce_hands_on_months", "us_letters", "years_since_graduation"
+NO_RESEARCH = _c("research_output", "==", 0)
+NO_RECENT_CLINICAL = _c("home_clinical_recent", "==", False)
 COMPETITIVE = _c("specialty_class", "==", "competitive")
 ZERO = _c(HOU, "==", 0)
 FOUNDATION = (_c(HOU, ">=", FOUNDATION_MONTHS), _c(LET, ">=", FOUNDATION_LETTERS))
@@ -139,14 +147,15 @@ A, B = "hands-on-usce-vs-research", "prioritize-usce-or-research"
 RULES: tuple[Rule, ...] = (
     Rule(
         id="R1_urgent_old_grad_no_usce",
-        headline="recent USCE first, urgently",
+        # the headline rests on the quote every R1 applicant fits (the "gaps" row may not)
+        headline="5+ YOG (years out of graduation) and no USCE: USCE, urgently",
         precedence=10, verdict=Verdict.USCE_URGENT,
         conditions="5+ years since graduation and zero hands-on USCE",
         when=((ZERO, _c(YRS, ">=", 5)),),
         rationale="You are five or more years out with no hands-on US clinical experience: recent "
         "hands-on USCE is urgent, and research can wait until it is in place.",
         quotes=(_q(B, "| 5+ YOG, no USCE | USCE, urgently |"),
-                _q(A, "Older grad (>5 years) with gaps | Recent USCE first")),
+                _q(A, "Older grad (>5 years) with gaps | Recent USCE first", NO_RECENT_CLINICAL)),
     ),
     Rule(
         id="R2_urgent_no_recent_clinical",
@@ -197,16 +206,17 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="R5_no_hands_on_usce",
-        headline="with zero hands-on USCE, start with USCE",
+        headline="if you lack hands-on USCE, prioritize hands-on USCE",
         precedence=35, verdict=Verdict.USCE_FIRST,
         conditions="zero hands-on USCE (observerships, shadowing, virtual do not count)",
         when=((ZERO,),),
         rationale="You have no hands-on US clinical experience yet: get it, and the US letters it "
         "produces, before research. Observerships and virtual rotations are not a substitute.",
         quotes=(_q(A, "If you lack recent, hands-on USCE → prioritize hands-on USCE"),
-                _q(B, "So: if you have zero USCE and zero research, start with USCE."),
+                _q(B, "So: if you have zero USCE and zero research, start with USCE.", NO_RESEARCH),
                 _q(B, "If your “US experience” is a single 2-week observership or an online "
-                   "rotation, that doesn’t count as robust USCE.")),
+                   "rotation, that doesn’t count as robust USCE.",
+                   _c("usce_other_months", ">", 0))),
     ),
     Rule(
         id="R6_low_scores",
@@ -233,7 +243,9 @@ RULES: tuple[Rule, ...] = (
         rationale="Your clinical base is in place and your specialty is research-heavy: a serious "
         "research block now weighs heavily, while you keep some clinical work going.",
         quotes=(_q(B, "Radiology, Dermatology, Neurosurgery, Ortho: You need both; research may "
-                   "even slightly edge first if you already have some USCE."),
+                   "even slightly edge first if you already have some USCE.",
+                   _c("specialty", "in", ("radiology", "dermatology", "neurosurgery",
+                                          "orthopedics"))),
                 _q(B, "| Aiming very competitive specialty | Research + USCE both |")),
     ),
     Rule(
@@ -245,7 +257,8 @@ RULES: tuple[Rule, ...] = (
         rationale="You have solved the USCE problem and aim for academic programs: research is "
         "now the lever that moves you up, ideally in your specialty with a strong PI letter.",
         quotes=(_q(B, "Yes, absolutely prioritize a research position next"),
-                _q(B, "| Strong USCE, no research | Add research (if aiming academic) |")),
+                _q(B, "| Strong USCE, no research | Add research (if aiming academic) |",
+                   NO_RESEARCH)),
     ),
     Rule(
         id="R9_foundation_in_place",
@@ -256,8 +269,9 @@ RULES: tuple[Rule, ...] = (
         rationale="Your clinical foundation (hands-on USCE and US letters) is in place: research "
         "on top of it is the next lever, above all for academic programs.",
         quotes=(_q(A, "If you already have 3+ months of strong USCE + good letters → consider "
-                   "adding research"),
-                _q(A, "| 2–3 months USCE, decent letters, no research | Add research |"),
+                   "adding research"),  # the rule's basis: it reads "3+" as "about 2–3+"
+                _q(A, "| 2–3 months USCE, decent letters, no research | Add research |",
+                   _c(HOU, "<=", 3), NO_RESEARCH),
                 _q(B, "Aim for at least 8–12 weeks of meaningful, supervised USCE and 2–3 strong "
                    "US clinical letters.")),
     ),
@@ -290,13 +304,15 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="R12_competitive_some_usce",
-        headline="aiming for derm or plastics with some USCE means heavy research",
+        headline="aiming for a very competitive specialty means research and USCE, both",
         precedence=80, verdict=Verdict.RESEARCH_AND_USCE,
         conditions="competitive specialty with some hands-on USCE",
         when=((COMPETITIVE, _c(HOU, ">", 0)),),
         rationale="Your specialty is research-heavy and you already have some hands-on USCE: you "
         "need both, with research weighing heavily, but never drop clinical work to zero.",
-        quotes=(_q(A, "Aiming for derm/plastics with some USCE | Heavy research"),
+        quotes=(_q(A, "Aiming for derm/plastics with some USCE | Heavy research",
+                   _c("specialty", "in", ("dermatology", "plastic surgery"))),
+                _q(B, "| Aiming very competitive specialty | Research + USCE both |"),
                 _q(B, "You still need demonstrated clinical ability somewhere in your file.")),
     ),
     Rule(
@@ -307,7 +323,8 @@ RULES: tuple[Rule, ...] = (
         when=((_c(HOU, ">", 0), _c(LET, "<", FOUNDATION_LETTERS)),),
         rationale="You have some hands-on USCE but not yet 2–3 strong US letters: more hands-on "
         "USCE with a letter focus comes before research.",
-        quotes=(_q(A, "Strong scores, 1–2 US letters, no pubs | Balanced, but USCE"),
+        quotes=(_q(A, "Strong scores, 1–2 US letters, no pubs | Balanced, but USCE",
+                   _c(LET, ">=", 1), NO_RESEARCH, _c("step2_ck", ">=", 240)),
                 _q(B, "If you’re answering “No” at the USCE or LOR stages, that’s your priority.")),
     ),
     Rule(
@@ -391,7 +408,10 @@ def decide(profile: Profile) -> Decision:
     for rule in RULES:
         if matches(rule, profile):
             trace.append(f"{rule.id}: fired -> {rule.verdict}")
-            return Decision(verdict=rule.verdict, rule=rule, missing_facts=[], trace=trace)
+            fitting = tuple(q for q in rule.quotes if all(_holds(c, profile) for c in q.when))
+            return Decision(
+                verdict=rule.verdict, rule=rule, missing_facts=[], trace=trace, quotes=fitting
+            )
         trace.append(f"{rule.id}: no match")
     trace.append("no rule fired: a deciding fact is unknown")
     return Decision(verdict=None, rule=None, missing_facts=missing_facts(profile), trace=trace)
