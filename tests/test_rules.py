@@ -31,6 +31,13 @@ FIRING: list[tuple[dict[str, Any], str, Verdict]] = [
      "R2_urgent_no_recent_clinical", U),
     ({"years_since_graduation": 4, "home_clinical_recent": False},
      "R2_urgent_no_recent_clinical", U),
+    # hands-on USCE more than 3 years old is not the recent foundation ("within 1–3 years")
+    ({"years_since_graduation": 8, "usce_hands_on_months": 1, "usce_years_ago": 4},
+     "R2b_urgent_stale_usce", U),
+    ({"years_since_graduation": 3, "usce_hands_on_months": 3, "us_letters": 3,
+      "usce_years_ago": 4}, "R5b_stale_usce", F),
+    ({"years_since_graduation": 8, "usce_hands_on_months": 3, "us_letters": 3,
+      "usce_years_ago": 5, "home_clinical_recent": True}, "R5b_stale_usce", F),
     ({**COMP, "usce_hands_on_months": 0, "us_letters": 0}, "R3_competitive_no_hands_on", F),
     ({"unmatched_before": True, "usce_hands_on_months": 0, "research_output": 4},
      "R4_unmatched_no_hands_on", F),

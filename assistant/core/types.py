@@ -101,6 +101,8 @@ class Profile(BaseModel):
     usce_hands_on_months: float | None = None
     usce_other_months: float | None = None  # observership, shadowing, virtual: not hands-on
     usce_types: list[str] = Field(default_factory=list)
+    last_usce_year: int | None = None  # when the last hands-on USCE was done
+    usce_years_ago: float | None = None  # how long before now (the rules' recency test)
     us_letters: int | None = None
     specialty: str | None = None
     specialty_class: SpecialtyClass | None = None
@@ -131,6 +133,8 @@ class ProfileInput(Profile):
     step2_ck: int | None = Field(None, ge=1, le=300)
     usce_hands_on_months: float | None = Field(None, ge=0, le=600)
     usce_other_months: float | None = Field(None, ge=0, le=600)
+    last_usce_year: int | None = Field(None, ge=1950, le=2100)
+    usce_years_ago: float | None = Field(None, ge=0, le=80)
     us_letters: int | None = Field(None, ge=0, le=100)
     research_output: int | None = Field(None, ge=0, le=10_000)
 

@@ -463,9 +463,31 @@ class _Experience:
     hands_at: list[Span] = field(default_factory=list)
     other_at: list[Span] = field(default_factory=list)
     types_at: list[Span] = field(default_factory=list)
+    hands_years: list[tuple[int, Span]] = field(default_factory=list)  # when hands-on was done
 
 
-def _experience(norm: str) -> _Experience:
+# The year of an experience in its own clause: "in 2025", "(2025)", "2024–25", "done Aug 2026".
+_WHEN = re.compile(r"(?<![\d'])((?:19|20)\d\d)(?:-(\d\d(?:\d\d)?))?\b|(?<!\w)'(\d\d)\b")
+_GRAD_WORDS = re.compile(r"(?:grad\w*|yog|class of|mbbs|md)\W{0,3}(?:in |of )?$")
+
+
+def _years_in(norm: str, start: int, end: int, current_year: int) -> list[tuple[int, Span]]:
+    """The years an experience's clause norm[start:end] dates it by (never a graduation year)."""
+    found = []
+    for m in _WHEN.finditer(norm, start, end):
+        if _GRAD_WORDS.search(norm, max(0, m.start() - 15), m.start()):
+            continue
+        if m.group(3):  # "in '22"
+            found.append((_full_year(int(m.group(3)), current_year), m.span()))
+            continue
+        year = int(m.group(1))
+        if tail := m.group(2):  # a range: the later year
+            year = int(tail) if len(tail) == 4 else year // 100 * 100 + int(tail)
+        found.append((year, m.span()))
+    return found
+
+
+def _experience(norm: str, current_year: int) -> _Experience:
     """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
     saw_hands = saw_other = category_is_total = False
@@ -473,6 +495,7 @@ def _experience(norm: str) -> _Experience:
     hands_at: list[Span] = []
     other_at: list[Span] = []
     types_at: list[Span] = []
+    hands_years: list[tuple[int, Span]] = []
     for m in _DURATION.finditer(norm):
         amount = _num(m.group(1))
         if amount is None or not _stated(norm, m.start()):
@@ -507,9 +530,15 @@ def _experience(norm: str) -> _Experience:
             category, saw_hands = category + months, True
             category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
             hands_at.append(at)
+            hands_years += _years_in(
+                norm, min(at[0], m.start()), m.end() + len(after), current_year
+            )
         elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
             named, saw_hands = named + months, True
             hands_at.append(at)
+            hands_years += _years_in(
+                norm, min(at[0], m.start()), m.end() + len(after), current_year
+            )
         elif kind != "research":
             other, saw_other = other + months, True
             other_at.append(at)
@@ -539,7 +568,15 @@ def _experience(norm: str) -> _Experience:
     # 4 observership") holds that many hands-on months less.
     hands = max(named, category - other if category_is_total else category)
     return _Experience(
-        _quarter(hands), _quarter(other), types, saw_hands, saw_other, hands_at, other_at, types_at
+        _quarter(hands),
+        _quarter(other),
+        types,
+        saw_hands,
+        saw_other,
+        hands_at,
+        other_at,
+        types_at,
+        hands_years,
     )
 
 
@@ -683,7 +720,7 @@ def _read(
         if 180 <= base <= 270 and "step 1" not in norm[max(0, m.start() - 20) : m.start()]:
             read(m.span(), step2_ck=base + offset)
 
-    seen = _experience(norm)
+    seen = _experience(norm, current_year)
     no_usce = _NO_USCE.search(norm)
     # (a quoted "no USCE" is someone else's words: "I'm not a 'no USCE' person")
     quoted = no_usce is not None and no_usce.start() > 0 and norm[no_usce.start() - 1] in "'\""
@@ -702,6 +739,11 @@ def _read(
         said = said_none.span() if said_none else None
         hands_at = _cover(seen.hands_at) if seen.saw_hands else said or _cover(seen.other_at)
         read(hands_at, usce_hands_on_months=seen.hands)
+    if seen.hands > 0 and seen.hands_years:
+        # "USCE within 1–3 years of the application": how long ago the last hands-on USCE was
+        year, when = max(seen.hands_years)
+        if year <= current_year + 1:
+            read(when, last_usce_year=year, usce_years_ago=float(max(0, current_year - year)))
     # "No USCE" says nothing about observerships (the corpus's "USCE" means hands-on);
     # "no US experience at all" or "not even an observership" does.
     if seen.saw_other:
@@ -822,6 +864,8 @@ def describe_profile(profile: Profile) -> str:
             else (f"{_n(months)} month{'' if months == 1 else 's'} of hands-on USCE")
         )
         parts.append(text + (f" ({', '.join(hands_types)})" if hands_types and months else ""))
+    if p.last_usce_year is not None and p.usce_hands_on_months:
+        parts.append(f"the last of it in {p.last_usce_year}")
     other_types = [t for t in p.usce_types if t not in HANDS_ON_TYPES]
     if p.usce_other_months:
         kinds = "/".join(t for t in other_types if t != "research") or "observership"

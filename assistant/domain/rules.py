@@ -177,6 +177,40 @@ RULES: tuple[Rule, ...] = (
                    "(lab, admin, gaps), research alone doesn’t fix that problem.")),
     ),
     Rule(
+        id="R2b_urgent_stale_usce",
+        headline=(
+            "aim for USCE within 1–3 years of the application: USCE becomes critical to show "
+            "you’re current"
+        ),
+        precedence=22, verdict=Verdict.USCE_URGENT,
+        conditions="the last hands-on USCE more than 3 years ago, more than 3 years since "
+        "graduation, and no recent clinical work known",
+        when=((_c("usce_years_ago", ">", 3), _c(YRS, ">", 3),
+               _c("home_clinical_recent", "!=", True, if_unknown=True)),),
+        rationale="Your hands-on US clinical experience is more than three years old and you are "
+        "several years out: it no longer shows you are current. Recent hands-on USCE is urgent.",
+        quotes=(_q(A, "Aim for within 1–3 years of the application."),
+                _q(A, "In that situation, recent clinical experience (even in your home country) "
+                   "matters a lot, and USCE becomes critical to show you’re “current” and "
+                   "ready.")),
+    ),
+    Rule(
+        id="R5b_stale_usce",
+        headline=(
+            "aim for USCE within 1–3 years of the application: strong, recent, hands-on USCE "
+            "first"
+        ),
+        precedence=36, verdict=Verdict.USCE_FIRST,
+        conditions="the last hands-on USCE more than 3 years ago",
+        when=((_c("usce_years_ago", ">", 3),),),
+        rationale="Your hands-on US clinical experience is more than three years old, so it no "
+        "longer counts as the recent foundation programs look for: get recent hands-on USCE, and "
+        "fresh US letters, before research.",
+        quotes=(_q(A, "Aim for within 1–3 years of the application."),
+                _q(A, "For most IMGs, strong, recent, hands-on US clinical experience is more "
+                   "valuable than another abstract or poster.")),
+    ),
+    Rule(
         id="R3_competitive_no_hands_on",
         headline=(
             "even for hyper-competitive specialties clinical still cannot be zero, so "
