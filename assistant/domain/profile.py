@@ -291,21 +291,40 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      # since 2018", "medical writer for a CRO", "no patients, basically paperwork"
      r"|non[- ]?clinical(?= ?(?:job|work|role|position|[,;.)]|$))|no patients|"
      r"haven'?t (?:touched|seen|treated|examined) (?:a |any )?patients?|"
-     r"medical writ(?:er|ing)|utilization review)\b"),
+     r"medical writ(?:er|ing)|utilization review"
+     # a job away from patients, named: "pharma sales", "data analyst", "family business"
+     r"|no patient (?:seeing|contact|care)|not practi[cs]e medicine|pharma(?:ceutical)? "
+     r"(?:company|sales|industry|job)|data analyst|public health (?:job|analyst|work)|"
+     r"insurance (?:claims|company)|family business|it support|hospital admin(?:istration)?|"
+     r"(?:as|i'?m) an? (?:clinical research coordinator|research coordinator|crc)|"
+     r"teaching anatomy)\b"),
     ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed|s)? as (?:an? )?"
      r"(?:doctor|physician|gp|general practitioner|medical officer|resident|house officer|intern|"
      r"surgeon|registrar|consultant|specialist)|work(?:ing)? (?:in|at) an? (?:icu|er|emergency "
      r"(?:room|department)|hospital|clinic|ward)|(?:doing|in) (?:my )?(?:internship|house job|"
      r"residency) (?:back home|at home|there|in (?:my|" + _COUNTRIES + r"))|clinical work at home|"
      r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
-     r"house job)\b"),
+     r"house job"
+     # a clinical post now: "currently a house officer", "working in Kabul hospital", "ER
+     # physician (clinical)", "doing internship year", "GP in a district hospital"
+     r"|(?:currently|now|still)(?: working)?(?: as)? (?:an? )?(?:house officer|medical officer|"
+     r"gp|doctor|physician|resident|registrar|intern)|(?:working|work) (?:\w+ ){0,3}(?:in|at) "
+     r"(?:an? |the |my |\w+ )?(?:hospital|icu|er|intensive care|emergency room|clinic|polyclinic|"
+     r"ward)|\(clinical\b|"
+     r"doing (?:my |an? )?(?:\d+-month )?internship(?: year)?(?! complete| in (?:19|20)\d\d)|"
+     r"(?:er|icu|emergency room) (?:doc(?:tor)?|physician)|"
+     r"(?:gp|medical officer|house officer) in a\b|working as (?:an? )?(?:\w+ ){0,2}(?:resident|"
+     r"specialist|therapist))\b"),
 )  # fmt: skip
 _LAST_CLINICAL = re.compile(
     r"\blast (?:real )?(?:clinical|patient[- ]care|hospital) (?:job|work|post|position|practice)"
     r" (?:was |ended |was in |ended in |in )?((?:19|20)\d\d\b|'\d\d\b)"
     # "no clinical work (at all) since 2020", "haven't seen a patient since 2018"
-    r"|\b(?:no (?:clinical work|patient care)(?: at all)?|"
-    r"haven'?t (?:touched|seen|treated) (?:a |any )?patients?) since ((?:19|20)\d\d\b|'\d\d\b)"
+    r"|\b(?:(?:no|zero) (?:clinical work|patient care|clinical)(?: at all)?|stopped practi[cs]ing|"
+    r"haven'?t done any clinical work|worked (?:in |at )?(?:the |an? )?(?:icu|er|hospital|clinic|"
+    r"intensive care unit|emergency room)"
+    r"|haven'?t (?:touched|seen|treated) (?:a |any )?patients?)"
+    r"(?: since| in| till| until)? (?:covid )?\(?((?:19|20)\d\d\b|'\d\d\b)"
 )
 _FLAGS = tuple((field, value, re.compile(p)) for field, value, p in _FLAG_PATTERNS)
 _VISAS = (
