@@ -289,7 +289,6 @@ def test_long_inputs_parse_quickly(text: str) -> None:
 # The lines it still misreads are listed with why; they xfail strictly, so a fix must remove them
 # from this list and a regression on any other line fails.
 KNOWN_MISSES = {
-    "prof-006": "'unmatched … in IM' names the target only through the match it missed",
     "prof-008": "'3 months total, 1 of those an observership, the other 2 externships': no "
     "durations next to the kinds",
     "prof-047": "a hospital abroad named only by name (AIIMS)",

@@ -245,8 +245,13 @@ _STEP2 = re.compile(
 _BAND = re.compile(r"\b(low|lower|mid|middle|high|upper)[- ]?(\d{2})0s\b")
 _RESEARCH = re.compile(
     rf"(?<!')\b({_NUM_A}) (?:(?:first[- ]author|pubmed[- ]indexed|published|peer[- ]reviewed|case|"
-    r"research|us|home[- ]country|conference|national|international)[- ]){0,3}(?:publications?|"
+    r"research|us|home|home[- ]country|conference|national|international)[- ]){0,3}"
+    r"(?:publications?|"
     r"pubs?|papers?|abstracts?|posters?|case reports?|manuscripts?)\b"
+)
+_RESEARCH_LABELLED = re.compile(
+    r"\b(?:pubs|publications|papers|research)\s?[:=|]\s?"
+    rf"(\d{{1,2}}|{_NUMBER_WORDS}|none|zero|no|nil)\b"
 )
 _NO_RESEARCH = re.compile(
     r"\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|done)(?: any)?) "
@@ -419,6 +424,32 @@ def _specialty(norm: str, original: str) -> tuple[tuple[str, SpecialtyClass | No
                 continue
             return _ALIAS[alias], m.span(group)
     return None
+
+
+_UNDECIDED = re.compile(
+    r"\b(?:no idea|not sure|undecided|unsure|haven'?t decided|don'?t know)\b[^.?!\n]{0,30}"
+    r"\b(?:specialt|field|what to (?:do|choose)|between)"
+)
+
+
+def _only_specialty(
+    norm: str, original: str
+) -> tuple[tuple[str, SpecialtyClass | None], Span] | None:
+    """The one specialty a message names, wherever it names it ("3 months of hands-on IM (all
+    inpatient)", "For radiology I have done …"): a writer who names a single field is asking
+    about it. Two different fields, or a field negated ("not derm"), name no target."""
+    if _UNDECIDED.search(norm):
+        return None
+    named: dict[str, tuple[tuple[str, SpecialtyClass | None], Span]] = {}
+    for m in _SPEC_ANY.finditer(norm):
+        alias = m.group()
+        if alias in _CAPITALS_ONLY and not re.search(rf"\b{alias.upper()}\b", original):
+            continue
+        if re.search(r"\bnot (?:in |into )?$", norm[max(0, m.start() - 10) : m.start()]):
+            return None
+        spec = _ALIAS[alias]
+        named.setdefault(spec[0], (spec, m.span()))
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 def _in_specialty_list(norm: str, start: int, end: int) -> bool:
@@ -796,12 +827,14 @@ def _read(
         and not _in_breakdown(norm, m.start())
         and (n := _num(m.group(1))) is not None
     ]
+    if not output and (m := _RESEARCH_LABELLED.search(norm)):
+        output = [(_num(m.group(1)) or 0.0, m.span())]  # a form's "Pubs: 3", "Research: none"
     if output:
         read(_cover([at for _, at in output]), research_output=int(sum(n for n, _ in output)))
     elif (m := _NO_RESEARCH.search(norm)) and not _IF.search(_before(norm, m.start())):
         read(m.span(), research_output=0)  # "… look weird if no pub comes out" says nothing
 
-    if found := _specialty(norm, text):
+    if found := _specialty(norm, text) or _only_specialty(norm, text):
         (name, cls), at = found
         read(at, specialty=name, specialty_class=cls)
     if m := _LAST_CLINICAL.search(norm):
