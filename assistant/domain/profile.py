@@ -117,7 +117,7 @@ _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hand
 )
 _TYPE_RE = re.compile("|".join(rf"\b(?P<{k.replace('-', '_')}>{p})\b" for k, p in _TYPES))
 _DURATION = re.compile(
-    rf"(?<!')\b({_NUM_A})(?: ?(?:-|to|or) ?({_NUM}))?[- ]?"
+    rf"(?<!')\b({_NUM_A})(?: ?(?:-|to|or) ?({_NUM}))?(?: whole| full| straight| solid)?[- ]?"
     r"(weeks?|wks?|months?|mos?|mths?|years?|yrs?|days)\b( and a half)?"
 )
 _CUT = re.compile(r"[.;:!?,\n]| and | plus | but | then | while | or ")
@@ -165,6 +165,7 @@ _NOTHING_IN_US = re.compile(
 _NO_HANDS_ON = re.compile(
     r"\b(?:no|zero|without(?: any)?) hands[- ]on\b|\b(?:only|just) (?:\S{1,12} ){0,3}"
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
+    r"|\b(?:observer ?ships?|shadowing|virtual rotations?) only\b"
 )
 _LETTERS = re.compile(
     rf"(?<!')\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|"
