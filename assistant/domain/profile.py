@@ -716,38 +716,31 @@ def _read(
         if span is not None:
             spans.update(dict.fromkeys(values, span))
 
+    def graduated(year: int, span: Span) -> None:
+        """A graduation year, with the years since it and whether they are still a student."""
+        read(
+            span,
+            graduation_year=year,
+            years_since_graduation=float(max(0, current_year - year)),
+            is_student=year > current_year,
+        )
+
     conflicts: dict[str, list[tuple[Any, Span]]] = {}
     said_years = [
         (year, m.span()) for m in _YEAR.finditer(norm) if (year := _grad_year(m, current_year))
     ]
     if said_years:
         year, at = said_years[0]
-        read(
-            at,
-            graduation_year=year,
-            years_since_graduation=float(max(0, current_year - year)),
-            is_student=year > current_year,
-        )
+        graduated(year, at)
         other = next((item for item in said_years if item[0] != year), None)
         if other is not None:  # "graduated 2016 … graduated 2019": ask, never pick one
             conflicts["graduation_year"] = [said_years[0], other]
     if "years_since_graduation" not in facts and (m := _YEAR_WORDS.search(norm)):
         year = 2000 + _YEAR_NUMBERS[m.group(1)]
         if year <= current_year + 7:
-            read(
-                m.span(),
-                graduation_year=year,
-                years_since_graduation=float(max(0, current_year - year)),
-                is_student=year > current_year,
-            )
+            graduated(year, m.span())
     if "years_since_graduation" not in facts and (m := _YEAR_RELATIVE.search(norm)):
-        year = current_year - ((m.group(1) or m.group(2)) == "last")
-        read(
-            m.span(),
-            graduation_year=year,
-            years_since_graduation=float(current_year - year),
-            is_student=False,
-        )
+        graduated(current_year - ((m.group(1) or m.group(2)) == "last"), m.span())
     if "years_since_graduation" not in facts:
         if m := _YEARS_SINCE.search(norm):
             value = _num(next(g for g in m.groups() if g))
