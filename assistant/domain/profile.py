@@ -369,13 +369,10 @@ def _offsets(text: str, norm: str) -> list[int] | None:
     return [*where, len(text)]
 
 
-def _source_span(text: str, norm: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span of the original text that norm[start:end] was read from."""
-    if not 0 <= start < end <= len(norm):
-        return None
-    if (where := _offsets(text, norm)) is not None:
-        return where[start], where[end - 1] + 1
-    found = text.casefold().find(norm[start:end].casefold())  # the rare fallback: by content
+def _found_by_content(text: str, norm: str, start: int, end: int) -> Span | None:
+    """Where norm[start:end] stands in `text`, found by its content: the fallback when
+    `_offsets` cannot map characters one by one."""
+    found = text.casefold().find(norm[start:end].casefold())
     return (found, found + end - start) if found >= 0 else None
 
 
@@ -580,19 +577,14 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if kind == "hands-on" and not hit.group().startswith("rotation"):
             category, saw_hands = category + months, True
             category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
-            hands_at.append(at)
-            hands_years += _years_in(
-                norm, min(at[0], m.start()), m.end() + len(after), current_year
-            )
         elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
             named, saw_hands = named + months, True
-            hands_at.append(at)
-            hands_years += _years_in(
-                norm, min(at[0], m.start()), m.end() + len(after), current_year
-            )
         elif kind != "research":
             other, saw_other = other + months, True
             other_at.append(at)
+        if kind in HANDS_ON_TYPES or kind == "hands-on":  # where, and when it was done
+            hands_at.append(at)
+            hands_years += _years_in(norm, at[0], m.end() + len(after), current_year)
         if kind != "hands-on" and kind not in types:
             types.append(kind)
             types_at.append(at)
@@ -664,7 +656,7 @@ def read_profile(text: str, *, current_year: int) -> ProfileReading:
         if where is not None:
             at: Span | None = (where[span[0]], where[span[1] - 1] + 1)
         else:  # the rare fallback (a combining mark changed lengths): find it by content
-            at = _source_span(text, norm, *span)
+            at = _found_by_content(text, norm, *span)
         return FactSpan(at[0], at[1], text[at[0] : at[1]]) if at is not None else None
 
     evidence = {
