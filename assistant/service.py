@@ -29,7 +29,8 @@ from assistant.core.settings import Settings
 from assistant.core.types import Answer, Citation, FactEvidence, Profile, ScoredChunk, Timings
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
-from assistant.domain.profile import describe_profile, merge_profile, read_profile
+from assistant.domain.profile import ProfileReading, describe_profile, merge_profile, read_profile
+from assistant.domain.proposals import accept_proposals
 from assistant.domain.rules import Decision
 from assistant.llm.backends import (
     Backend,
@@ -111,6 +112,23 @@ class _Turn:
     asks: list[Clarification] = field(default_factory=list)
 
 
+def _with_proposals(
+    reader: BaseChatModel, text: str, reading: ProfileReading, year: int
+) -> ProfileReading:
+    """The reading plus the model's accepted proposals; the reading alone if the model fails."""
+    from assistant.llm.facts import propose_facts
+
+    try:
+        proposals = propose_facts(reader, text)
+    except Exception as exc:  # a model failure never costs the deterministic reading
+        log.info("model-assisted reading failed: %s", exc)
+        return reading
+    accepted, rejected = accept_proposals(text, reading, proposals, current_year=year)
+    for item in rejected:
+        log.info("proposed %s=%r not used: %s", item.fact.name, item.fact.value, item.reason)
+    return accepted
+
+
 class Advisor:
     """Answers questions from one index snapshot, with the grounded backend or a guarded model.
 
@@ -165,20 +183,26 @@ class Advisor:
         question: str,
         history: Sequence[Turn] | None,
         explicit: Profile | Mapping[str, Any] | None,
+        reader: BaseChatModel | None = None,
     ) -> tuple[Profile, dict[str, FactEvidence], dict[str, list[tuple[Any, str]]]]:
         """`profile_for`, with the span each fact was read from (its user turn and offsets),
         and the facts the conversation states two ways (each value with the words it was read
         from) that no later turn settled.
 
         A fact keeps the evidence of the turn whose value won; a fact given explicitly has
-        none, since the applicant did not write it in the conversation.
+        none, since the applicant did not write it in the conversation. With a `reader` model,
+        the question (not the earlier turns, read when they were asked) also gets the facts the
+        model proposes and `domain.proposals` accepts.
         """
         year = dt.date.today().year
         profile = Profile()
         evidence: dict[str, FactEvidence] = {}
         conflicts: dict[str, list[tuple[Any, str]]] = {}
-        for turn, text in enumerate([*_user_turns(history), question]):
+        texts = [*_user_turns(history), question]
+        for turn, text in enumerate(texts):
             reading = read_profile(text, current_year=year)
+            if reader is not None and turn == len(texts) - 1:
+                reading = _with_proposals(reader, text, reading, year)
             profile = merge_profile(profile, reading.profile, current_year=year)
             for fact in reading.profile.known():
                 conflicts.pop(fact, None)  # a later turn that states it plainly settles it
@@ -347,21 +371,23 @@ class Advisor:
     ) -> Iterator[MetaEvent | TokenEvent | FinalEvent]:
         """Meta, tokens (model backends), final; raises QuestionError for a bad question."""
         backend = self.backend(llm)
-        turn = self._turn(question, profile, history)
+        model: BaseChatModel | None = None
+        unavailable: list[str] = []
+        if backend.uses_model:
+            try:
+                model = self.chat_model(backend)  # built, not contacted: that waits for a call
+            except BackendUnavailable as exc:
+                unavailable.append(
+                    Notice.LLM_UNAVAILABLE.with_detail(f"{exc}; showing the grounded answer")
+                )
+        reader = model if model is not None and self.settings.llm_read_facts else None
+        turn = self._turn(question, profile, history, reader)
         if not turn.intent.in_scope:
             answer = self._abstain(turn)
             yield _meta(answer, backend.name, [])
             yield FinalEvent(answer=answer)
             return
-
-        model: BaseChatModel | None = None
-        if backend.uses_model:
-            try:
-                model = self.chat_model(backend)
-            except BackendUnavailable as exc:
-                turn.notices.append(
-                    Notice.LLM_UNAVAILABLE.with_detail(f"{exc}; showing the grounded answer")
-                )
+        turn.notices.extend(unavailable)
 
         query = standalone_question(turn.intent.stripped_question or turn.question, turn.history)
         condensed, attempts = None, 2
@@ -427,6 +453,7 @@ class Advisor:
         question: str,
         profile: Profile | Mapping[str, Any] | None,
         history: Sequence[Turn] | None,
+        reader: BaseChatModel | None = None,
     ) -> _Turn:
         started = time.perf_counter()
         question = (question or "").strip()
@@ -441,7 +468,7 @@ class Advisor:
         intent = classify(question, history=turns or None, explicit=explicit)
         if not intent.in_scope:
             return _Turn(question, turns, started, intent, Profile(), None)
-        applicant, evidence, conflicts = self.reading_for(question, turns, profile)
+        applicant, evidence, conflicts = self.reading_for(question, turns, profile, reader)
         intent = with_situation(intent, applicant, explicit=bool(explicit))
         decision, asks = (
             decide_or_ask(applicant, conflicts, current_year=dt.date.today().year)
@@ -449,6 +476,7 @@ class Advisor:
             else (None, [])
         )
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
+        notices += [Notice.NOT_COVERED.with_detail(item.reason) for item in intent.not_covered]
         return _Turn(question, turns, started, intent, applicant, decision, notices, evidence, asks)
 
     def _abstain(self, turn: _Turn) -> Answer:
@@ -480,6 +508,7 @@ class Advisor:
             section_at=self.index.section_at,
             similarity=self.retriever.span_similarity(query),
             asks=turn.asks,
+            not_covered=turn.intent.not_covered,
         )
 
     def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:

@@ -241,3 +241,19 @@ def test_real_model_citations_verified_and_injections_hold(
             assert answer.recommendation.verdict.value == expected or (
                 answer.recommendation.verdict not in RESEARCH_FIRST
             ), case["id"]
+
+
+def test_a_mixed_message_answers_its_in_scope_part_and_names_the_rest(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "2021 grad, no US experience at all. should I do research or USCE first? "
+        "also which qbank is best for step 3?"
+    )
+    assert not answer.abstained
+    assert answer.recommendation is not None
+    left_out = [b for b in answer.blocks if b.kind == "notice" and b.code == "not_covered"]
+    assert len(left_out) == 1
+    assert "which qbank is best for step 3?" in left_out[0].text
+    assert "USMLE study" in left_out[0].text
+    assert any(n.startswith("not_covered") for n in answer.notices)
+    assert "which qbank is best" in answer.answer  # the markdown says it too
+    assert_citations_verified(answer, advisor)

@@ -18,6 +18,7 @@ import pytest
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Verdict
 from assistant.llm.backends import chat_model, parse_backend
+from assistant.llm.facts import propose_facts
 from assistant.llm.llamacpp import bundled_gguf
 from assistant.service import Advisor
 from assistant.text.stance import contradiction
@@ -136,6 +137,33 @@ def test_openai_backend_streaming_and_not(llama_server: str, settings: Settings)
     assert_guarded(answer, advisor, "openai:smollm2")
 
     assert_streams_guarded(advisor, "openai:smollm2")
+
+
+def test_model_assisted_reading_through_the_llama_cpp_server(
+    llama_server: str, settings: Settings
+) -> None:
+    """The real structured-output call (a forced tool call that llama.cpp turns into a grammar):
+    SmolLM2-135M proposes whatever it proposes; only facts whose words are in the message and
+    that the reading does not contradict are used, so the answer still stands on the rules."""
+    live = settings.model_copy(update={"llm_base_url": llama_server, "llm_max_tokens": 160})
+    model = chat_model(parse_backend("openai:smollm2"), live)
+    message = (
+        "I graduated in 2021, did 3 months of hands-on IM externships and have 3 US letters. "
+        "Research next?"
+    )
+    proposals = propose_facts(model, message)  # parsed, not just text: the schema held
+    assert isinstance(proposals, list)
+
+    advisor = Advisor(live.model_copy(update={"llm_read_facts": True}))
+    answer = advisor.ask(message, llm="openai:smollm2")
+    grounded = advisor.ask(message)
+    # The deterministic reading is never overturned, and every fact points at the message.
+    assert {k: answer.profile[k] for k in grounded.profile} == grounded.profile
+    for fact, span in answer.profile_evidence.items():
+        assert message[span.start : span.end] == span.text, fact
+    assert answer.recommendation is not None and grounded.recommendation is not None
+    if answer.profile == grounded.profile:
+        assert answer.recommendation.verdict == grounded.recommendation.verdict
 
 
 def as_wire(event: Any) -> dict[str, Any]:

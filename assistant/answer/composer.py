@@ -32,6 +32,7 @@ from assistant.core.types import (
     Verdict,
 )
 from assistant.domain.clarify import Clarification
+from assistant.domain.intent import NotCovered
 from assistant.domain.rules import Decision
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
@@ -183,6 +184,7 @@ def compose(
     similarity: Callable[[Span], float | None] | None = None,
     max_quotes: int = 4,
     asks: Sequence[Clarification] = (),
+    not_covered: Sequence[NotCovered] = (),
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
     registry = CitationRegistry(documents, section_at)
@@ -266,6 +268,7 @@ def compose(
     for item in disagreements:
         parts.append(disagreement_block(item, registry.citations))
 
+    parts += [_not_covered_note(item) for item in not_covered]
     parts += notes(registry.citations, injection=injection)
     if not registry.citations and not parts:
         parts.append(
@@ -274,6 +277,15 @@ def compose(
             )
         )
     return Composed(parts, registry.citations, recommendation, disagreements)
+
+
+def _not_covered_note(item: NotCovered) -> NoticeBlock:
+    """Names the ask of a mixed message that the answer leaves out, and why."""
+    asked = item.text if len(item.text) <= 160 else item.text[:157].rstrip() + "…"
+    return NoticeBlock(
+        code=Notice.NOT_COVERED,
+        text=f"Not covered by the articles, so not answered here: “{asked}” ({item.reason}).",
+    )
 
 
 def notes(citations: list[Citation], *, injection: bool) -> list[Block]:

@@ -15,6 +15,7 @@ class Notice(StrEnum):
     INJECTION_IGNORED = "injection_ignored"  # instructions in the question were ignored
     NO_ANSWER = "no_answer"  # the sources do not answer the question
     OUT_OF_SCOPE = "out_of_scope"  # the question is outside the articles' scope
+    NOT_COVERED = "not_covered"  # one ask of the message is outside the scope; the rest answered
     LLM_UNAVAILABLE = "llm_unavailable"  # the model could not be reached or built
     LLM_FALLBACK = "llm_fallback"  # too little of the model's draft survived the guard
 

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         description="Let the model rewrite a follow-up as a standalone question for retrieval "
         "(profile facts are carried over deterministically either way).",
     )
+    llm_read_facts: bool = Field(
+        False,
+        description="Let the model propose profile facts the patterns did not read (structured "
+        "output; a fact is used only when its words are in the message and the deterministic "
+        "reading does not contradict it). One more model call per question.",
+    )
     ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server for ollama:MODEL.")
     # The optional RAGAS judge of `advisor eval --judge` (evals/judge.py); unset = no judge.
     judge_model: str | None = Field(

@@ -40,10 +40,16 @@ _SCAN_LIMIT = 10_000
 
 REASON_EMPTY = "empty question"
 REASON_CLINICAL = "clinical question"
-REASON_SPECIFICS = "specific programs / statistics not in the sources"
+REASON_SPECIFICS = "specific programs, hospitals or cut-offs (the articles name none)"
+REASON_STATISTICS = "match statistics and rates (the articles give none)"
+REASON_PRICES = "prices and fees"
+REASON_VISA = "visa and immigration procedure"
+REASON_EXAMS = "USMLE study and exam questions (the articles cover the application, not the exams)"
+REASON_ABROAD = "training pathways outside the US"
 REASON_UNRELATED = "unrelated topic"
 REASON_NO_QUESTION = "no question besides instructions"
 REASON_DOCUMENTS = "writing or reviewing application documents (personal statement, CV, emails)"
+REASON_VENDOR = "choosing a paid rotation or research company (the articles vouch for none)"
 REASON_LOGISTICS = (
     "application logistics the articles do not cover (ERAS signals, VSLO, ECFMG and OET, "
     "interviews, score reporting, visa interviews)"
@@ -70,6 +76,8 @@ class Intent:
         stripped_question: The question without injection instructions and HTML, for retrieval.
         score: The domain-lexicon score.
         signals: Which pattern families fired ("domain:usce", "clinical:dose", ...).
+        not_covered: Asks of the message the articles do not cover, when another ask is in
+            scope (then `stripped_question` is the in-scope rest, for retrieval).
     """
 
     in_scope: bool
@@ -79,6 +87,20 @@ class Intent:
     stripped_question: str
     score: float = 0.0
     signals: tuple[str, ...] = ()
+    not_covered: tuple[NotCovered, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotCovered:
+    """One ask of a mixed message that the articles do not cover; the rest is answered.
+
+    Attributes:
+        text: The part of the message that asks it, as written.
+        reason: Why it is out of scope (one of the REASON_* constants).
+    """
+
+    text: str
+    reason: str
 
 
 def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -121,6 +143,8 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("volunteering", r"\bvolunteer(?:ing|ed|s)?\b", 1.5),
         ("virtual", r"\bvirtual\s+(?:rotations?|electives?|experiences?)\b|\btelemedicine\b", 3),
         ("hands_on", r"\bhands[\s-]?on\b", 2),
+        # "does shadowing count?": whether an experience counts is the articles' question
+        ("counts", r"\bcounts?\s+(?:as|for|towards?)\b|\bdoes\s+(?:\w+\s+){0,3}count\b", 1.5),
         ("clinical_experience", r"\bclinical\s+(?:experience|exposure|work|skills?)\b", 3),
         ("clinical", r"\bclinical\b|\bclinicals\b", 1),
         ("us_experience", r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?)\b", 2),
@@ -138,7 +162,13 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
             r"|\bmanuscripts?\b|\bcase\s+reports?\b|\bpubs\b|\bpubmed\b",
             1.5,
         ),
-        ("research_ethics", r"\birb\b|\bgcp\b|\bgood\s+clinical\s+practice\b|\bicmje\b", 3),
+        (
+            "research_ethics",
+            r"\birb\b|\bgcp\b|\bgood\s+clinical\s+practice\b|\bicmje\b|\bpay[\s-]to[\s-]publish\b"
+            r"|\bpredatory\s+(?:journals?|publish\w*)|\bguaranteed\s+(?:\w+\s+)?(?:pubmed|"
+            r"publications?|authorships?|papers?)\b|\bpaid\s+authorships?\b",
+            3,
+        ),
         ("authorship", r"\bauthorships?\b|\bco-?authors?\b|\bfirst[\s-]author\b", 2),
         (
             "research_role",
@@ -185,7 +215,17 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "patient_case",
             r"\b(?:my|our)\s+patient\s+(?:\w+\s+){0,4}?(?:is|has|was|with)\b"
-            r"|\bhow\s+fast\s+(?:should\s+(?:i|we)\s+|to\s+)correct\b",
+            r"|\b(?:my|our)\s+patient\b[^.?!\n]{0,40}?\b\d+\s*(?:yo|y/o|years?[\s-]old|m|f)\b"
+            r"|\bhow\s+(?:fast|quickly)\s+(?:\w+\s+){0,3}?correct\b"
+            r"|\b(?:sodium|potassium|hemoglobin|haemoglobin|glucose|creatinine|troponin|inr)\s+"
+            r"(?:of\s+|is\s+|was\s+|at\s+)?\d|\b(?:k|na)\+?\s+(?:of\s+)?\d\.\d\b"
+            r"|\bpeaked\s+t\b|\bt[\s-]waves?\b|\bst[\s-](?:elevation|depression)\b"
+            r"|\b\d{1,3}\s?(?:yo|y/o|[mf])\s+(?:with|w/|presenting|presents)\b"
+            r"|\bin\s+a\s+patient\s+(?:already\s+)?(?:taking|on|with)\b|\bwhat\s+to\s+give\b"
+            r"|\bwhat'?s\s+the\s+(?:actual\s+|right\s+|correct\s+)?(?:protocol|dose|dosing|"
+            r"management|treatment)\b|\b(?:dka|sepsis|stemi|nstemi|hyperkalemia|hyponatremia|"
+            r"anaphylaxis|status\s+epilepticus)\s+(?:fluids?|protocol|management|treatment|drip)\b"
+            r"|\b(?:heparin|insulin|vanc\w*)\s+drip\b",
         ),
         ("dose", r"\bdos(?:e|es|age|ing)\b|\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ml|iu)\b|\bmg/kg\b"),
         (
@@ -203,7 +243,8 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "diagnosis",
             r"\b(?:symptoms?|signs?|causes?)\s+of\b|\bdiagnos(?:is|e|ing)\s+(?:of|for)\b"
-            r"|\bdifferential\s+(?:diagnosis\s+)?for\b|\binterpret\s+(?:my|this|an?)\s+"
+            r"|\bdifferential\s+(?:diagnosis\s+)?for\b|\bon\s+the\s+differential\b"
+            r"|\binterpret\s+(?:my|this|an?)\s+"
             r"(?:ecg|ekg|x-?ray|ct|mri|lab|blood)",
         ),
         (
@@ -214,7 +255,8 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bpalpitations?\b|\bchest\s+tightness\b|\bdizz(?:y|iness)\b|\bfainting\b"
             r"|\bshould\s+i\s+(?:get|have)\s+(?:an?\s+)?(?:ecg|ekg|x-?ray|ct|mri|blood\s+test|scan)"
             r"\b"
-            r"|\bis\s+it\s+safe\s+to\s+take\b|\bwhat\s+should\s+(?:he|she|they|i|we)\s+take\b"
+            r"|\bis\s+it\s+safe\s+to\s+(?:take|start|give|combine)\b"
+            r"|\bwhat\s+(?:should|can|could)\s+(?:he|she|they|i|we)\s+take\b"
             r"|\bcould\s+(?:it|this|that)\s+be\s+(?:an?\s+)?(?:\w+\s+)?(?:embolism|infarct\w*|stroke"
             r"|infection|cancer|tumou?r|attack|disease|syndrome)\b",
         ),
@@ -251,7 +293,11 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "which_programs",
             r"\b(?:which|list|name|recommend|suggest)\s+(?:\w+\s+){0,3}?(?:programs?|hospitals?|"
             r"institutions?|universities|companies|agencies|sites)\s+(?:\w+\s+){0,2}?"
-            r"(?:are|is|accept|take|offer|sponsor|should\s+i\s+apply)\b|\b(?:best|top|easiest)\s+"
+            r"(?:are|is|accept|take|offer|sponsor|should\s+i\s+apply|require|need|want|give"
+            r"|interview)\b|\bany\s+programs?\s+(?:with|that|without)\b|\bprograms?\s+that\s+"
+            r"(?:don'?t|do\s+not|doesn'?t|won'?t)\s+(?:require|need|ask)\b|\b(?:share|send|give\s+me)"
+            r"\s+(?:the\s+)?names\b|\bgraduation\s+year\s+cut-?offs?\b"
+            r"|\blist\s+of\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?|institutions?|places|sites)\b|\b(?:best|top|easiest)\s+"
             r"(?:\w+\s+){0,2}?(?:programs?|hospitals?|companies|agencies)\s+(?:for|to|that)\b"
             r"|\bimg[\s-]friendly\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?)\b"
             r"|\b(?:step\s*\w*|score|yog|usmle)\s+cut-?offs?\b|\bcut-?offs?\s+(?:for|of)\b",
@@ -268,7 +314,10 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # "My scores are average" describes the applicant; "the average score for" asks.
             r"|\bwhat(?:'s|\s+(?:is|are|was|were))\s+(?:the\s+)?average\s+(?:\w+\s+){0,3}?scores?"
             r"\b|\baverage\s+(?:step\s*\w*\s+|usmle\s+|ck\s+)?scores?\s+(?:for|of|to|needed|"
-            r"required|among|at)\b",
+            r"required|among|at)\b"
+            r"|\baverage\s+(?:number|no\.?|amount|count)\s+of\b|\bwhat\s+%|%\s+of\b"
+            r"|\bcharting\s+outcomes\b|\bnumbers?\s+(?:pls|plz|please|only)\b|\breal\s+numbers\b"
+            r"|\b(?:odds|chances?)\s+of\s+match\w*\b[^.?!\n]{0,40}\b(?:numbers?|%|percent|stats?)\b",
         ),
         (
             "prices",
@@ -285,7 +334,14 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bcap[\s-]exempt\b|\b(?:extend|renew|transfer)\w*\s+(?:my\s+|an?\s+"
             r"|the\s+)?(?:h-?1b|j-?1|visa|status)\b"
             r"|\bhow\s+(?:do|can)\s+i\s+(?:get|apply\s+for|obtain|extend|renew)\s+"
-            r"(?:a|an|the|my)\s+(?:\S+\s+)?visa\b",
+            r"(?:a|an|the|my)\s+(?:\S+\s+)?visa\b"
+            r"|\bniw\b|\beb-?[123]\b|\bties\s+to\s+(?:my\s+)?home\b"
+            r"|\b(?:h-?4|f-?1|j-?2|ead)\b|\bwork\s+(?:permit|authori[sz]ation)\b|\bembassy\b"
+            r"|\bconsulate\b|\bvisa\s+officer\b|\b(?:b-?1\s*/\s*b-?2|b1b2|b-?2)\s+(?:interview|"
+            r"appointment|refus\w+)\b|\bh-?1b\s+sponsor\w*|\bsponsor\w*\s+(?:\w+\s+)?(?:h-?1b|"
+            r"visas?)\b|\bh-?1b\s+(?:vs\.?|or|versus)\s+j-?1\b|\bj-?1\s+(?:vs\.?|or|versus)\s+"
+            r"h-?1b\b|\btwo[\s-]year\s+home\s+(?:residency|country)\b|\bj-?1\b[^.?!\n]{0,30}"
+            r"\b(?:rule|requirement|212)\b",
         ),
         (
             "logistics",
@@ -300,7 +356,14 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bcarms\b|\bplab\b|\bukmla\b|\bmccqe\b|\bnac\s+osce\b|\bahpra\b"
             r"|\bamc\s+(?:mcq|exam|clinical|pathway)\b|\bgmc\s+(?:registration|licen[cs]e)\b"
             r"|\b(?:residency|match|pathway|licens\w+|registration)\s+(?:in|for)\s+(?:canada|"
-            r"the\s+uk|australia|new\s+zealand|ireland)\b",
+            r"the\s+uk|australia|new\s+zealand|ireland)\b"
+            r"|\bnzrex\b|\bamc\b(?!\s+(?:hospital|medical))|\bhousemanship\b|\bnew\s+zealand\b"
+            r"|\b(?:canadian|uk|british|australian|irish|german|gulf|saudi|uae)\s+(?:residency|"
+            r"training|applications?|pathway|system|match|licens\w+|route)\b"
+            r"|\b(?:uk|canada|australia|germany|the\s+gulf)\s+(?:vs\.?|or|versus)\s+(?:the\s+)?"
+            r"(?:us|usa)\b|\b(?:us|usa)\s+(?:vs\.?|or|versus)\s+(?:the\s+)?(?:uk|canada|australia"
+            r"|germany)\b|\b(?:dha|haad|dhcc|scfhs|prometric|malaysia|singapore)\b[^.?!\n]{0,40}"
+            r"\b(?:licens\w*|registration|exam|process|pathway|work)\b",
         ),
         (
             "step_study",
@@ -308,10 +371,27 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\banki\b|\bpathoma\b|\bstep\s*(?:3|three)\b|\bstudy\s+(?:plan|schedule|resources?)\b"
             r"|\bhow\s+(?:to|should"
             r"\s+i|do\s+i|can\s+i)\s+(?:study|prepare)\s+for\s+(?:the\s+)?(?:usmle|step|ck|boards?"
-            r"|exams?)\b",
+            r"|exams?)\b"
+            # the exams themselves: results, attempts, time limits, practice tests
+            r"|\bstep\s*2\s*cs\b|\bfree\s*120\b|\buwsa\b|\bpredictive\s+(?:of|for)\b"
+            r"|\bwhen\s+(?:do|will|does|did)\s+(?:my\s+|the\s+)?(?:ck|step\s*\w+|usmle)\s+"
+            r"(?:scores?|results?)|\b(?:scores?|results?)\s+(?:usually\s+)?(?:come\s+out|get\s+"
+            r"released|are\s+released)\b|\bhow\s+many\s+(?:times|attempts)\b[^.?!\n]{0,40}\b(?:"
+            r"retake|take|sit|attempt|allowed)|\ballowed\s+to\s+retake\b|\bretake\s+(?:limit|polic"
+            r"(?:y|ies)|rules?)\b|\btime\s+limit\b[^.?!\n]{0,40}\b(?:steps?|usmle|pass\w*)\b"
+            r"|\b\d[\s-]year\s+rule\b",
         ),
     )
 )
+# The topic each family names in a refusal (the others: REASON_SPECIFICS).
+_SPECIFICS_REASON = {
+    "statistics": REASON_STATISTICS,
+    "prices": REASON_PRICES,
+    "immigration_law": REASON_VISA,
+    "other_countries": REASON_ABROAD,
+    "step_study": REASON_EXAMS,
+    "logistics": REASON_LOGISTICS,
+}
 NAMED_INSTITUTION = _rx(
     rf"\b(?:{_INSTITUTIONS})\b|\b[A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+){{0,3}}\s+(?:Hospital|Medical"
     r"\s+Center|Health\s+System|School\s+of\s+Medicine|College\s+of\s+Medicine)\b",
@@ -332,6 +412,17 @@ UNRELATED_TASK = _rx(
 # green card or a visa mentioned there does not make it a visa question (issue 16).
 CONTEXT_WHEN_DECIDING = frozenset({"immigration_law"})
 
+# Who sells rotations and placements.
+_VENDOR = (
+    r"(?:compan(?:y|ies)|agenc(?:y|ies)|agents?|vendors?|providers?|inc\b|llc\b|ltd\b"
+    r"|placement\s+services?)"
+)
+# A request addressed to the assistant (or anyone): the ask's first words, "can you", "pls".
+_REQUEST = (
+    r"(?:^\W*(?:(?:and|also|pls|plz|please|kindly|ok|so)\s+){0,2}|\b(?:can|could|would|will)\s+"
+    r"(?:you|u|someone|anyone|sm1|somebody)\s+(?:pls\s+|please\s+)?|\b(?:pls|plz|please|kindly"
+    r"|help\s+me)\s+)"
+)
 TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, _rx(pattern))
     for reason, pattern in (
@@ -341,7 +432,26 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"the|me\s+a)\s+(?:\w+\s+){0,2}?(?:personal\s+statement|ps|cv|resume|essay|cover\s+"
             r"letter|thank[\s-]you\s+(?:mail|email|note|letter))\b|\bps\s+(?:draft|outline|template)"
             r"\b|\bpersonal\s+statement\s+(?:draft|outline|template)\b|\bformat\s+of\s+(?:a\s+|the\s+)?"
-            r"thank[\s-]you\s+(?:mail|email|note|letter)\b",
+            r"thank[\s-]you\s+(?:mail|email|note|letter)\b"
+            rf"|{_REQUEST}(?:write|draft|edit|proofread|review|rate|check|critique|polish|improve|make"
+            r"|translate|rewrite|fix|format|compose)\s+(?:me\s+)?(?:my|a|an|the|this|me\s+a)\s+"
+            r"(?:\w+\s+){0,3}?(?:personal\s+statement|ps|cv|resume|essay|cover\s+letter|e-?mails?"
+            r"|messages?|templates?|notes?|letters?|lors?|bio|intro|paragraph|statement|entry)\b"
+            r"|\b(?:ps|personal\s+statement|cv|resume)\b[^.?!\n]{0,40}\b(?:rate|out\s+of\s+10)\b"
+            r"|\b(?:rate|critique)\s+(?:it|this)\b|\b(?:opening|first)\s+(?:line|sentence|paragraph)"
+            r"\s+(?:of|for)\s+my\b|\bneed\s+an?\s+(?:thank[\s-]you|cover)\s+(?:note|letter|e-?mail)",
+        ),
+        (
+            REASON_VENDOR,
+            rf"\b(?:which|what|any)\s+(?:\w+\s+){{0,3}}?{_VENDOR}|\b(?:top|best|legit|trusted|"
+            rf"reliable|good)\s+(?:\d+\s+)?(?:\w+\s+)?{_VENDOR}|{_VENDOR}[^.?!\n]{{0,40}}"
+            r"\b(?:legit|scams?|trustworthy|reputable|recommend\w*|worth\s+(?:it|the\s+money))\b"
+            rf"|\b(?:trust\w*|legit|scam\w*)\b[^.?!\n]{{0,40}}{_VENDOR}|\b\w+\.com\b[^.?!\n]{{0,40}}"
+            r"\b(?:legit|scams?|worth|anyone\s+used|used\s+them)\b|\bcompare\s+(?:the\s+)?"
+            rf"(?:top\s+)?(?:\d+\s+)?(?:\w+\s+)?{_VENDOR}"
+            r"|\b(?:amo|amopportunities|img\s+rotations|usce\s+hub|smartpick)\b[^.?!\n]{0,60}"
+            r"\b(?:vs\.?|legit|scams?|better|worth|recommend\w*)\b"
+            r"|\bwhich\s+(?:one\s+)?(?:is|are)\s+(?:legit|a\s+scam|scams?|trustworthy|reputable)\b",
         ),
         (
             REASON_LOGISTICS,
@@ -350,8 +460,20 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:need|take|pass)\s+(?:the\s+)?oet\b|\binterview\s+(?:dress|attire|outfit)\b"
             r"|\bwhat\s+(?:dress|to\s+wear)\b|\b214\s*\(?b\)?|\bvisa\s+interview\b"
             r"|\bties\s+to\s+(?:my\s+)?home\s+country\b"
+            r"|\bpreference\s+signal\w*|\bsignal(?:ing|s)?\s+(?:work|system)\b|\bmyeras\b"
+            r"|\binterview\s+(?:invites?|invitations?|season|offers?\s+come|scheduling|platform)\b"
+            r"|\bthalamus\b|\bschedul\w+\s+interviews?\b|\bwear\b[^.?!\n]{0,40}\binterviews?\b"
+            r"|\binterviews?\b[^.?!\n]{0,40}\bwear\b|\bletter\s+portal\b|\bassign\s+(?:\w+\s+){0,2}"
+            r"letters?\b|\b(?:max(?:imum)?|limit)\b[^.?!\n]{0,30}\bletters?\b[^.?!\n]{0,30}\b(?:eras"
+            r"|assign|upload|per\s+program)|\b(?:date|when)\b[^.?!\n]{0,30}\b(?:eras|nrmp)\b"
+            r"[^.?!\n]{0,20}\b(?:open|close|start)s?\b"
             r"|\b(?:will|do|does|can)\s+(?:the\s+)?programs?\s+see\s+(?:the\s+|my\s+)?(?:fail|"
-            r"attempts?)\b|\b(?:fail|attempts?)\b[^.?!\n]{0,30}\bon\s+(?:the\s+|my\s+)?transcript\b",
+            r"attempts?)\b|\b(?:fail|attempts?)\b[^.?!\n]{0,30}\bon\s+(?:the\s+|my\s+)?transcript\b"
+            # score reporting: what programs are sent, and when
+            r"|\btranscripts?\s+(?:release|request|reporting|upload)\b|\btranscripts?\b[^.?!\n]{0,30}"
+            r"\b(?:work|sent|released)\b|\bscore\s+(?:reporting|release)\b"
+            r"|\bprograms?\s+see\s+my\s+(?:\w+\s+)?(?:scores?|attempts?|fails?)\b"
+            r"|\bsee\s+(?:it|them)\s+automatically\b",
         ),
     )
 )
@@ -364,6 +486,9 @@ UNRELATED_PATTERN = _rx(
     r"|\bcode\b|\bcoding\b|\bscript\b|\bcompile\b|\bstocks?\b|\bbitcoin\b|\bcrypto\w*|\bmovies?\b"
     r"|\bpoem\b|\bsong\b|\bjoke\b|\blyrics\b|\bcapital\s+of\b|\bpresident\s+of\b|\bclimate\s+change"
     r"\b|\bhoroscope\b|\blottery\b|\bvacation\b|\bhotel\b|\bdating\b|\bvideo\s+games?\b"
+    r"|\bmeal\s+prep\b|\bworkouts?\b|\bgym\b|\bel\s+clasico\b|\b(?:premier|champions)\s+league\b"
+    r"|\bexcel\s+(?:formula|sheet|file)s?\b|\bms\s+excel\b|\blaptop\b|\bwi-?fi\b|\bbank\s+accounts?\b|\bssn\b"
+    r"|\bcredit\s+(?:card|score)\b|\bapartment\b|\bdriv(?:ing|er'?s)\s+licen[cs]e\b"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -466,7 +591,8 @@ PRIORITY_STRONG = _rx(
     r"|\b(?:my|the)\s+(?:best\s+)?next\s+(?:step|move)s?\b|\b(?:do|add|take|pursue)\s+next\b"
     r"|\bwhere\s+(?:should|do|can)\s+i\s+(?:\w+\s+)?(?:start|begin)\b"
     r"|\bwhich\s+(?:\w+\s+){0,3}?(?:first|should\s+i|is\s+better|matters\s+more|is\s+more)\b"
-    r"|\bworth\s+it\b|\bworth\s+(?:doing|pursuing|my\s+time)\b|\bonly\s+afford\b"
+    r"|\bworth\s+it\b|\bworth\s+(?:doing|pursuing|my\s+time|anything|much|the\s+money)\b"
+    r"|\bonly\s+afford\b"
     r"|\bafford\s+only\b|\bafford\s+(?:one|both)\b|\bwould\s+you\s+(?:recommend|suggest|advise)\b"
     r"|\b(?:good|bad|smart|wise)\s+(?:plan|idea|move|choice)\b|\b(?:my|a)\s+(?:game\s+)?"
     r"(?:plan|strategy)\b"
@@ -501,6 +627,64 @@ _PROFILE_FACTS = (
     _rx(r"\bletters?\b|\blors?\b"),
     _rx(r"\baiming\b|\bwant(?:ing)?\b|\btarget(?:ing)?\b"),
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Parts of a message. Forum messages ask two things at once ("research or USCE first? also do I
+# need Step 3?") and wrap the question in context ("im on a green card, cant get an externship
+# rn"): scope is decided per ask, and context never asks anything.
+
+# Ends of sentences and the joiners people put between two asks. A full stop ends a part only
+# after a lower-case word or a digit, so "U.S. clinical" stays whole; "?" and "!" always do.
+_PART_SPLIT = re.compile(
+    r"(?<=[?!])(?![?!)])\s*|(?<=[a-z0-9)][.])\s+|(?<=\.\.)\s+|\n+|;\s+|\s+\+\s+"
+    r"|\s+(?=(?i:(?:ok\s+)?and\s+(?:the\s+)?(?:real|actual|main)\s+question))"
+    r"|,?\s+(?=(?i:(?:and\s+)?(?:also|btw|plus|separately|p\.\s?s\b\.?|ps(?=:)))[,:]?\s)"
+    r"|,\s+(?=(?i:and\s+(?:how|what|when|which|where|who|why|is|are|do|does|can|should)\b))"
+    r"|\s+(?=(?:2|ii|b)\)\s)"
+)
+# A part that asks something: a question mark, a question word first, or a request.
+_ASKS = _rx(
+    r"\?|,\s*(?:what|which|how|when|where|why|who|whether|should\s+i|can\s+i|do\s+i|is\s+(?:it|that"
+    r"|this)|are\s+(?:they|these))\b|^\W*(?:i\s+)?need\s+(?:an?|some|help)\b"
+    r"|^\W*(?:(?:and|also|btw|plus|p\.?s\.?|so|ok(?:ay)?|but|for|\d\)|[a-d]\)|the\s+"
+    r"us\s+match|separately|real\s+question|more\s+importantly|most\s+importantly|mainly"
+    r"|[a-z][\w ]{0,20}:)\W+){0,3}"
+    r"(?:what|which|how|should|shall|is|are|am|do|does|did|can|could|would|will|when|where|why|"
+    r"who|whether|any(?:one|body)|list|name|suggest|recommend|tell|give|write|draft|review|edit|"
+    r"proofread|check|explain|help|pick|choose|share|rate|make|translate|compare|send|find)\b"
+    r"|\b(?:pl[sz]|please|kindly|pl[sz]\s+help|need\s+(?:help|advice|a\s+list))\b"
+    r"|\b(?:i\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+(?:know|ask)|wondering|"
+    r"confused\s+(?:about|whether|if))\b"
+)
+
+
+# A list item ("- IM programs with no YOG cutoff", "2. ...") under a line that ends with a colon
+# ("Need a list:") belongs to that line's ask.
+_LIST_ITEM = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s")
+
+
+# An ask about whatever the ask before it named: it shares that ask's scope.
+_REFERS_BACK = _rx(
+    r"^\W*(?:and\s+|so\s+)?(?:do|does|did|will|would|can|could|are|is)\s+(?:they|those|these|"
+    r"he|she)\b"
+)
+
+
+def _parts(text: str) -> list[str]:
+    """The message's sentences and joined asks, each stripped; empty pieces dropped."""
+    parts: list[str] = []
+    lead = False  # the last part ends with a colon and the list under it continues
+    for piece in _PART_SPLIT.split(text):
+        piece = (piece or "").strip()
+        if not re.search(r"\w", piece):
+            continue
+        if lead and parts and _LIST_ITEM.match(piece):
+            parts[-1] = f"{parts[-1]} {piece}"
+            continue
+        parts.append(piece)
+        lead = piece.endswith(":")
+    return parts
 
 
 def _normalise(question: str) -> str:
@@ -687,24 +871,81 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     score, names = _domain_score(lower)
     signals.extend(f"domain:{n}" for n in names)
 
+    # Scope per ask. Every part of the message that touches a topic the articles do not cover is
+    # found; the parts that ask something are the message's asks, the others its context.
+    # Without instructions to strip, the parts come from the text as written: its line breaks
+    # separate the lines of a form ("USCE - 2 mo" / "Q: ...").
+    parts = _parts(stripped if injections else cleaned) or [stripped]
+    asking = {p for p in parts if _ASKS.search(p)} or set(parts)
+    outside: list[NotCovered] = []  # asks the articles do not cover
+    previous = ""
+    context_reason: str | None = None  # why context alone would be out of scope
+    for part in parts:
+        reason, fired = _outside_reason(part)
+        if reason is None and outside and outside[-1].text == previous and _REFERS_BACK.match(part):
+            reason = outside[
+                -1
+            ].reason  # "Has anyone done the Mayo observership? do they give LoRs?"
+        previous = part
+        if reason is None:
+            continue
+        signals.extend(s for s in fired if s not in signals)
+        if part in asking:
+            outside.append(NotCovered(part, reason))
+        elif context_reason is None:
+            context_reason = reason
+
+    covered = {o.text for o in outside}
+    rest = _join([p for p in parts if p not in covered])
+    rest_lower = rest.lower()
+    rest_score = _domain_score(rest_lower)[0] if outside else score
+    deciding = bool(ACTIVITY_PATTERN.search(rest_lower)) and _is_prioritisation(rest_lower)
+    answerable = bool(rest) and (rest_score >= IN_SCOPE_MIN_SCORE or deciding or follow_up)
+    # (context that is only about programs, visas or documents does not need this: "I'm on a
+    # J-2 … My plan: research for 2 years. Good plan?" asks about the plan)
+    if outside or context_reason in (REASON_CLINICAL, REASON_UNRELATED):
+        # An ask in scope on its own words must remain: "I have 3 months of USCE. Which programs
+        # take IMGs?" asks only about programs, and "chest pain since my externship started,
+        # what should I do?" asks nothing the articles answer although its context is in-domain.
+        answerable = answerable and any(
+            _in_scope_alone(p) for p in parts if p in asking and p not in covered
+        )
+    if not answerable:
+        reason = outside[0].reason if outside else context_reason or REASON_UNRELATED
+        if reason == REASON_UNRELATED:
+            signals.append("unrelated:topic")
+        return intent(False, reason, score)
+    if rest_score < IN_SCOPE_MIN_SCORE and not deciding:
+        signals.append("context:history")
+    if not outside:
+        return intent(True, None, score)
+    signals.append("mixed:not_covered")
+    stripped, lower = rest, rest_lower
+    return dataclasses.replace(intent(True, None, score), not_covered=tuple(outside))
+
+
+def _in_scope_alone(part: str) -> bool:
+    lower = part.lower()
+    deciding = bool(ACTIVITY_PATTERN.search(lower)) and _is_prioritisation(lower)
+    return deciding or _domain_score(lower)[0] >= IN_SCOPE_MIN_SCORE
+
+
+def _outside_reason(part: str) -> tuple[str | None, list[str]]:
+    """Why one part of a message is outside the articles' scope (None when it is not), with the
+    pattern families that fired."""
+    lower = part.lower()
     clinical = [name for name, pattern in CLINICAL_PATTERNS if pattern.search(lower)]
     if clinical:
-        signals.extend(f"clinical:{n}" for n in clinical)
-        return intent(False, REASON_CLINICAL, score)
-
-    # No domain word at all (unless it follows an in-scope turn), a task that is never advice,
-    # or an unrelated-topic word against a weak domain score: unrelated, even if a place is named
+        return REASON_CLINICAL, [f"clinical:{n}" for n in clinical]
+    # A task that is never advice, or an unrelated-topic word against a weak domain score
     # ("weather in Boston" is not a question about programs).
-    unrelated_word = UNRELATED_PATTERN.search(lower) and score < UNRELATED_OVERRIDE_BELOW
-    if (score == 0 and not follow_up) or UNRELATED_TASK.search(lower) or unrelated_word:
-        signals.append("unrelated:topic")
-        return intent(False, REASON_UNRELATED, score)
-
+    if UNRELATED_TASK.search(lower) or (
+        UNRELATED_PATTERN.search(lower) and _domain_score(lower)[0] < UNRELATED_OVERRIDE_BELOW
+    ):
+        return REASON_UNRELATED, ["unrelated:topic"]
     tasks = [reason for reason, pattern in TASK_PATTERNS if pattern.search(lower)]
     if tasks:
-        signals.append("task:not_covered")
-        return intent(False, tasks[0], score)
-
+        return tasks[0], ["task:not_covered"]
     # "Should I do research next?" is this assistant's core question even with one domain word.
     deciding = bool(ACTIVITY_PATTERN.search(lower)) and _is_prioritisation(lower)
     specifics = [
@@ -715,19 +956,15 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     # A named hospital is a specifics question ("Does Mayo take observers?"), unless it is just
     # part of the applicant's own story in a what-should-I-do question ("I did an observership
     # at Mount Sinai: research next?").
-    if (NAMED_INSTITUTION.search(stripped) or _INSTITUTION_LOWER.search(lower)) and not (
+    if (NAMED_INSTITUTION.search(part) or _INSTITUTION_LOWER.search(lower)) and not (
         _is_prioritisation(lower) and re.search(r"\b(?:i|my|i'm|i've)\b", lower)
     ):
         specifics.append("named_institution")
     if specifics:
-        signals.extend(f"specifics:{n}" for n in specifics)
-        return intent(False, REASON_SPECIFICS, score)
-
-    if score < IN_SCOPE_MIN_SCORE and not deciding:
-        if not follow_up:
-            return intent(False, REASON_UNRELATED, score)
-        signals.append("context:history")
-    return intent(True, None, score)
+        return _SPECIFICS_REASON.get(specifics[0], REASON_SPECIFICS), [
+            f"specifics:{n}" for n in specifics
+        ]
+    return None, []
 
 
 def _history_in_scope(history: Sequence[str | Mapping[str, Any]] | None) -> bool:

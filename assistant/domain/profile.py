@@ -105,7 +105,7 @@ _SPEC_ANY = re.compile(rf"\b(?:{_SPEC_RE})\b")
 
 _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
     ("virtual", r"virtual|online|tele(?:medicine|health)|tele-?rotations?"),
-    ("observership", r"observer ?ships?|observing|obs"),
+    ("observership", r"observer ?ships?|observing|obs(?![-/ &]{0,3}(?:gyn|and gyn))"),
     ("shadowing", r"shadow(?:ing|ed)?"),
     ("volunteering", r"volunteer(?:ing|ed)?"),
     ("research", r"research"),
@@ -132,8 +132,14 @@ _COUNTRIES = (
     r"australia|canada"
 )
 _NOT_US = re.compile(rf"\b(?:home|my country|abroad|back home|non-us|in (?:{_COUNTRIES}))\b")
-_NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none)\b|n't\b")
-_INTENT = re.compile(r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or)\b")
+# (also a figure the writer takes back: "I said 2 months hands-on but it's 2 weeks")
+_NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none|i said|i wrote|i typed)\b|n't\b")
+# a figure that sums up what came before ("so basically half a month of real USCE")
+_SUMMING_UP = re.compile(r"\b(?:so|basically|i\.e\.|that is|which is|meaning)\W{0,3}$")
+_INTENT = re.compile(
+    r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or|going for|"
+    r"going to|gonna|will (?:do|start|have)|about to|applying for|applied for)\b"
+)
 
 _NO_USCE = re.compile(
     r"\bnever (?:set foot|been|worked|rotated) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
@@ -163,10 +169,18 @@ _NOTHING_IN_US = re.compile(
     r"|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
 )
 _NO_HANDS_ON = re.compile(
-    r"\b(?:no|zero|without(?: any)?) hands[- ]on\b|\b(?:only|just) (?:\S{1,12} ){0,3}"
+    r"\b(?:no|zero|0|without(?: any)?) (?:real |true |actual |proper )?hands[- ]on\b"
+    r"|\b(?:only|just) (?:\S{1,12} ){0,3}"
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
-    r"|\b(?:observer ?ships?|shadowing|virtual rotations?) only\b"
+    r"|\b(?:observer ?ships?|shadowing|virtual rotations?) only\b|\bresearch[- ]only\b"
+    # "no clinical rotations at all" (not "no rotations in India": that is not about the US)
+    r"|\bno (?:clinical |hands[- ]on |us |u\.s\. )?(?:rotations?|clerkships?|externships?)"
+    r"(?: (?:at all|of any kind|yet))?\b(?! in (?!the us|the u\.s|usa|america)| at home| back home)"
 )
+# "Externship: 0", "sub-i - none": a form's field that names a kind to say there was none
+_FIELD_NONE = re.compile(r"\s?(?::|-|=|x)\s?(?:0|none|no|zero|nil|n/a)\b")
+# what says an experience was had, inside a clause that asks about it
+_DONE = re.compile(r"\b(?:did|done|doing|completed?|had|have|got|finished|worked)\b")
 _LETTERS = re.compile(
     rf"(?<!')\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|"
     r"american|clinical|usce|hands-on|specialty|im)[- ]){0,3}"
@@ -176,7 +190,7 @@ _LETTERS = re.compile(
 # A form's field: "LoRs: 2", "US LORs: three", "| US LORs | 3 |", "- letters = 2".
 _LETTERS_LABELLED = re.compile(
     r"\b(?:us |u\.s\. )?(?:letters(?: of rec(?:ommendation)?s?)?|lors?|lo?rs) ?[:=|] ?"
-    rf"(\d{{1,2}}|{_NUMBER_WORDS})\b"
+    rf"(\d{{1,2}}|{_NUMBER_WORDS}|zero|none|no)\b"
 )
 _NO_LETTERS = re.compile(
     r"\b(?:without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|got)(?: any)?|lack(?:ing)?(?: any)?)"
@@ -339,13 +353,19 @@ _VISAS = (
     ("US citizen", r"us citizen|u\.s\. citizen"),
 )  # fmt: skip
 _VISA_RE = re.compile("|".join(rf"\b(?P<v{i}>{p})\b" for i, (_, p) in enumerate(_VISAS)))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
+# (not the line feed: the lines of a form are its fields, and a clause ends with its line)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
 _PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-"})
 
 
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    return re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).lower()
+    return re.sub(r"\s+", _one_space, _CONTROL.sub(" ", text)).lower()
+
+
+def _one_space(run: re.Match[str]) -> str:
+    """A run of whitespace as one character: a line break if it holds one, else a space."""
+    return "\n" if "\n" in run.group() else " "
 
 
 def _offsets(text: str, norm: str) -> list[int] | None:
@@ -359,9 +379,11 @@ def _offsets(text: str, norm: str) -> list[int] | None:
         piece = _CONTROL.sub(" ", piece).lower()
         for c in piece:
             if c.isspace():
-                if out and out[-1] == " ":
+                c = "\n" if c == "\n" else " "
+                if out and out[-1] in " \n":
+                    if c == "\n":  # the run becomes a line break, from its first character
+                        out[-1] = "\n"
                     continue
-                c = " "
             out.append(c)
             where.append(i)
     if "".join(out) != norm:
@@ -480,13 +502,66 @@ def _before(norm: str, start: int, width: int = 50) -> str:
     return _CUT_BACK.split(norm[max(0, start - width) : start])[-1]
 
 
+_OTHER_KIND = (
+    r"(?:observer ?ships?|obs(?![-/ &]{0,3}(?:gyn|and gyn))|shadowing|virtual rotations?"
+    r"|tele-?rotations?)"
+)
+_OTHER_HAD = re.compile(
+    rf"\b(?:\d|one|two|three|four|five|a couple of|several)\b (?:\w+ ){{0,2}}{_OTHER_KIND}"
+    rf"|\b{_OTHER_KIND} ?x ?(?:\d|one|two|three|four)\b"
+)
+
+
+def _other_had(norm: str) -> bool:
+    """An observership, shadowing or virtual rotation counted or said done ("2 observerships",
+    "observership x2", "did an observership")."""
+    for m in re.finditer(rf"\b{_OTHER_KIND}\b|{_OTHER_HAD.pattern}", norm):
+        opening = max(norm.rfind(c, 0, m.start()) for c in ".;!?\n") + 1
+        counted = _OTHER_HAD.match(norm, m.start())
+        if (
+            (counted or _DONE.search(norm, opening, m.start()))
+            and _stated(norm, m.start())
+            and not _asked_about(norm, m.start(), m.end())
+        ):
+            return True
+    return False
+
+
+_ROTATIONS = re.compile(r"(?<!virtual )(?<!online )(?<!tele)\b(?:rotations?|hands[- ]on)\b")
+
+
+def _rotations_had(norm: str) -> bool:
+    """Rotations or hands-on work said to be done, of a kind not named ("did some rotations";
+    not "others say get hands-on", "virtual rotations" or "Rotations: 0")."""
+    for m in _ROTATIONS.finditer(norm):
+        opening = max(norm.rfind(c, 0, m.start()) for c in ".;!?\n") + 1
+        if (
+            _DONE.search(norm, opening, m.start())
+            and _stated(norm, m.start())
+            and not _asked_about(norm, m.start(), m.end())
+            and not _FIELD_NONE.match(norm, m.end())
+        ):
+            return True
+    return False
+
+
+def _asked_about(norm: str, start: int, end: int) -> bool:
+    """A kind named inside a clause that ends in a question and says nothing was done ("research
+    or externship?", "more than paying for an externship?"): asked about, not had."""
+    opening = max(norm.rfind(c, 0, start) for c in ",.;:!?\n") + 1
+    closing = [i for c in ".;!?\n" if (i := norm.find(c, end)) >= 0]
+    if not closing or norm[min(closing)] != "?":
+        return False
+    return not _DONE.search(norm, opening, min(closing))
+
+
 def _stated(norm: str, start: int) -> bool:
     """False when the mention is negated ("no observership") or hypothetical ("should I do")."""
     before = _before(norm, start)
     return not (_NEGATED.search(before) or _INTENT.search(before))
 
 
-_LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,25}) ?: ?$")
+_LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,50}) ?: ?$")
 _TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|combined|of which|of those)\b")
 _TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) $")
 _IF = re.compile(r"\b(?:if|whether|unless|what if)\b")
@@ -538,7 +613,7 @@ def _years_in(norm: str, start: int, end: int, current_year: int) -> list[tuple[
 def _experience(norm: str, current_year: int) -> _Experience:
     """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
-    saw_hands = saw_other = category_is_total = False
+    saw_hands = saw_other = category_is_total = said_hands_on = False
     types: list[str] = []
     hands_at: list[Span] = []
     other_at: list[Span] = []
@@ -557,7 +632,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue  # "6 years ago", "5 years out": when, not how long
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
-        if label := _LABELLED.search(norm, max(0, m.start() - 30), m.start()):
+        if label := _LABELLED.search(norm, max(0, m.start() - 60), m.start()):
             before = label.group(1)  # form style: "Observership: 2 months"
         hit = _TYPE_RE.search(after)
         if hit is None:  # "externship for 3 months": the type sits just before the duration
@@ -575,7 +650,9 @@ def _experience(norm: str, current_year: int) -> _Experience:
             base = label.start(1) if label else m.start() - len(before)
         at = (min(m.start(), base + hit.start()), max(m.end(), base + hit.end()))
         if kind == "hands-on" and not hit.group().startswith("rotation"):
-            category, saw_hands = category + months, True
+            summing_up = _SUMMING_UP.search(norm, max(0, m.start() - 30), m.start())
+            category, saw_hands = (max(category, months) if summing_up else category + months), True
+            said_hands_on |= hit.group().startswith("hands")
             category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
         elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
             named, saw_hands = named + months, True
@@ -593,13 +670,19 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if kind in ("hands-on", "research") or kind in types:
             continue  # "I want research" is a wish, not an experience type
         # "does an observership count?" asks about a kind; it does not say the writer did one
-        if _stated(norm, hit.start()) and not _ASKING.match(_before(norm, hit.start())):
+        if (
+            _stated(norm, hit.start())
+            and not _ASKING.match(_before(norm, hit.start()))
+            and not _FIELD_NONE.match(norm, hit.end())
+            and not _asked_about(norm, hit.start(), hit.end())
+        ):
             types.append(kind)
             types_at.append(hit.span())
     # "Shadowing and volunteering count as USCE, so I have 5 months of USCE": when the only
     # experiences named are not hands-on, the category's months are those experiences.
     if (
         category
+        and not said_hands_on  # "two weeks of hands-on + six weeks of observership"
         and not any(t in HANDS_ON_TYPES for t in types)
         and any(t in _NOT_HANDS_ON_TYPES for t in types)
     ):
@@ -768,13 +851,24 @@ def _read(
         ]
     # An applicant who describes their US experience and names only observerships, shadowing
     # or virtual rotations has, by their own account, no hands-on USCE (the echo shows it).
-    only_other = seen.saw_other and not any(t in HANDS_ON_TYPES for t in seen.types)
+    # Named with months, or counted or said done ("Observership x2", "did 2 IM observerships";
+    # not a bare "a virtual rotation", which may be one of several experiences).
+    only_other = (
+        (seen.saw_other or _other_had(norm))
+        and not any(t in HANDS_ON_TYPES for t in seen.types)
+        and not _rotations_had(norm)
+    )
     no_hands_on = _NO_HANDS_ON.search(norm)
     if seen.saw_hands or no_usce or only_other or no_hands_on:
         said_none = no_usce or no_hands_on
         said = said_none.span() if said_none else None
-        hands_at = _cover(seen.hands_at) if seen.saw_hands else said or _cover(seen.other_at)
-        read(hands_at, usce_hands_on_months=seen.hands)
+        hands_at = (
+            _cover(seen.hands_at)
+            if seen.saw_hands
+            else said or _cover(seen.other_at) or _cover(seen.types_at)
+        )
+        if hands_at is not None:  # a fact is read from words, or not at all
+            read(hands_at, usce_hands_on_months=seen.hands)
     if seen.hands > 0 and seen.hands_years:
         # "USCE within 1–3 years of the application": how long ago the last hands-on USCE was
         year, when = max(seen.hands_years)

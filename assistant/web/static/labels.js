@@ -61,6 +61,8 @@ export function noticeWords(notice) {
   if (text === 'injection_ignored') {
     return 'Your message contained instructions aimed at the assistant. I ignored them and answered only the question.';
   }
+  // Its notice block names the ask that was left out; the code alone would only repeat it.
+  if (text.startsWith('not_covered')) return '';
   if (text.startsWith('llm_unavailable')) {
     return 'The language model was unavailable, so this answer was built from the sources directly.';
   }

@@ -1,0 +1,128 @@
+"""Intent per ask (issue 16, item 6): a message that asks two things is answered for the part the
+articles cover, and the other ask is named as not covered; context that only describes the
+applicant (a green card, a hospital, a Step score) never turns a question into a refusal; a
+message whose only ask is out of scope is refused with its topic named.
+
+The messages here are written for these tests, not taken from the probe or the eval sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.domain.intent import (
+    REASON_CLINICAL,
+    REASON_DOCUMENTS,
+    REASON_EXAMS,
+    REASON_LOGISTICS,
+    REASON_SPECIFICS,
+    REASON_STATISTICS,
+    REASON_VENDOR,
+    REASON_VISA,
+    classify,
+)
+
+IN_SCOPE_ASK = "should i get more hands-on usce or start research?"
+
+
+@pytest.mark.parametrize(
+    ("other", "reason"),
+    [
+        ("also do I need step 3 before I apply?", REASON_EXAMS),
+        ("btw which programs in Ohio take older grads?", REASON_SPECIFICS),
+        ("and also what's the IMG match rate for IM?", REASON_STATISTICS),
+        ("P.S. can someone proofread my personal statement?", REASON_DOCUMENTS),
+        ("2) how do I get a J-1 waiver after residency?", REASON_VISA),
+        ("also how many preference signals should I send?", REASON_LOGISTICS),
+    ],
+)
+@pytest.mark.parametrize("order", ["in_scope_first", "other_first"])
+def test_a_mixed_message_is_answered_and_names_the_ask_left_out(
+    other: str, reason: str, order: str
+) -> None:
+    message = f"{IN_SCOPE_ASK} {other}" if order == "in_scope_first" else f"{other}\n{IN_SCOPE_ASK}"
+    intent = classify(message)
+    assert intent.in_scope, intent
+    assert intent.prioritisation, intent
+    assert [item.reason for item in intent.not_covered] == [reason]
+    # What is searched is the in-scope ask alone.
+    assert "research" in intent.stripped_question
+    assert other.split()[-1] not in intent.stripped_question
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "does volunteering at a free clinic count as usce? im on a green card btw",
+        "Green card holder, 2nd cycle. Is an observership enough or do I need hands-on rotations?",
+        "I did 4 weeks at Mount Sinai Hospital as an observer. Does that count as USCE?",
+        "CK 238, Step 3 not taken yet. how long should a research year be if I went unmatched?",
+        "Need advice: I have 3 LoRs from my externship. Do I need research for IM?",
+    ],
+)
+def test_context_that_looks_out_of_scope_does_not_refuse(message: str) -> None:
+    intent = classify(message)
+    assert intent.in_scope, intent
+    assert intent.not_covered == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        # Only the ask decides; an in-domain backstory does not make it answerable.
+        (
+            "YOG 2019, 3 months USCE, 2 LoRs. Which programs in Texas are IMG friendly?",
+            REASON_SPECIFICS,
+        ),
+        (
+            "Need a list:\n- IM programs with no YOG cutoff\n- FM programs for 10+ YOG\n"
+            "YOG 2012, no USCE.",
+            REASON_SPECIFICS,
+        ),
+        (
+            "I have 2 months of externships. AMO or the other rotation company, which is legit?",
+            REASON_VENDOR,
+        ),
+        (
+            "2023 grad preparing for USCE. My patient is 70 with potassium 6.8, what do I give?",
+            REASON_CLINICAL,
+        ),
+        (
+            "Chest pain and dizziness since my externship started. what should I do?",
+            REASON_CLINICAL,
+        ),
+        (
+            "CK 250, 3 months USCE. If I retake Step 3 will programs see my scores?",
+            REASON_LOGISTICS,
+        ),
+    ],
+)
+def test_a_message_whose_only_ask_is_out_of_scope_is_refused(message: str, reason: str) -> None:
+    intent = classify(message)
+    assert not intent.in_scope, intent
+    assert intent.reason == reason
+
+
+def test_a_question_mark_inside_brackets_does_not_split_the_ask() -> None:
+    # "(USCE hub?)" is an aside inside the vendor question, not an ask of its own.
+    intent = classify("AMO vs the other one (USCE hub?) which is legit for hands-on IM?")
+    assert (intent.in_scope, intent.reason) == (False, REASON_VENDOR)
+
+
+def test_ps_in_a_sentence_is_not_a_postscript() -> None:
+    intent = classify("can someone write my PS for IM? yog 2021, 3 mo hands-on usce")
+    assert (intent.in_scope, intent.reason) == (False, REASON_DOCUMENTS)
+
+
+def test_the_independent_scope_probe_dev_part() -> None:
+    """evals/datasets/scope_mixed.jsonl, dev part (the held-out part is never tuned on):
+    written by a helper who read only the articles. Floors just under today's figures."""
+    from evals.scope_probe import load, score
+
+    figures, misses = score(load("dev"))
+    share = {name: hits / total for name, (hits, total) in figures.items()}
+    assert share["in_scope_answered"] >= 0.96, misses
+    assert share["out_of_scope_refused"] >= 0.94, misses
+    assert share["topic_named"] >= 0.95, misses
+    assert share["mixed_answered"] >= 0.92, misses
+    assert share["left_out_named"] >= 0.95, misses
