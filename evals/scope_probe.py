@@ -11,8 +11,9 @@ Figures (issue 16, item 6):
 - mixed answered: messages labelled mixed that are answered (not refused) ...
 - ... and left-out ask named: of those, the share with a not-covered ask of the labelled topic.
 
-240 messages written by a helper who read only the five articles and design.md, never the code;
-the split (every third id held out) was fixed before writing.
+scope_mixed.jsonl: 240 messages by a helper who read only the five articles and design.md, never
+the code; the split (every third id held out) was fixed before writing. scope_mixed_b.jsonl: 300
+more by another such helper, all dev.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from assistant.domain import intent as reasons
 from assistant.domain.intent import classify
 from evals.cases import DATASETS, load_jsonl
 
-FILE = DATASETS / "scope_mixed.jsonl"
+# The first set has a held-out part (every third id); the second, written later by another
+# helper from the articles alone, is all dev.
+FILES = (DATASETS / "scope_mixed.jsonl", DATASETS / "scope_mixed_b.jsonl")
 # The refusal reasons that name each labelled topic. Score reporting and attempts on the
 # transcript are logistics in the code and "usmle" in the labels; both name the topic.
 TOPIC_REASONS: dict[str, set[str]] = {
@@ -44,7 +47,7 @@ TOPIC_REASONS: dict[str, set[str]] = {
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    rows = load_jsonl(FILE) if FILE.exists() else []
+    rows = [row for path in FILES if path.exists() for row in load_jsonl(path)]
     return [r for r in rows if split == "all" or r.get("split") == split]
 
 
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = load(args.split)
     if not rows:
-        print(f"no rows in {FILE} for split {args.split!r}", file=sys.stderr)
+        print(f"no rows for split {args.split!r} in {', '.join(map(str, FILES))}", file=sys.stderr)
         return 1
     figures, misses = score(rows)
     print(f"{'messages':<24} {len(rows)}")

@@ -115,14 +115,15 @@ def test_ps_in_a_sentence_is_not_a_postscript() -> None:
 
 
 def test_the_independent_scope_probe_dev_part() -> None:
-    """evals/datasets/scope_mixed.jsonl, dev part (the held-out part is never tuned on):
-    written by a helper who read only the articles. Floors just under today's figures."""
+    """evals/datasets/scope_mixed.jsonl (dev part; the held-out part is never tuned on) and
+    scope_mixed_b.jsonl (all dev): written by helpers who read only the articles. Floors just
+    under today's figures on the 460 dev messages."""
     from evals.scope_probe import load, score
 
     figures, misses = score(load("dev"))
     share = {name: hits / total for name, (hits, total) in figures.items()}
-    assert share["in_scope_answered"] >= 0.96, misses
-    assert share["out_of_scope_refused"] >= 0.94, misses
-    assert share["topic_named"] >= 0.95, misses
-    assert share["mixed_answered"] >= 0.92, misses
-    assert share["left_out_named"] >= 0.95, misses
+    assert share["in_scope_answered"] >= 0.97, misses
+    assert share["out_of_scope_refused"] >= 0.87, misses
+    assert share["topic_named"] >= 0.98, misses
+    assert share["mixed_answered"] >= 0.91, misses
+    assert share["left_out_named"] >= 0.93, misses

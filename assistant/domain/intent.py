@@ -78,6 +78,8 @@ class Intent:
         signals: Which pattern families fired ("domain:usce", "clinical:dose", ...).
         not_covered: Asks of the message the articles do not cover, when another ask is in
             scope (then `stripped_question` is the in-scope rest, for retrieval).
+        asks: The in-scope asks of a message with several parts, each as written (retrieval
+            searches each one too); empty when the message is one part.
     """
 
     in_scope: bool
@@ -88,6 +90,7 @@ class Intent:
     score: float = 0.0
     signals: tuple[str, ...] = ()
     not_covered: tuple[NotCovered, ...] = ()
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,13 +147,19 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("virtual", r"\bvirtual\s+(?:rotations?|electives?|experiences?)\b|\btelemedicine\b", 3),
         ("hands_on", r"\bhands[\s-]?on\b", 2),
         # "does shadowing count?": whether an experience counts is the articles' question
-        ("counts", r"\bcounts?\s+(?:as|for|towards?)\b|\bdoes\s+(?:\w+\s+){0,3}count\b", 1.5),
+        ("counts", r"\bcounts?\s+(?:as|for|towards?)\b|\b(?:do|does)\s+(?:\w+\s+){0,3}count\b", 1.5),
         ("clinical_experience", r"\bclinical\s+(?:experience|exposure|work|skills?)\b", 3),
         ("clinical", r"\bclinical\b|\bclinicals\b", 1),
         ("us_experience", r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?)\b", 2),
         ("home_country", r"\bhome[\s-]country\b", 1.5),
         # Letters and mentors.
-        ("lor", r"\blors?\b|\bletters?\s+of\s+(?:recommendation|reference)\b", 3),
+        (
+            "lor",
+            r"\blors?\b|\bletters?\s+of\s+(?:recommendation|reference)\b"
+            r"|\b(?:strong|weak|clinical|us|u\.s\.)\s+letters?\b"
+            r"|\bask\w*\s+(?:\w+\s+){0,3}for\s+(?:a\s+)?(?:letter|lor)\b",
+            3,
+        ),
         ("letters", r"\bletters?\b|\brecommendations?\b", 1),
         ("mentor", r"\bmentors?(?:ship|ing)?\b", 3),
         ("attending", r"\battendings?\b|\bpreceptors?\b|\bsupervisors?\b", 1.5),
@@ -188,7 +197,10 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         # Specialties and competitiveness.
         ("specialty", r"\bspecialt(?:y|ies)\b|\bsubspecialt(?:y|ies)\b", 2),
         ("specialty_name", _SPECIALTY_NAMES, 1.5),
-        ("competitive", r"\bcompetitive(?:ness)?\b|\bacademic\s+programs?\b", 1.5),
+        ("competitive", r"\bcompetitive(?:ness)?\b|\bacademic\b", 1.5),
+        ("lab", r"\bpis?\b|\blabs?\b|\bmentor\b|\bstud(?:y|ies)\b|\bjournals?\b", 1.5),
+        ("offers", r"\boffers?\b|\boffered\b", 1),
+        ("compensate", r"\bcompensat\w*|\bmake\s+up\s+for\b", 1.5),
         # Visas as they relate to USCE.
         ("visa", r"\bvisas?\b|\bb-?1\s*/\s*b-?2\b|\bj-?1\b|\bh-?1b\b", 2),
         # Money and time constraints, and decision words.
@@ -197,7 +209,7 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         (
             "decision",
             r"\bworth\s+it\b|\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b|\bnext\s+step\b|\bgood\s+"
-            r"(?:idea|plan)\b|\boverkill\b|\benough\b|\bready\b",
+            r"(?:idea|plan)\b|\boverkill\b|\benough\b|\bready\b|\btoo\s+(?:much|long|little|many)\b",
             1,
         ),
         ("patients", r"\bpatients?\b|\bwards?\b", 1),
@@ -225,7 +237,11 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bwhat'?s\s+the\s+(?:actual\s+|right\s+|correct\s+)?(?:protocol|dose|dosing|"
             r"management|treatment)\b|\b(?:dka|sepsis|stemi|nstemi|hyperkalemia|hyponatremia|"
             r"anaphylaxis|status\s+epilepticus)\s+(?:fluids?|protocol|management|treatment|drip)\b"
-            r"|\b(?:heparin|insulin|vanc\w*)\s+drip\b",
+            r"|\b(?:heparin|insulin|vanc\w*)\s+drip\b"
+            r"|\b\d{1,3}\s?(?:yo|y/o|[mf])\s*,|\bbp\s+\d{2,3}\s*/\s*\d{2,3}\b|\bcha2?ds2\w*"
+            r"|\bhow\s+(?:is|are)\s+[^.?!\n]{0,50}?\b(?:usually\s+|typically\s+)?(?:treated|managed)\b"
+            r"|\bsen[dt]\s+(?:him|her|them)\s+to\s+(?:the\s+)?(?:er|ed|emergency)\b"
+            r"|\bempiric\b|\babx\b|\btx\s+for\b",
         ),
         ("dose", r"\bdos(?:e|es|age|ing)\b|\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ml|iu)\b|\bmg/kg\b"),
         (
@@ -238,7 +254,13 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "drug",
             r"\bside[\s-]effects?\b|\bcontraindicat\w*|\bdrug\s+interactions?\b|\bprescri(?:be|ption)"
             r"|\bantibiotics?\b|\bibuprofen\b|\bamoxicillin\b|\bmetformin\b|\binsulin\b"
-            r"|\baspirin\b|\bparacetamol\b|\bacetaminophen\b|\bwarfarin\b|\bstatins?\b",
+            r"|\baspirin\b|\bparacetamol\b|\bacetaminophen\b|\bwarfarin\b|\bstatins?\b"
+            r"|\bmelatonin\b|\bsertraline\b|\bssris?\b|\b\w{3,}(?:oxetine|pril|sartan|olol|floxacin"
+            r"|prazole|dipine|cycline)\b|\bvaccin\w*|\bbooster\b"
+            # procedures and readings the articles never teach
+            r"|\b(?:lumbar\s+puncture|intubat\w+|central\s+line|paracentesis|thoracentesis"
+            r"|suturing)\b|\b(?:read|interpret)\w*\s+(?:a\s+|an\s+)?(?:chest\s+)?(?:x-?rays?|cxr|"
+            r"ecgs?|ekgs?|ct\s+scans?|mri)\b",
         ),
         (
             "diagnosis",
@@ -253,6 +275,8 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|rash|headache|cough|infection|bleeding|symptoms?|blood\s+pressure)\b"
             r"|\b(?:chest|abdominal|stomach|back)\s+pain\b|\bshortness\s+of\s+breath\b"
             r"|\bpalpitations?\b|\bchest\s+tightness\b|\bdizz(?:y|iness)\b|\bfainting\b"
+            r"|\bpregnan\w*|\bbarely\s+sleeping\b|\binsomnia\b|\bcan'?t\s+sleep\b"
+            r"|\bfeeling\s+(?:really\s+|so\s+)?(?:low|depressed)\b"
             r"|\bshould\s+i\s+(?:get|have)\s+(?:an?\s+)?(?:ecg|ekg|x-?ray|ct|mri|blood\s+test|scan)"
             r"\b"
             r"|\bis\s+it\s+safe\s+to\s+(?:take|start|give|combine)\b"
@@ -297,7 +321,12 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|interview)\b|\bany\s+programs?\s+(?:with|that|without)\b|\bprograms?\s+that\s+"
             r"(?:don'?t|do\s+not|doesn'?t|won'?t)\s+(?:require|need|ask)\b|\b(?:share|send|give\s+me)"
             r"\s+(?:the\s+)?names\b|\bgraduation\s+year\s+cut-?offs?\b"
-            r"|\blist\s+of\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?|institutions?|places|sites)\b|\b(?:best|top|easiest)\s+"
+            r"|\blist\s+of\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?|institutions?|places|sites)\b"
+            r"|\bmalignant\b|\bimg[\s-]friendly\b|\bwhich\s+(?:\w+\s+){0,2}?(?:states?|cities|hospitals?"
+            r"|universities|institutions)\b|\b(?:pls\s+|please\s+)?name\s+(?:them|some|a\s+few)\b"
+            r"|\b(?:list|name)\s+(?:some|a\s+few|any)\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?)\b"
+            r"|\b(?:friendl\w+|lenient)\b[^.?!\n]{0,30}\b(?:old|yog|imgs?|grads?)\b"
+            r"|\btop\s+(?:\w+\s+){0,2}?programs\b|\bwhat\s+(?:\w+\s+)?programs\s+in\b|\b(?:best|top|easiest)\s+"
             r"(?:\w+\s+){0,2}?(?:programs?|hospitals?|companies|agencies)\s+(?:for|to|that)\b"
             r"|\bimg[\s-]friendly\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?)\b"
             r"|\b(?:step\s*\w*|score|yog|usmle)\s+cut-?offs?\b|\bcut-?offs?\s+(?:for|of)\b",
@@ -317,7 +346,12 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"required|among|at)\b"
             r"|\baverage\s+(?:number|no\.?|amount|count)\s+of\b|\bwhat\s+%|%\s+of\b"
             r"|\bcharting\s+outcomes\b|\bnumbers?\s+(?:pls|plz|please|only)\b|\breal\s+numbers\b"
-            r"|\b(?:odds|chances?)\s+of\s+match\w*\b[^.?!\n]{0,40}\b(?:numbers?|%|percent|stats?)\b",
+            r"|\b(?:odds|chances?)\s+of\s+match\w*\b[^.?!\n]{0,40}\b(?:numbers?|%|percent|stats?)\b"
+            r"|\b(?:fraction|proportion|percentage)\s+of\b|\b(?:mean|avg|average|median)\b[^.?!\n]"
+            r"{0,40}\bmatched\b|\bmatched\s+imgs?\b[^.?!\n]{0,40}\b(?:average|mean|avg|median)\b"
+            r"|\bon\s+average\b|\b(?:give\s+me\s+a|in)\s+%|\bodds\b[^.?!\n]{0,40}%"
+            r"|\bhow\s+many\s+(?:applications|programs\s+(?:do|does|should)\s+(?:imgs?|people))\b"
+            r"|\bhow\s+many\s+\w+\s+match\b",
         ),
         (
             "prices",
@@ -335,7 +369,10 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|the\s+)?(?:h-?1b|j-?1|visa|status)\b"
             r"|\bhow\s+(?:do|can)\s+i\s+(?:get|apply\s+for|obtain|extend|renew)\s+"
             r"(?:a|an|the|my)\s+(?:\S+\s+)?visa\b"
-            r"|\bniw\b|\beb-?[123]\b|\bties\s+to\s+(?:my\s+)?home\b"
+            r"|\bniw\b|\beb-?[123]\b|\bties\s+to\s+(?:my\s+)?home\b|\basylum\b|\bopt\b"
+            r"|\bstem\s+extension\b|\bchange\s+(?:of\s+)?status\b|\b221\s*\(?g\)?|\badministrative"
+            r"\s+processing\b|\bextend\w*\s+(?:my\s+)?(?:b-?[12]|h-?1b|j-?1|f-?1)\b|\bb-?[12]\s+stay\b"
+            r"|\b(?:two|2)[\s-]year\s+home\s+(?:residency|country)\b"
             r"|\b(?:h-?4|f-?1|j-?2|ead)\b|\bwork\s+(?:permit|authori[sz]ation)\b|\bembassy\b"
             r"|\bconsulate\b|\bvisa\s+officer\b|\b(?:b-?1\s*/\s*b-?2|b1b2|b-?2)\s+(?:interview|"
             r"appointment|refus\w+)\b|\bh-?1b\s+sponsor\w*|\bsponsor\w*\s+(?:\w+\s+)?(?:h-?1b|"
@@ -358,6 +395,10 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:residency|match|pathway|licens\w+|registration)\s+(?:in|for)\s+(?:canada|"
             r"the\s+uk|australia|new\s+zealand|ireland)\b"
             r"|\bnzrex\b|\bamc\b(?!\s+(?:hospital|medical))|\bhousemanship\b|\bnew\s+zealand\b"
+            r"|\bmccqe\d?\b|\bapprobation\b|\bkenntnispr\w*|\bqchp\b|\bmrcp\b|\bmrcs\b|\bsho\b"
+            r"|\bpra\s+route\b|\b(?:uk|canada|australia|ireland|germany|qatar|gulf|saudi|uae|dubai"
+            r"|oman|kuwait|nz)\b[^.?!\n]{0,30}\b(?:licen[cs]\w*|registration|route|pathway|exams?"
+            r"|approbation|job\s+market)\b"
             r"|\b(?:canadian|uk|british|australian|irish|german|gulf|saudi|uae)\s+(?:residency|"
             r"training|applications?|pathway|system|match|licens\w+|route)\b"
             r"|\b(?:uk|canada|australia|germany|the\s+gulf)\s+(?:vs\.?|or|versus)\s+(?:the\s+)?"
@@ -379,7 +420,10 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"released|are\s+released)\b|\bhow\s+many\s+(?:times|attempts)\b[^.?!\n]{0,40}\b(?:"
             r"retake|take|sit|attempt|allowed)|\ballowed\s+to\s+retake\b|\bretake\s+(?:limit|polic"
             r"(?:y|ies)|rules?)\b|\btime\s+limit\b[^.?!\n]{0,40}\b(?:steps?|usmle|pass\w*)\b"
-            r"|\b\d[\s-]year\s+rule\b",
+            r"|\b\d[\s-]year\s+rule\b|\bexpire\w*\b|\bresources?\s+for\s+(?:the\s+)?(?:step|ck|usmle)"
+            r"|\b(?:best|which|what)\s+resources\b|\bdivine\b|\btranscripts?\b|\b(?:report|send)\w*\s+"
+            r"(?:my\s+)?(?:usmle\s+)?(?:scores?|transcripts?)\b|\battempts?\s+(?:do\s+i\s+have|left"
+            r"|limit)|\becfmg\s+pathways?\b|\bpathways?\s+(?:\d|closed)\b",
         ),
     )
 )
@@ -410,12 +454,23 @@ UNRELATED_TASK = _rx(
 # is refused with the topic named, even when it also describes a strong application.
 # Specifics that are context, not the question, inside a "research or USCE first?" question: a
 # green card or a visa mentioned there does not make it a visa question (issue 16).
-CONTEXT_WHEN_DECIDING = frozenset({"immigration_law"})
+CONTEXT_WHEN_DECIDING = frozenset({"immigration_law", "other_countries"})
 
 # Who sells rotations and placements.
 _VENDOR = (
     r"(?:compan(?:y|ies)|agenc(?:y|ies)|agents?|vendors?|providers?|inc\b|llc\b|ltd\b"
-    r"|placement\s+services?)"
+    r"|placement\s+services?|consultants?|websites?)"
+)
+# "Is this legit?" about something paid for, in a message that is not about research ethics
+# (pay-to-publish offers are the articles' topic): a vendor question.
+_BARE_LEGIT = re.compile(
+    r"\b(?:legit|scams?|is\s+(?:this|it|that)\s+real|trust(?:worthy)?|are\s+they\s+good)\b", re.I
+)
+_PAID = re.compile(
+    rf"\$\s?\d|\b\d+(?:\.\d)?\s?k\b|\bpay(?:ing)?\b|\bpaid\b|\bcash\b|\bpromis\w*|{_VENDOR}", re.I
+)
+_ETHICS_TOPIC = re.compile(
+    r"\bpublish|\bpubmed\b|\bauthorship|\bjournals?\b|\bco-?author|\birb\b", re.I
 )
 # A request addressed to the assistant (or anyone): the ask's first words, "can you", "pls".
 _REQUEST = (
@@ -434,9 +489,13 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b|\bpersonal\s+statement\s+(?:draft|outline|template)\b|\bformat\s+of\s+(?:a\s+|the\s+)?"
             r"thank[\s-]you\s+(?:mail|email|note|letter)\b"
             rf"|{_REQUEST}(?:write|draft|edit|proofread|review|rate|check|critique|polish|improve|make"
-            r"|translate|rewrite|fix|format|compose)\s+(?:me\s+)?(?:my|a|an|the|this|me\s+a)\s+"
-            r"(?:\w+\s+){0,3}?(?:personal\s+statement|ps|cv|resume|essay|cover\s+letter|e-?mails?"
-            r"|messages?|templates?|notes?|letters?|lors?|bio|intro|paragraph|statement|entry)\b"
+            r"|translate|traduz\w*|rewrite|fix|format|compose)\s+(?:me\s+|for\s+me\s+)?(?:my|a|an|"
+            r"the|this|me\s+a|some|meu)\s+(?:\S+\s+){0,6}?(?:personal\s+statement|ps|cv|resume|essay|"
+            r"cover\s+letter|e-?mails?|messages?|templates?|notes?|letters?|lors?|bio|intro|paragraph"
+            r"|statement|entry|description|bullets?|answer|drafts?|section|experiences?)\b"
+            r"|\b(?:can|could)\s+(?:you|u|someone)\s+(?:pls\s+|please\s+)?(?:write|draft|edit|review"
+            r"|rewrite)\s+(?:it|this|that|one)\b|\bpers[a-z]*\s+sta[a-z]*ment\b"
+            r"[^.?!\n]{0,60}\b(?:review|check|rate|clich\w*|feedback)"
             r"|\b(?:ps|personal\s+statement|cv|resume)\b[^.?!\n]{0,40}\b(?:rate|out\s+of\s+10)\b"
             r"|\b(?:rate|critique)\s+(?:it|this)\b|\b(?:opening|first)\s+(?:line|sentence|paragraph)"
             r"\s+(?:of|for)\s+my\b|\bneed\s+an?\s+(?:thank[\s-]you|cover)\s+(?:note|letter|e-?mail)",
@@ -444,13 +503,17 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             REASON_VENDOR,
             rf"\b(?:which|what|any)\s+(?:\w+\s+){{0,3}}?{_VENDOR}|\b(?:top|best|legit|trusted|"
-            rf"reliable|good)\s+(?:\d+\s+)?(?:\w+\s+)?{_VENDOR}|{_VENDOR}[^.?!\n]{{0,40}}"
+            rf"reliable|good|paid)\s+(?:\d+\s+)?(?:\w+\s+)?{_VENDOR}|\brecommend\s+(?:a|an|some|any)"
+            rf"\s+(?:\w+\s+){{0,2}}?{_VENDOR}|{_VENDOR}[^.?!\n]{{0,40}}"
             r"\b(?:legit|scams?|trustworthy|reputable|recommend\w*|worth\s+(?:it|the\s+money))\b"
             rf"|\b(?:trust\w*|legit|scam\w*)\b[^.?!\n]{{0,40}}{_VENDOR}|\b\w+\.com\b[^.?!\n]{{0,40}}"
             r"\b(?:legit|scams?|worth|anyone\s+used|used\s+them)\b|\bcompare\s+(?:the\s+)?"
             rf"(?:top\s+)?(?:\d+\s+)?(?:\w+\s+)?{_VENDOR}"
-            r"|\b(?:amo|amopportunities|img\s+rotations|usce\s+hub|smartpick)\b[^.?!\n]{0,60}"
-            r"\b(?:vs\.?|legit|scams?|better|worth|recommend\w*)\b"
+            r"|\b(?:amo|amopportunities|img\s*rotations(?:\.com)?|usce\s+hub|smartpick)\b"
+            r"[^.?!\n]{0,60}\b(?:vs\.?|legit|scams?|better|worth|recommend\w*|used|good)\b"
+            r"|\b(?:used|tried)\s+(?:\w+\s+){0,2}?(?:amo|amopportunities|img\s*rotations)\b"
+            r"|\bwhich\s+one'?s\s+(?:legit|a\s+scam|better)\b|\bcompar\w*\s+(?:\w+\s+){0,3}?"
+            rf"{_VENDOR}"
             r"|\bwhich\s+(?:one\s+)?(?:is|are)\s+(?:legit|a\s+scam|scams?|trustworthy|reputable)\b",
         ),
         (
@@ -461,6 +524,12 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bwhat\s+(?:dress|to\s+wear)\b|\b214\s*\(?b\)?|\bvisa\s+interview\b"
             r"|\bties\s+to\s+(?:my\s+)?home\s+country\b"
             r"|\bpreference\s+signal\w*|\bsignal(?:ing|s)?\s+(?:work|system)\b|\bmyeras\b"
+            r"|\bcontracts?\b|\bnon-?compete\b|\bsalary\b|\brank\s+(?:list|order)s?\b"
+            r"|\bdress\s+code\b|\b(?:lor|letter)\s+portal\b|\bupload\w*\b[^.?!\n]{0,30}\b(?:letters?"
+            r"|lors?)\b|\bhow\s+(?:do|does|can)\s+(?:he|she|they)\s+upload\b|\boet\b"
+            r"|\b(?:date|deadline)\b[^.?!\n]{0,30}\b(?:submit\w*|eras|nrmp)\b|\beras\s+(?:\w+\s+){0,2}"
+            r"section\b|\bassign\w*\b[^.?!\n]{0,40}\bprograms?\b|\bmatching\s+algorithm\b"
+            r"|\bhow\s+the\s+(?:match|algorithm)\s+works\b"
             r"|\binterview\s+(?:invites?|invitations?|season|offers?\s+come|scheduling|platform)\b"
             r"|\bthalamus\b|\bschedul\w+\s+interviews?\b|\bwear\b[^.?!\n]{0,40}\binterviews?\b"
             r"|\binterviews?\b[^.?!\n]{0,40}\bwear\b|\bletter\s+portal\b|\bassign\s+(?:\w+\s+){0,2}"
@@ -483,12 +552,15 @@ UNRELATED_PATTERN = _rx(
     r"\bweather\b|\bforecast\b|\bsnow\w*|\brain(?:ing|y)?\b|\brecipes?\b|\bcook(?:ing)?\b|\bbake\b"
     r"|\bfootball\b|\bsoccer\b"
     r"|\bnba\b|\bcricket\b|\bbaseball\b|\bworld\s+cup\b|\bpython\b|\bjavascript\b|\bsql\b"
-    r"|\bcode\b|\bcoding\b|\bscript\b|\bcompile\b|\bstocks?\b|\bbitcoin\b|\bcrypto\w*|\bmovies?\b"
+    r"|(?<!dress\s)\bcode\b|\bcoding\b|\bscript\b|\bcompile\b|\bstocks?\b|\bbitcoin\b|\bcrypto\w*|\bmovies?\b"
     r"|\bpoem\b|\bsong\b|\bjoke\b|\blyrics\b|\bcapital\s+of\b|\bpresident\s+of\b|\bclimate\s+change"
     r"\b|\bhoroscope\b|\blottery\b|\bvacation\b|\bhotel\b|\bdating\b|\bvideo\s+games?\b"
     r"|\bmeal\s+prep\b|\bworkouts?\b|\bgym\b|\bel\s+clasico\b|\b(?:premier|champions)\s+league\b"
     r"|\bexcel\s+(?:formula|sheet|file)s?\b|\bms\s+excel\b|\blaptop\b|\bwi-?fi\b|\bbank\s+accounts?\b|\bssn\b"
     r"|\bcredit\s+(?:card|score)\b|\bapartment\b|\bdriv(?:ing|er'?s)\s+licen[cs]e\b"
+    r"|\bwestern\s+union\b|\bsend\s+money\b|\bmoney\s+transfer\b|\btax(?:es)?\b|\bgf\b"
+    r"|\bgirlfriend\b|\bboyfriend\b|\bfianc[eé]e?\b|\bbreak\s+up\b|\bget\s+married\b|\bsim\s+card\b"
+    r"|\bneed\s+a\s+car\b|\bhousing\b|\brent\b|\blunch\b|\bdinner\b|\bwhere\s+to\s+watch\b"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -601,7 +673,7 @@ PRIORITY_STRONG = _rx(
 # absent: a bare "do I need" ("how many months of USCE do I need?" asks for a fact), "first"
 # ("others say USCE first, who is right?") and "choose" ("combine them instead of choosing").
 PRIORITY_WITH_ACTIVITY = _rx(
-    r"\bshould\s+(?:i|we)\s+(?:\w+\s+){0,2}?(?:do|get|pursue|start|take|spend|choose|pick|focus|"
+    r"\bshould\s+(?:i|we)\s+(?:\w+\s+){0,2}?(?:do|get|pursue|start|take|spend|choose|pick|focus|keep|aim|"
     r"go|apply|join|accept|add|invest|try|look|stay|skip|stop|continue|switch|begin|prioriti\w*)"
     r"\b|\b(?:do|would|will)\s+i\s+(?:still|really|even)\s+need\b|\b(?:do|would)\s+i\s+need\s+to"
     r"\s+(?:do|get|add|start)\b|\b(?:is\s+it|would\s+it\s+be)\s+(?:better|wiser|smarter|best)\b"
@@ -638,20 +710,33 @@ _PROFILE_FACTS = (
 # after a lower-case word or a digit, so "U.S. clinical" stays whole; "?" and "!" always do.
 _PART_SPLIT = re.compile(
     r"(?<=[?!])(?![?!)])\s*|(?<=[a-z0-9)][.])\s+|(?<=\.\.)\s+|\n+|;\s+|\s+\+\s+"
-    r"|\s+(?=(?i:(?:ok\s+)?and\s+(?:the\s+)?(?:real|actual|main)\s+question))"
+    r"|\s+(?=(?i:(?:ok\s+)?and\s+(?:the\s+)?(?:real|actual|main)\s+(?:question|q)\b))"
     r"|,?\s+(?=(?i:(?:and\s+)?(?:also|btw|plus|separately|p\.\s?s\b\.?|ps(?=:)))[,:]?\s)"
-    r"|,\s+(?=(?i:and\s+(?:how|what|when|which|where|who|why|is|are|do|does|can|should)\b))"
+    # (but "…, is it too cliché?" asks about what came before the comma: one part)
+    r"|,\s+(?=(?i:(?:and\s+)?(?:how|what|when|which|where|who|why|is|are|do|does|can|should)\b))"
+    r"(?!(?i:(?:is|are|do|does|can|should)\s+(?:it|this|that|they|these|those)\b))"
+    r"|,\s+(?=(?i:and\s+(?:for|in)\s+the\s+us\b))|\s+[—–]+\s+(?=(?i:and\s))"
     r"|\s+(?=(?:2|ii|b)\)\s)"
 )
 # A part that asks something: a question mark, a question word first, or a request.
 _ASKS = _rx(
     r"\?|,\s*(?:what|which|how|when|where|why|who|whether|should\s+i|can\s+i|do\s+i|is\s+(?:it|that"
-    r"|this)|are\s+(?:they|these))\b|^\W*(?:i\s+)?need\s+(?:an?|some|help)\b"
+    r"|this)|are\s+(?:they|these))\b|^\W*(?:i\s+)?need\s+(?:help|advice|a\s+list|an?\s+\w+\s+"
+    r"(?:formula|template|recommendation))\b"
+    # a question verb before a domain noun anywhere: "and for prelim/TY is research even needed"
+    r"|\b(?:is|are|do|does|should|can)\s+(?:research|usce|observerships?|externships?|letters?|"
+    r"lors?|rotations?)\b|\bwhich\s+(?:one'?s?\s+)?(?:is\s+)?(?:better|first|legit)\b"
+    # requests without a question form: "quick lunch ideas", "legit or not.", "teach me"
+    r"|\b(?:best\s+way|any\s+tips|tips\s+(?:on|for)|ideas?\s+for|teach\s+me|explain|details\s+pl[sz]"
+    r"|legit\s+or\s+not|was\s+i\s+right|am\s+i\s+right|anyone\s+know)\b|\b(?:lunch|meal)\s+ideas\b"
+    r"|\b(?:do|does)\s+(?:\w+\s+){0,3}count\b"
     r"|^\W*(?:(?:and|also|btw|plus|p\.?s\.?|so|ok(?:ay)?|but|for|\d\)|[a-d]\)|the\s+"
     r"us\s+match|separately|real\s+question|more\s+importantly|most\s+importantly|mainly"
+    r"|oh|one\s+more\s+thing|if\s+(?:yes|so|not)|unrelated\s+but|meanwhile|tbh|honestly"
+    r"|realistically|in\s+general|generally|(?:for|in)\s+the\s+us(?:\s+side)?"
     r"|[a-z][\w ]{0,20}:)\W+){0,3}"
-    r"(?:what|which|how|should|shall|is|are|am|do|does|did|can|could|would|will|when|where|why|"
-    r"who|whether|any(?:one|body)|list|name|suggest|recommend|tell|give|write|draft|review|edit|"
+    r"(?:what|whats|which|how|hows|should|shall|is|are|am|do|does|did|can|could|would|will|when|"
+    r"where|why|who|whether|any(?:one|body)|list|name|suggest|recommend|tell|give|write|draft|review|edit|"
     r"proofread|check|explain|help|pick|choose|share|rate|make|translate|compare|send|find)\b"
     r"|\b(?:pl[sz]|please|kindly|pl[sz]\s+help|need\s+(?:help|advice|a\s+list))\b"
     r"|\b(?:i\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+(?:know|ask)|wondering|"
@@ -776,10 +861,15 @@ def _domain_score(lower: str) -> tuple[float, list[str]]:
     return score, names
 
 
-def _is_prioritisation(lower: str) -> bool:
+def _names_a_choice(lower: str) -> bool:
+    """The words themselves weigh options ("research or USCE first", "which should come first")."""
     if PRIORITY_STRONG.search(lower) or _ACTIVITY_CHOICE.search(lower):
         return True
-    if PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower):
+    return bool(PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower))
+
+
+def _is_prioritisation(lower: str) -> bool:
+    if _names_a_choice(lower):
         return True
     asks = "?" in lower or re.match(r"(?:what|which|how|why|is|are|do|does|can|should)\b", lower)
     return not asks and sum(bool(p.search(lower)) for p in _PROFILE_FACTS) >= 3
@@ -876,12 +966,13 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     # Without instructions to strip, the parts come from the text as written: its line breaks
     # separate the lines of a form ("USCE - 2 mo" / "Q: ...").
     parts = _parts(stripped if injections else cleaned) or [stripped]
-    asking = {p for p in parts if _ASKS.search(p)} or set(parts)
+    # (a profile listed without a question is the message's context, not an ask of its own)
+    asking = {p for p in parts if _ASKS.search(p) or _names_a_choice(p.lower())} or set(parts)
     outside: list[NotCovered] = []  # asks the articles do not cover
     previous = ""
     context_reason: str | None = None  # why context alone would be out of scope
     for part in parts:
-        reason, fired = _outside_reason(part)
+        reason, fired = _outside_reason(part, stripped)
         if reason is None and outside and outside[-1].text == previous and _REFERS_BACK.match(part):
             reason = outside[
                 -1
@@ -907,8 +998,11 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         # An ask in scope on its own words must remain: "I have 3 months of USCE. Which programs
         # take IMGs?" asks only about programs, and "chest pain since my externship started,
         # what should I do?" asks nothing the articles answer although its context is in-domain.
-        answerable = answerable and any(
-            _in_scope_alone(p) for p in parts if p in asking and p not in covered
+        remaining = [p for p in parts if p in asking and p not in covered]
+        answerable = answerable and (
+            any(_in_scope_alone(p) for p in remaining)
+            # the rest of a mixed message carries the topic its ask refers to
+            or bool(remaining and outside and context_reason is None and rest_score >= 4.5)
         )
     if not answerable:
         reason = outside[0].reason if outside else context_reason or REASON_UNRELATED
@@ -917,11 +1011,12 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         return intent(False, reason, score)
     if rest_score < IN_SCOPE_MIN_SCORE and not deciding:
         signals.append("context:history")
+    asks = tuple(p for p in parts if p in asking and p not in covered) if len(parts) > 1 else ()
     if not outside:
-        return intent(True, None, score)
+        return dataclasses.replace(intent(True, None, score), asks=asks)
     signals.append("mixed:not_covered")
     stripped, lower = rest, rest_lower
-    return dataclasses.replace(intent(True, None, score), not_covered=tuple(outside))
+    return dataclasses.replace(intent(True, None, score), not_covered=tuple(outside), asks=asks)
 
 
 def _in_scope_alone(part: str) -> bool:
@@ -930,9 +1025,9 @@ def _in_scope_alone(part: str) -> bool:
     return deciding or _domain_score(lower)[0] >= IN_SCOPE_MIN_SCORE
 
 
-def _outside_reason(part: str) -> tuple[str | None, list[str]]:
+def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]]:
     """Why one part of a message is outside the articles' scope (None when it is not), with the
-    pattern families that fired."""
+    pattern families that fired. `message` is the whole message, for context."""
     lower = part.lower()
     clinical = [name for name, pattern in CLINICAL_PATTERNS if pattern.search(lower)]
     if clinical:
@@ -957,13 +1052,17 @@ def _outside_reason(part: str) -> tuple[str | None, list[str]]:
     # part of the applicant's own story in a what-should-I-do question ("I did an observership
     # at Mount Sinai: research next?").
     if (NAMED_INSTITUTION.search(part) or _INSTITUTION_LOWER.search(lower)) and not (
-        _is_prioritisation(lower) and re.search(r"\b(?:i|my|i'm|i've)\b", lower)
+        _is_prioritisation(lower)
+        and (re.search(r"\b(?:i|my|i'm|i've)\b", lower) or _ACTIVITY_CHOICE.search(lower))
     ):
         specifics.append("named_institution")
     if specifics:
         return _SPECIFICS_REASON.get(specifics[0], REASON_SPECIFICS), [
             f"specifics:{n}" for n in specifics
         ]
+    whole = message or part
+    if _BARE_LEGIT.search(lower) and _PAID.search(whole) and not _ETHICS_TOPIC.search(whole):
+        return REASON_VENDOR, ["task:vendor"]
     return None, []
 
 
