@@ -750,6 +750,11 @@ _LIST_ITEM = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s")
 
 
 # An ask about whatever the ask before it named: it shares that ask's scope.
+# The writer says the choice is already made: what follows is context, not an ask.
+_SETTLED = _rx(
+    r"\b(?:already\s+decided|(?:i'?ve|i\s+have)\s+(?:already\s+)?(?:decided|chosen)|i\s+know\s+i"
+    r"|that\s+part\s+is\s+settled|not\s+asking\s+about)\b"
+)
 _REFERS_BACK = _rx(
     r"^\W*(?:and\s+|so\s+)?(?:do|does|did|will|would|can|could|are|is)\s+(?:they|those|these|"
     r"he|she)\b"
@@ -764,7 +769,12 @@ def _parts(text: str) -> list[str]:
         piece = (piece or "").strip()
         if not re.search(r"\w", piece):
             continue
-        if lead and parts and _LIST_ITEM.match(piece):
+        if parts and (
+            (lead and _LIST_ITEM.match(piece))
+            # a bare topic before a comma names what the ask after it is about: "ERAS signals,
+            # how many for IM?" is one ask about ERAS signals
+            or (len(parts[-1].split()) <= 3 and not re.search(r"[.?!:]$", parts[-1]))
+        ):
             parts[-1] = f"{parts[-1]} {piece}"
             continue
         parts.append(piece)
@@ -967,7 +977,11 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     # separate the lines of a form ("USCE - 2 mo" / "Q: ...").
     parts = _parts(stripped if injections else cleaned) or [stripped]
     # (a profile listed without a question is the message's context, not an ask of its own)
-    asking = {p for p in parts if _ASKS.search(p) or _names_a_choice(p.lower())} or set(parts)
+    # A part that weighs options asks, even without a question form ("only money for one: rotation
+    # or research"), unless it says the choice is made ("I KNOW I need rotations first").
+    asking = {
+        p for p in parts if _ASKS.search(p) or (_names_a_choice(p.lower()) and not _SETTLED.search(p))
+    } or set(parts)
     outside: list[NotCovered] = []  # asks the articles do not cover
     previous = ""
     context_reason: str | None = None  # why context alone would be out of scope
@@ -999,10 +1013,8 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         # take IMGs?" asks only about programs, and "chest pain since my externship started,
         # what should I do?" asks nothing the articles answer although its context is in-domain.
         remaining = [p for p in parts if p in asking and p not in covered]
-        answerable = answerable and (
-            any(_in_scope_alone(p) for p in remaining)
-            # the rest of a mixed message carries the topic its ask refers to
-            or bool(remaining and outside and context_reason is None and rest_score >= 4.5)
+        answerable = answerable and any(
+            _in_scope_alone(p) for p in remaining
         )
     if not answerable:
         reason = outside[0].reason if outside else context_reason or REASON_UNRELATED
