@@ -7,12 +7,12 @@ recommendation"), because the articles and the applicants spell things different
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.core.types import ScoredChunk
+from assistant.core.types import Chunk, ScoredChunk
 from assistant.retrieval.fusion import reciprocal_rank_fusion
 from assistant.text.evidence import Span, span_key, spans_of
 from assistant.text.stance import stances
@@ -32,6 +32,33 @@ class RetrievalConfig:
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     use_synonyms: bool = True
+    per_document: int | None = None  # chunks of one document before the others get a turn
+
+
+def _best_ranks(rankings: Sequence[Sequence[str]]) -> dict[str, int]:
+    best: dict[str, int] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking, start=1):
+            best[cid] = min(rank, best.get(cid, rank))
+    return best
+
+
+def _capped(
+    fused: list[tuple[str, float]], by_id: Mapping[str, Chunk], per_document: int | None
+) -> list[tuple[str, float]]:
+    """At most `per_document` chunks of one document in a row of the ranking; the rest move
+    after the others (not dropped), so one repetitive document cannot take every slot."""
+    if not per_document:
+        return fused
+    counts: dict[str, int] = {}
+    first: list[tuple[str, float]] = []
+    later: list[tuple[str, float]] = []
+    for cid, score in fused:
+        chunk = by_id.get(cid)
+        doc = chunk.doc_id if chunk is not None else ""
+        counts[doc] = counts.get(doc, 0) + 1
+        (first if counts[doc] <= per_document else later).append((cid, score))
+    return first + later
 
 
 class HybridRetriever:
@@ -69,20 +96,37 @@ class HybridRetriever:
 
     def retrieve(self, question: str, k: int) -> list[ScoredChunk]:
         """The `k` best chunks for `question`, best first."""
+        return self.retrieve_all([(question, 1.0)], k)
+
+    def retrieve_all(self, queries: Sequence[tuple[str, float]], k: int) -> list[ScoredChunk]:
+        """The `k` best chunks for several weighted queries at once, best first.
+
+        A long message is not one query (issue 17): its asks, searched apart, and the topic of
+        the verdict find passages the whole message buries. Each query gives a dense and a BM25
+        ranking, all fused by weighted RRF; the dense queries are embedded in one batch.
+        """
         cfg = self.config
-        # Dense: abbreviations spelled out in place (as at ingest). BM25: every other spelling
-        # appended, so either form of a term matches.
-        dense_query = spell_out(question) if cfg.use_synonyms else question
-        sparse_query = expand_query(question) if cfg.use_synonyms else question
-        dense = self.dense(dense_query, cfg.candidates) if cfg.dense_weight > 0 else []
-        sparse = self.sparse(sparse_query, cfg.candidates) if cfg.sparse_weight > 0 else []
-        fused = reciprocal_rank_fusion(
-            [[cid for cid, _ in dense], [cid for cid, _ in sparse]],
-            k=cfg.rrf_k,
-            weights=[cfg.dense_weight, cfg.sparse_weight],
-        )
-        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
-        sparse_rank = {cid: r for r, (cid, _) in enumerate(sparse, start=1)}
+        queries = [(q, w) for q, w in queries if q.strip() and w > 0] or [(" ", 1.0)]
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+        if cfg.dense_weight > 0:
+            # Dense: abbreviations spelled out in place (as at ingest).
+            texts = [spell_out(q) if cfg.use_synonyms else q for q, _ in queries]
+            self._embed_missing(texts)
+            for text, (_, weight) in zip(texts, queries, strict=True):
+                rankings.append([cid for cid, _ in self.dense(text, cfg.candidates)])
+                weights.append(cfg.dense_weight * weight)
+        if cfg.sparse_weight > 0:
+            # BM25: every other spelling appended, so either form of a term matches.
+            for query, weight in queries:
+                text = expand_query(query) if cfg.use_synonyms else query
+                rankings.append([cid for cid, _ in self.sparse(text, cfg.candidates)])
+                weights.append(cfg.sparse_weight * weight)
+        fused = reciprocal_rank_fusion(rankings, k=cfg.rrf_k, weights=weights)
+        fused = _capped(fused, self.index.by_id, cfg.per_document)
+        n_dense = len(queries) if cfg.dense_weight > 0 else 0
+        dense_rank = _best_ranks(rankings[:n_dense])
+        sparse_rank = _best_ranks(rankings[n_dense:])
         out = []
         for cid, score in fused[:k]:
             chunk = self.index.by_id.get(cid)
@@ -97,6 +141,15 @@ class HybridRetriever:
                 )
             )
         return out
+
+    def _embed_missing(self, texts: Sequence[str]) -> None:
+        """Embed the texts not in the cache, in one batch."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if len(missing) > 1:
+            for text, vector in zip(missing, self.embedder.embed(missing), strict=True):
+                self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
 
     def warm_up(self) -> None:
         """Start-up work, so the first questions do not pay for it: load the query model, and
