@@ -123,7 +123,7 @@ def test_the_independent_scope_probe_dev_part() -> None:
     figures, misses = score(load("dev"))
     share = {name: hits / total for name, (hits, total) in figures.items()}
     assert share["in_scope_answered"] >= 0.97, misses
-    assert share["out_of_scope_refused"] >= 0.89, misses
+    assert share["out_of_scope_refused"] >= 0.92, misses
     assert share["topic_named"] >= 0.98, misses
-    assert share["mixed_answered"] >= 0.90, misses
+    assert share["mixed_answered"] >= 0.89, misses
     assert share["left_out_named"] >= 0.93, misses

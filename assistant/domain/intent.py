@@ -323,7 +323,7 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\s+(?:the\s+)?names\b|\bgraduation\s+year\s+cut-?offs?\b"
             r"|\blist\s+of\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?|institutions?|places|sites)\b"
             r"|\bmalignant\b|\bimg[\s-]friendly\b|\bwhich\s+(?:\w+\s+){0,2}?(?:states?|cities|hospitals?"
-            r"|universities|institutions)\b|\b(?:pls\s+|please\s+)?name\s+(?:them|some|a\s+few)\b"
+            r"|universities|institutions|schools)\b|\b(?:pls\s+|please\s+)?name\s+(?:them|some|a\s+few)\b"
             r"|\b(?:list|name)\s+(?:some|a\s+few|any)\s+(?:\w+\s+){0,2}?(?:programs?|hospitals?)\b"
             r"|\b(?:friendl\w+|lenient)\b[^.?!\n]{0,30}\b(?:old|yog|imgs?|grads?)\b"
             r"|\btop\s+(?:\w+\s+){0,2}?programs\b|\bwhat\s+(?:\w+\s+)?programs\s+in\b|\b(?:best|top|easiest)\s+"
@@ -872,14 +872,14 @@ def _domain_score(lower: str) -> tuple[float, list[str]]:
 
 
 def _names_a_choice(lower: str) -> bool:
-    """The words themselves weigh options ("research or USCE first", "which should come first")."""
-    if PRIORITY_STRONG.search(lower) or _ACTIVITY_CHOICE.search(lower):
-        return True
-    return bool(PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower))
+    """The words themselves weigh options ("research or USCE first", "what should I do")."""
+    return bool(PRIORITY_STRONG.search(lower) or _ACTIVITY_CHOICE.search(lower))
 
 
 def _is_prioritisation(lower: str) -> bool:
     if _names_a_choice(lower):
+        return True
+    if PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower):
         return True
     asks = "?" in lower or re.match(r"(?:what|which|how|why|is|are|do|does|can|should)\b", lower)
     return not asks and sum(bool(p.search(lower)) for p in _PROFILE_FACTS) >= 3
