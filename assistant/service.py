@@ -29,6 +29,7 @@ from assistant.core.settings import Settings
 from assistant.core.types import Answer, Citation, FactEvidence, Profile, ScoredChunk, Timings
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
+from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import ProfileReading, describe_profile, merge_profile, read_profile
 from assistant.domain.proposals import accept_proposals
 from assistant.domain.rules import Decision
@@ -43,6 +44,7 @@ from assistant.llm.backends import (
 )
 from assistant.llm.similarity import EmbeddingSimilarity
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.searches import searches
 from assistant.text.citations import verify_all
 from assistant.text.evidence import rank_spans, spans_of
 from ingest.embedder import Embedder, get_embedder
@@ -407,7 +409,10 @@ class Advisor:
             query = condensed or query
 
         t0 = time.perf_counter()
-        evidence = self.retriever.retrieve(query, self.settings.top_k)
+        rule = turn.decision.rule if turn.decision is not None else None
+        evidence = self.retriever.retrieve_all(
+            searches(query, rule.rationale if rule is not None else None), self.settings.top_k
+        )
         retrieve_ms = _ms(t0)
         t1 = time.perf_counter()
         composed = self._compose(turn, query, evidence)
@@ -509,6 +514,11 @@ class Advisor:
             similarity=self.retriever.span_similarity(query),
             asks=turn.asks,
             not_covered=turn.intent.not_covered,
+            plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
+            change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
+            branches=branches(turn.applicant)
+            if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
+            else (),
         )
 
     def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:

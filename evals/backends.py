@@ -68,6 +68,11 @@ class RecordingRetriever:
         self.last = list(result)
         return result
 
+    def retrieve_all(self, *args: Any, **kwargs: Any) -> Any:
+        result = self.inner.retrieve_all(*args, **kwargs)
+        self.last = list(result)
+        return result
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 

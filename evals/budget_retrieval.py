@@ -11,11 +11,11 @@ The naive pipeline (RecursiveCharacterTextSplitter 1000/200, MiniLM dense, top 4
 hit@4. A chunk is a hit when it covers at least half of a gold phrase (evals/metrics/retrieval.py),
 and every gold passage counts: the articles repeat their advice.
 
-Variants of ours, all in the same run: the message as one query (what the service does), a query
-plan (the message, its in-scope asks as read by intent, and for a decision the deciding rule's
-rationale, fused by weighted RRF in one `retrieve_all` call), and per-document caps. The plan did
-not beat the single query on forum dev (docs/results.md), so the service does not use it; it is
-kept here so the next change to intent or retrieval can be measured against it.
+Variants of ours, all in the same run: the message as one query; what the service searches (the
+message, and for a decision the deciding rule's rationale at a low weight:
+assistant/retrieval/searches.py); a fuller plan (also each in-scope ask of a multi-part message,
+which lowered hit and MRR on both dev sets, so the service does not search asks apart); and a
+per-document cap. All fused by weighted RRF in one `retrieve_all` call.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 
 from assistant.core.settings import Settings
 from assistant.retrieval.hybrid import HybridRetriever, RetrievalConfig
+from assistant.retrieval.searches import FOCUS_WEIGHT as SERVICE_FOCUS_WEIGHT
 from evals.baseline import NaiveRAG
 from evals.cases import DATASETS, QUESTIONS, load_cases
 from evals.metrics.retrieval import Span, covers, mean
@@ -99,9 +100,7 @@ def score(
         "mrr@budget": round(mean([r[3] for r in rows]), 3),
         "chunks": statistics.median([r[4] for r in rows]) if rows else 0,
         "chars": statistics.median([r[5] for r in rows]) if rows else 0,
-        "by_kind": {
-            k: round(mean([r[2] for r in rows if r[0] == k]), 3) for k in kinds
-        },
+        "by_kind": {k: round(mean([r[2] for r in rows if r[0] == k]), 3) for k in kinds},
     }
 
 
@@ -119,11 +118,16 @@ def message(case: dict[str, Any]) -> str:
 
 
 def query_plan(
-    question: str, history: Sequence[dict[str, str]] | None, text: str
+    question: str,
+    history: Sequence[dict[str, str]] | None,
+    text: str,
+    *,
+    ask_weight: float = ASK_WEIGHT,
+    focus_weight: float = FOCUS_WEIGHT,
 ) -> list[tuple[str, float]]:
     """The weighted searches for one message: `text` (the standalone question), each in-scope
     ask of a message with several parts, and for a decision question the deciding rule's
-    rationale (the verdict's topic)."""
+    rationale (the verdict's topic). A weight of 0 leaves that kind out."""
     import datetime as dt
 
     from assistant.core.types import Profile
@@ -142,15 +146,15 @@ def query_plan(
     intent = with_situation(intent, profile, explicit=False)
     queries = [(text, MESSAGE_WEIGHT)]
     seen = {" ".join(text.lower().split())}
-    for ask in intent.asks[:MAX_ASKS]:
+    for ask in intent.asks[:MAX_ASKS] if ask_weight > 0 else ():
         key = " ".join(ask.lower().split())
         if key not in seen and len(key.split()) >= 3:
-            queries.append((ask, ASK_WEIGHT))
+            queries.append((ask, ask_weight))
             seen.add(key)
-    if intent.prioritisation:
+    if intent.prioritisation and focus_weight > 0:
         decision = decide_or_ask(profile, {}, current_year=year)[0]
         if decision is not None and decision.rule is not None:
-            queries.append((decision.rule.rationale, FOCUS_WEIGHT))
+            queries.append((decision.rule.rationale, focus_weight))
     return queries
 
 
@@ -173,9 +177,15 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     naive = NaiveRAG(settings.corpus_dir, embedder)
 
     def naive_search(case: dict[str, Any]) -> list[Span]:
-        hits = naive.retrieve(" ".join(
-            [*(t["content"] for t in case.get("history") or [] if t["role"] == "user"),
-             case["question"]]), k=4)
+        hits = naive.retrieve(
+            " ".join(
+                [
+                    *(t["content"] for t in case.get("history") or [] if t["role"] == "user"),
+                    case["question"],
+                ]
+            ),
+            k=4,
+        )
         return [Span(h.doc_id, h.start, h.end) for h in hits]
 
     results: dict[str, dict[str, Any]] = {
@@ -184,21 +194,28 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
         )
     }
     base = RetrievalConfig()
-    variants: dict[str, tuple[RetrievalConfig, bool]] = {
-        "ours: the message as one query": (base, False),
-        "ours: query plan (message, asks, verdict topic)": (base, True),
-        "ours: one query, 2 per document first": (replace(base, per_document=2), False),
-        "ours: query plan, 2 per document first": (replace(base, per_document=2), True),
+    service = {"ask_weight": 0.0, "focus_weight": SERVICE_FOCUS_WEIGHT}
+    plan = {"ask_weight": ASK_WEIGHT, "focus_weight": FOCUS_WEIGHT}
+    variants: dict[str, tuple[RetrievalConfig, dict[str, float] | None]] = {
+        "ours: the message as one query": (base, None),
+        f"ours, the service: message + verdict topic at {SERVICE_FOCUS_WEIGHT}": (base, service),
+        "ours: message + asks 0.7 + verdict topic 0.5": (base, plan),
+        "ours: one query, 2 per document first": (replace(base, per_document=2), None),
     }
     for name, (config, planned) in variants.items():
         retriever = HybridRetriever(index, embedder, config)
 
         def ours(
-            case: dict[str, Any], r: HybridRetriever = retriever, planned: bool = planned
+            case: dict[str, Any],
+            r: HybridRetriever = retriever,
+            planned: dict[str, float] | None = planned,
         ) -> list[Span]:
             text = message(case)
-            queries = query_plan(case["question"], case.get("history"), text) if planned \
+            queries = (
+                query_plan(case["question"], case.get("history"), text, **planned)
+                if planned is not None
                 else [(text, 1.0)]
+            )
             return [
                 Span(s.chunk.doc_id, s.chunk.start, s.chunk.end)
                 for s in r.retrieve_all(queries, 20)
@@ -207,8 +224,10 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
         results[name] = score(cases, ours, canonical, budgeted=True)
 
     keys = ["cases", "hit@4", "hit@budget", "mrr@budget", "chunks", "chars"]
-    print(f"Retrieval on {args.dataset} / {args.split} ({len(cases)} questions with gold); "
-          f"budget {BUDGET} characters\n")
+    print(
+        f"Retrieval on {args.dataset} / {args.split} ({len(cases)} questions with gold); "
+        f"budget {BUDGET} characters\n"
+    )
     print("| retriever | " + " | ".join(keys) + " | hit by kind |")
     print("|---|" + "---|" * (len(keys) + 1))
     for name, row in results.items():

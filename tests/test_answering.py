@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from assistant.core.settings import Settings
 from assistant.core.types import Answer, Verdict
 from assistant.service import Advisor, QuestionError
 from assistant.text.citations import quote_matches
+from assistant.text.stance import Stance, stances
+from assistant.text.support import is_negated
 from evals.cases import load_cases
 from ingest.pipeline import run_ingest
 
@@ -152,6 +155,17 @@ def test_sources_disagree_is_reported_with_both_sides(advisor: Advisor) -> None:
     for side in sides:
         assert side["citations"] and set(side["citations"]) <= numbers
     assert "differ in emphasis" in answer.answer
+    # Each side says what it is labelled (issue 18): no warning against research stands for
+    # research, no research-first sentence for clinical experience.
+    by_n = {c.n: c.quote for c in answer.citations}
+    for side in sides:
+        for n in side["citations"]:
+            quote = by_n[n]
+            assert not is_negated(quote), quote
+            if side["stance"] == "research_positive":
+                assert re.search(r"research|publication|abstract", quote, re.I), quote
+            else:
+                assert Stance.RESEARCH_FIRST not in stances(quote), quote
 
 
 def test_cli_ask_json_and_batch(advisor: Advisor, tmp_path: Path) -> None:

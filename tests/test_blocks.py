@@ -84,7 +84,15 @@ def test_the_model_path_replaces_evidence_blocks_with_its_prose() -> None:
     settings = fake_settings(llm="openai:scripted")
     question = "I graduated in 2016 with no US clinical experience. Research or rotations first?"
     grounded = advisor().ask(question)
-    quote = next(c for c in grounded.citations if c.n not in grounded.recommendation.citations)  # type: ignore[union-attr]
+    # A quote of the evidence block (the plan's and the verdict's quotes stay the grounded ones).
+    quoted = {
+        n
+        for b in grounded.blocks
+        if isinstance(b, EvidenceBlock)
+        for i in b.items
+        for n in i.citations
+    }
+    quote = next(c for c in grounded.citations if c.n in quoted)
     model = FakeListChatModel(responses=[f"{quote.quote.rstrip('.')} [{quote.n}]."])
     # The model gets the grounded answer's citations as its first numbered sources.
     answer = Advisor(
@@ -95,7 +103,7 @@ def test_the_model_path_replaces_evidence_blocks_with_its_prose() -> None:
     kinds = [b.kind for b in answer.blocks]
     assert kinds[0] == "recommendation" and "direct_answer" not in kinds
     prose = [b for b in answer.blocks if isinstance(b, EvidenceBlock) and b.origin == "model"]
-    assert len(prose) == 1 and answer.answer == render(answer.blocks)
+    assert len(prose) == 1 and answer.answer == render(answer.blocks), (quote, answer.notices)
 
 
 def test_renumbering_maps_every_marker_and_citation() -> None:

@@ -436,7 +436,7 @@ def check_answer(answer: Any, advisor: Advisor) -> None:
 @pytest.mark.parametrize(
     ("bad", "code"),
     [
-        ("Observerships give you strong US letters [9].", "unknown_citation"),
+        ("Observerships give you strong US letters [99].", "unknown_citation"),
         ("Most residency programs in Ohio sponsor H-1B visas [{r}].", "unsupported"),
         ("{q} within 14 months [{q_n}].", "invented_number"),
         (
@@ -469,7 +469,7 @@ def test_misbehaving_model_is_caught_and_reported(base: Advisor, bad: str, code:
 
 
 def test_model_with_nothing_usable_falls_back_to_grounded(base: Advisor) -> None:
-    model = FakeListChatModel(responses=["Research always wins [9]. Do research first [1]."])
+    model = FakeListChatModel(responses=["Research always wins [99]. Do research first [1]."])
     answer = advisor_with(base, model).ask(NO_USCE, llm="openai:scripted")
     grounded = base.ask(NO_USCE)
     assert answer.answer == grounded.answer and answer.citations == grounded.citations
@@ -648,7 +648,7 @@ def test_cli_shows_the_draft_on_stderr_and_only_the_verified_answer_on_stdout(
 ) -> None:
     import assistant.cli as cli
 
-    model = FakeListChatModel(responses=["Research always wins [9]. Do research first [1]."])
+    model = FakeListChatModel(responses=["Research always wins [99]. Do research first [1]."])
     monkeypatch.setattr(cli, "_load_advisor", lambda data_dir: advisor_with(base, model))
     result = CliRunner().invoke(
         app, ["ask", NO_USCE, "--llm", "openai:scripted"], env={"ADVISOR_EMBEDDER": "fake"}

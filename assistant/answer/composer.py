@@ -7,6 +7,7 @@ the canonical document text before it is returned.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,8 +21,10 @@ from assistant.core.blocks import (
     MissingFactsBlock,
     Notice,
     NoticeBlock,
+    PlanBlock,
     ProfileEchoBlock,
     RecommendationBlock,
+    WhatWouldChangeBlock,
 )
 from assistant.core.types import (
     Citation,
@@ -33,11 +36,12 @@ from assistant.core.types import (
 )
 from assistant.domain.clarify import Clarification
 from assistant.domain.intent import NotCovered
-from assistant.domain.rules import Decision
+from assistant.domain.plan import Branch, Change, Step
+from assistant.domain.rules import Decision, Quote
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
-from assistant.text.stance import contradiction
-from assistant.text.support import support
+from assistant.text.stance import Stance, contradiction, stances
+from assistant.text.support import is_negated, needed_passages, support
 
 # The verdict as a label in plain words; the claim after it is the rule's headline (its sources'
 # own words), cited with the rule's quotes.
@@ -131,7 +135,7 @@ class CitationRegistry:
         return self.cite(span.doc_id, span.section, span.start, span.end)
 
 
-def markers(numbers: list[int | None]) -> str:
+def markers(numbers: Sequence[int | None]) -> str:
     return "".join(f"[{n}]" for n in dict.fromkeys(n for n in numbers if n is not None))
 
 
@@ -185,6 +189,9 @@ def compose(
     max_quotes: int = 4,
     asks: Sequence[Clarification] = (),
     not_covered: Sequence[NotCovered] = (),
+    plan: Sequence[Step] = (),
+    change: Change | None = None,
+    branches: Sequence[Branch] = (),
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
     registry = CitationRegistry(documents, section_at)
@@ -202,6 +209,10 @@ def compose(
             rationale=decision.rule.rationale,
             citations=cited,
         )
+        if plan:
+            parts.append(plan_block(plan, registry))
+        if change is not None:
+            parts.append(change_block(change, registry))
     elif prioritisation and decision is not None and asks:
         parts.append(
             MissingFactsBlock(
@@ -212,11 +223,18 @@ def compose(
         )
     elif prioritisation and decision is not None:
         facts = "; ".join(decision.missing_facts) or "more about your situation"
+        if branches:
+            # Asking for facts never replaces the answer: what the rules say either way first.
+            parts.append(branches_block(branches, registry))
+        heading = (
+            "**Which applies to you?**"
+            if branches
+            else "**I can't give you a firm recommendation yet.**"
+        )
         parts.append(
             MissingFactsBlock(
-                text="**I can't give you a firm recommendation yet.** It depends on facts I "
-                f"could not read from your question: {facts}. Tell me those and I will apply "
-                "the sources' decision rules.",
+                text=f"{heading} It depends on facts I could not read from your question: {facts}. "
+                "Tell me those and I will apply the sources' decision rules.",
                 items=[Item(text=fact) for fact in decision.missing_facts],
             )
         )
@@ -339,6 +357,39 @@ def verdict_block(
     )
 
 
+def plan_block(plan: Sequence[Step], registry: CitationRegistry) -> PlanBlock:
+    """The next steps, each in our words and cited with the sentences it rests on."""
+    items = []
+    for step in plan:
+        cited = _cite_needed(step.text, step.quotes, registry)
+        items.append(Item(text=f"{step.text} {markers(cited)}".rstrip(), citations=cited))
+    return PlanBlock(items=items)
+
+
+def _cite_needed(text: str, quotes: Sequence[Quote], registry: CitationRegistry) -> list[int]:
+    """Cite the quotes `text` rests on: each supports it alone or is needed jointly."""
+    keep = needed_passages(text, [q.text for q in quotes])
+    refs = [registry.cite_quote(quotes[i].doc_id, quotes[i].text) for i in keep]
+    return [n for n in dict.fromkeys(refs) if n is not None]
+
+
+def branches_block(branches: Sequence[Branch], registry: CitationRegistry) -> DirectAnswerBlock:
+    """A decision the facts do not settle yet, answered for each reading, each cited."""
+    sentences, cited_all = [], []
+    for branch in branches:
+        cited = _cite_needed(branch.text, branch.quotes, registry)
+        sentences.append(f"{branch.text} {markers(cited)}".rstrip())
+        cited_all += cited
+    return DirectAnswerBlock(text=" ".join(sentences), citations=list(dict.fromkeys(cited_all)))
+
+
+def change_block(change: Change, registry: CitationRegistry) -> WhatWouldChangeBlock:
+    """The nearest change of facts that moves the verdict, with the rule that would then apply,
+    cited with the sentences that name the change and the new rule's own."""
+    cited = _cite_needed(change.text, change.quotes, registry)
+    return WhatWouldChangeBlock(text=f"{change.text} {markers(cited)}".rstrip(), citations=cited)
+
+
 def disagreement_block(item: Disagreement, citations: list[Citation]) -> DisagreementBlock:
     """Both sides of a disagreement, each in its source's words and cited."""
     by_n = {c.n: c for c in citations}
@@ -350,6 +401,30 @@ def disagreement_block(item: Disagreement, citations: list[Citation]) -> Disagre
 
 def _short(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+_RESEARCH_WORD = re.compile(r"\b(?:research|publications?|papers?|pubs)\b", re.I)
+_CLINICAL_WORD = re.compile(r"\b(?:usce|clinical|hands-on|rotations?|externships?)\b", re.I)
+
+
+def _for_research(sentence: str) -> bool:
+    """Speaks for research: names it, neither negated nor ranking clinical work first."""
+    found = stances(sentence)
+    return (
+        bool(_RESEARCH_WORD.search(sentence))
+        and not is_negated(sentence)
+        and not found & {Stance.CLINICAL_FIRST, Stance.DROP_CLINICAL}
+    )
+
+
+def _for_clinical(sentence: str) -> bool:
+    """Speaks for clinical experience first: ranks it first, or names it and is not negated."""
+    found = stances(sentence)
+    if found & {Stance.RESEARCH_FIRST, Stance.DROP_CLINICAL}:
+        return False
+    return Stance.CLINICAL_FIRST in found or (
+        bool(_CLINICAL_WORD.search(sentence)) and not is_negated(sentence)
+    )
 
 
 def _disagreements(
@@ -368,8 +443,13 @@ def _disagreements(
     if not research or not clinical:
         return []
     sides = []
-    for group, name in ((research, "research_positive"), (clinical, "usce_first")):
-        spans = [(s, sc.score) for sc in group[:2] for s in spans_of(sc.chunk)]
+    for group, name, says_it in (
+        (research, "research_positive", _for_research),
+        (clinical, "usce_first", _for_clinical),
+    ):
+        # A side is quoted with a sentence that says it: a warning against research from a
+        # research-positive article is not the research side (issue 18).
+        spans = [(s, sc.score) for sc in group for s in spans_of(sc.chunk) if says_it(s.text)]
         best = rank_spans(question + " research clinical", spans, limit=1)
         refs = [registry.cite_span(best[0])] if best else []
         sides.append({"stance": name, "citations": [n for n in refs if n is not None]})

@@ -147,7 +147,11 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("virtual", r"\bvirtual\s+(?:rotations?|electives?|experiences?)\b|\btelemedicine\b", 3),
         ("hands_on", r"\bhands[\s-]?on\b", 2),
         # "does shadowing count?": whether an experience counts is the articles' question
-        ("counts", r"\bcounts?\s+(?:as|for|towards?)\b|\b(?:do|does)\s+(?:\w+\s+){0,3}count\b", 1.5),
+        (
+            "counts",
+            r"\bcounts?\s+(?:as|for|towards?)\b|\b(?:do|does)\s+(?:\w+\s+){0,3}count\b",
+            1.5,
+        ),
         ("clinical_experience", r"\bclinical\s+(?:experience|exposure|work|skills?)\b", 3),
         ("clinical", r"\bclinical\b|\bclinicals\b", 1),
         ("us_experience", r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?)\b", 2),
@@ -980,7 +984,9 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     # A part that weighs options asks, even without a question form ("only money for one: rotation
     # or research"), unless it says the choice is made ("I KNOW I need rotations first").
     asking = {
-        p for p in parts if _ASKS.search(p) or (_names_a_choice(p.lower()) and not _SETTLED.search(p))
+        p
+        for p in parts
+        if _ASKS.search(p) or (_names_a_choice(p.lower()) and not _SETTLED.search(p))
     } or set(parts)
     outside: list[NotCovered] = []  # asks the articles do not cover
     previous = ""
@@ -1013,9 +1019,7 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         # take IMGs?" asks only about programs, and "chest pain since my externship started,
         # what should I do?" asks nothing the articles answer although its context is in-domain.
         remaining = [p for p in parts if p in asking and p not in covered]
-        answerable = answerable and any(
-            _in_scope_alone(p) for p in remaining
-        )
+        answerable = answerable and any(_in_scope_alone(p) for p in remaining)
     if not answerable:
         reason = outside[0].reason if outside else context_reason or REASON_UNRELATED
         if reason == REASON_UNRELATED:

@@ -648,3 +648,24 @@ def split_sentences(text: str) -> list[str]:
         if piece.strip():
             sentences.append(piece)
     return [s.strip() for s in sentences]
+
+
+def needed_passages(sentence: str, passages: Sequence[str]) -> list[int]:
+    """Which of `passages` a sentence written from them should cite (their indices, in order).
+
+    The passages that support it alone, when there are any; otherwise the smallest set, found by
+    dropping one passage at a time, whose joined text still supports it (each one kept is needed).
+    Every citation is then precise in the ALCE sense. All of them when even the whole set does
+    not support the sentence: the check that runs on it reports that.
+    """
+    alone = [i for i, p in enumerate(passages) if support(sentence, p).supported]
+    if alone:
+        return alone
+    kept = list(range(len(passages)))
+    if not support(sentence, "\n".join(passages)).supported:
+        return kept
+    for i in list(kept):
+        rest = [j for j in kept if j != i]
+        if rest and support(sentence, "\n".join(passages[j] for j in rest)).supported:
+            kept = rest
+    return kept

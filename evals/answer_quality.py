@@ -1,0 +1,180 @@
+"""Does the answer answer the question? (issue 18) Evidence recall, lead relevance, numeric
+questions answered, information questions answered only with a request for facts, and plan steps
+supported, for the grounded service and, where it can be scored, the naive LangChain pipeline.
+
+    python -m evals.answer_quality --dataset forum --split dev --show     # tune on this
+    python -m evals.answer_quality --dataset forum --split heldout        # figures only
+    python -m evals.answer_quality --dataset eval --split heldout
+
+Gold lists every passage that answers: `forum_gold.jsonl` as written, the eval questions with
+their `gold` plus `also_gold` from `questions_gold_more.jsonl` (evals/cases.py). Definitions:
+evals/metrics/answers.py. The naive pipeline has no lead, plan or facts request, so only its
+evidence recall (one of its four chunks covers a gold passage) is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.core.settings import Settings
+from assistant.text.citations import locate
+from assistant.text.support import support
+from evals.cases import DATASETS, QUESTIONS, load_cases
+from evals.metrics.answers import AnswerScore, score_answer, summarize
+from evals.metrics.retrieval import Span
+
+FORUM = DATASETS / "forum_gold.jsonl"
+# "How long / how many" in the eval set, where cases carry no `numeric` label.
+_NUMERIC_ASK = ("how many", "how long", "how much", "how recent", "how old")
+
+
+def load(dataset: str, split: str) -> list[dict[str, Any]]:
+    """Cases with gold, each with `kind` and `numeric`; eval gold widened by `also_gold`."""
+    if dataset == "forum":
+        return [c for c in load_cases(FORUM, split=split) if c.get("gold")]
+    cases = []
+    for case in load_cases(QUESTIONS, split=split):
+        if not case.get("gold") or case.get("expect_abstain"):
+            continue
+        kind = (
+            "decision"
+            if case.get("expected_verdict") or case.get("expected_missing")
+            else ("follow_up" if case.get("history") else "information")
+        )
+        cases.append(
+            {
+                **case,
+                "kind": kind,
+                "numeric": any(a in case["question"].lower() for a in _NUMERIC_ASK),
+            }
+        )
+    return cases
+
+
+def gold_of(case: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[list[Span], list[str]]:
+    spans, phrases = [], []
+    for gold in case.get("gold") or []:
+        where = locate(gold["phrase"], texts.get(gold["doc_id"], ""))
+        if where:
+            spans.append(Span(gold["doc_id"], *where))
+            phrases.append(gold["phrase"])
+    return spans, phrases
+
+
+def plan_support(answer: Mapping[str, Any]) -> list[bool]:
+    """Each plan step judged against the sentences it cites, joined."""
+    quotes = {c["n"]: c["quote"] for c in answer.get("citations") or []}
+    out = []
+    for block in answer.get("blocks") or []:
+        if block.get("kind") != "plan":
+            continue
+        for item in block.get("items") or []:
+            cited = " ".join(quotes[n] for n in item.get("citations") or [] if n in quotes)
+            out.append(bool(cited) and support(item["text"], cited).supported)
+    return out
+
+
+def run(
+    backend: Any, cases: Sequence[Mapping[str, Any]]
+) -> list[tuple[Mapping[str, Any], dict[str, Any], AnswerScore]]:
+    rows = []
+    for case in cases:
+        answer = backend.run(case).answer.model_dump(mode="json")
+        gold, phrases = gold_of(case, backend.texts)
+        score = score_answer(
+            answer,
+            gold,
+            phrases,
+            kind=case.get("kind", "information"),
+            numeric=bool(case.get("numeric")),
+            plan_support=plan_support(answer),
+        )
+        rows.append((case, answer, score))
+    return rows
+
+
+def _cell(figure: Mapping[str, Any]) -> str:
+    if figure["value"] is None:
+        return "—"
+    return f"{figure['value']:.3f} ({figure['hits']}/{figure['total']})"
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--dataset", choices=["forum", "eval"], default="forum")
+    parser.add_argument("--split", default="dev", choices=["dev", "heldout", "all"])
+    parser.add_argument("--show", action="store_true", help="list the misses (dev only)")
+    parser.add_argument("--out", type=Path, help="write every answer and score as JSON lines")
+    args = parser.parse_args(argv)
+
+    from evals.backends import AdvisorBackend, BaselineBackend
+    from ingest.embedder import get_embedder
+    from ingest.index import open_index
+
+    settings = Settings()
+    index = open_index(settings.data_dir, settings.chroma_url)
+    embedder = get_embedder(settings.embedder)
+    cases = load(args.dataset, args.split)
+    ours = run(AdvisorBackend("grounded", settings, index, embedder), cases)
+    titles = {k: d.meta.title for k, d in index.documents.items()}
+    naive = run(BaselineBackend(settings, embedder, titles), cases)
+
+    figures = summarize([s for _, _, s in ours])
+    naive_figures = summarize([s for _, _, s in naive])
+    print(f"Answers on {args.dataset} / {args.split}: {len(cases)} questions with gold\n")
+    print("| metric | grounded | naive LangChain |")
+    print("|---|---|---|")
+    for name, figure in figures.items():
+        other = _cell(naive_figures[name]) if name == "evidence_recall" else "n/a"
+        print(f"| {name.replace('_', ' ')} | {_cell(figure)} | {other} |")
+    by_kind = []
+    for kind in sorted({c.get("kind", "?") for c in cases}):
+        figure = summarize([s for c, _, s in ours if c.get("kind") == kind])
+        by_kind.append(
+            f"{kind}: evidence {_cell(figure['evidence_recall'])}, "
+            f"lead {_cell(figure['lead_relevance'])}"
+        )
+    print("\nBy kind (grounded): " + "; ".join(by_kind))
+    if args.show and args.split != "heldout":
+        print("\nMisses:")
+        for case, answer, score in ours:
+            problems = [
+                name
+                for name, bad in (
+                    ("no gold cited", score.evidence is False),
+                    ("lead off-gold", score.lead is False),
+                    ("no number", score.numeric is False),
+                    ("facts request only", score.facts_only is True),
+                    ("plan step unsupported", score.plan_supported < score.plan_steps),
+                )
+                if bad
+            ]
+            if problems:
+                lead = next(
+                    (
+                        b.get("text", "")
+                        for b in answer.get("blocks") or []
+                        if b.get("kind") in ("direct_answer", "recommendation")
+                    ),
+                    "",
+                )
+                print(
+                    f"  {case['id']} [{case.get('kind')}] {', '.join(problems)}: "
+                    f"{case['question'][:110]!r}\n      lead: {lead[:160]!r}"
+                )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("w", encoding="utf-8") as fh:
+            for case, answer, score in ours:
+                fh.write(
+                    json.dumps({"id": case["id"], "answer": answer, "score": score.__dict__}) + "\n"
+                )
+    return {"grounded": figures, "naive": naive_figures}
+
+
+if __name__ == "__main__":
+    main()

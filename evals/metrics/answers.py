@@ -1,0 +1,127 @@
+"""Does the answer answer? Metrics over an Answer and multi-passage gold (issue 18; pure).
+
+Verbatim quotes support themselves, so citation validity says nothing about whether the answer
+addresses the question. These figures do, against gold that lists every passage of the articles
+that answers (the articles repeat their advice):
+
+- evidence recall: the answer cites at least one gold passage;
+- lead relevance: the answer's lead (the direct answer, else the recommendation) cites a gold
+  passage;
+- numeric answered: for a "how long / how many" question, the lead holds a number that a gold
+  passage holds;
+- facts request only: an information question answered with nothing but a request for facts;
+- plan steps supported: each plan step is judged supported by the sentences it cites;
+- follow-up repeats: a follow-up whose answer repeats the earlier turn's recommendation block
+  although no fact changed.
+
+A citation and a gold passage match when they are in the same document and overlap by at least
+half of the shorter of the two (quotes are sentences; gold phrases are sentences or parts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from evals.metrics.retrieval import Span
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class AnswerScore:
+    """One case's figures; None where the metric does not apply to the case."""
+
+    evidence: bool | None
+    lead: bool | None
+    numeric: bool | None
+    facts_only: bool | None
+    plan_steps: int
+    plan_supported: int
+
+
+def matches(cited: Span, gold: Span) -> bool:
+    if cited.doc_id != gold.doc_id:
+        return False
+    overlap = min(cited.end, gold.end) - max(cited.start, gold.start)
+    shorter = min(cited.end - cited.start, gold.end - gold.start)
+    return overlap > 0 and overlap >= 0.5 * shorter
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers of a text, as written ("8–12" gives 8 and 12)."""
+    return {n.replace(",", ".") for n in _NUMBER.findall(text)}
+
+
+def lead_block(blocks: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The block that answers first: the direct answer, else the recommendation."""
+    for kind in ("direct_answer", "recommendation"):
+        for block in blocks:
+            if block.get("kind") == kind:
+                return block
+    return None
+
+
+def score_answer(
+    answer: Mapping[str, Any],
+    gold: Sequence[Span],
+    gold_texts: Sequence[str],
+    *,
+    kind: str,
+    numeric: bool,
+    plan_support: Sequence[bool] = (),
+) -> AnswerScore:
+    """Score one Answer (as JSON) against its gold spans and their texts."""
+    spans = {c["n"]: Span(c["doc_id"], c["start"], c["end"]) for c in answer.get("citations") or []}
+    blocks = answer.get("blocks") or []
+
+    def cites_gold(numbers_cited: Sequence[int]) -> bool:
+        return any(matches(spans[n], g) for n in numbers_cited if n in spans for g in gold)
+
+    lead = lead_block(blocks)
+    lead_refs = list(lead.get("citations") or []) if lead else []
+    if lead is not None and lead.get("kind") == "recommendation":
+        lead_refs += [n for item in lead.get("items") or [] for n in item.get("citations") or []]
+    gold_numbers = set().union(*(numbers(t) for t in gold_texts)) if gold_texts else set()
+    kinds = {b.get("kind") for b in blocks}
+    information = kind in ("information", "factual", "multi_part")
+    return AnswerScore(
+        evidence=cites_gold(list(spans)) if gold else None,
+        lead=cites_gold(lead_refs) if gold else None,
+        numeric=(bool(lead and numbers(lead.get("text", "")) & gold_numbers) if numeric else None),
+        facts_only=(
+            "missing_facts" in kinds and not kinds & {"direct_answer", "recommendation"}
+            if information
+            else None
+        ),
+        plan_steps=len(plan_support),
+        plan_supported=sum(plan_support),
+    )
+
+
+def summarize(scores: Sequence[AnswerScore]) -> dict[str, Any]:
+    """Shares over the cases each metric applies to, with their counts."""
+
+    def share(values: list[bool | None]) -> dict[str, Any]:
+        counted = [v for v in values if v is not None]
+        hits = sum(counted)
+        return {
+            "value": round(hits / len(counted), 3) if counted else None,
+            "hits": hits,
+            "total": len(counted),
+        }
+
+    steps = sum(s.plan_steps for s in scores)
+    return {
+        "evidence_recall": share([s.evidence for s in scores]),
+        "lead_relevance": share([s.lead for s in scores]),
+        "numeric_answered": share([s.numeric for s in scores]),
+        "facts_request_only": share([s.facts_only for s in scores]),
+        "plan_steps_supported": {
+            "value": round(sum(s.plan_supported for s in scores) / steps, 3) if steps else None,
+            "hits": sum(s.plan_supported for s in scores),
+            "total": steps,
+        },
+    }

@@ -1,0 +1,140 @@
+"""A plan for every verdict and what would change it (issue 18): every step and every change is
+judged supported by the source sentences it cites, for every rule × gap combination of a grid of
+profiles and of the independent applicant probe; a change really moves the verdict."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from assistant.core.types import Profile, Verdict
+from assistant.domain.plan import (
+    MAX_STEPS,
+    RESEARCH_VERDICTS,
+    STEPS,
+    USCE_VERDICTS,
+    Step,
+    plan_for,
+    what_would_change,
+)
+from assistant.domain.profile import parse_profile
+from assistant.domain.rules import RULES, decide
+from assistant.text.support import needed_passages, support
+from evals.applicant_probe import load
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+YEAR = 2026
+
+# Every combination of the facts the rules and the plan react to.
+GRID = [
+    Profile(
+        years_since_graduation=years,
+        usce_hands_on_months=months,
+        usce_other_months=other,
+        us_letters=letters,
+        specialty_class=specialty,
+        home_clinical_recent=recent,
+        usce_years_ago=ago if months else None,
+        step2_ck=ck,
+        money_tight=tight,
+        academic_aim=academic,
+    )
+    for years, months, other, letters, specialty, recent, ago, ck, tight, academic in (
+        itertools.product(
+            (1.0, 4.0, 7.0),
+            (None, 0.0, 1.0, 3.0),
+            (None, 1.0),
+            (None, 0, 1, 3),
+            (None, "primary", "competitive"),
+            (None, False),
+            (None, 5.0),
+            (None, 210, 245),
+            (None, True),
+            (None, True),
+        )
+    )
+]
+PROBE = [parse_profile(row["message"], current_year=YEAR) for row in load("all")]
+DECIDED = [(p, d) for p in GRID + PROBE if (d := decide(p)).verdict is not None]
+
+
+def supported(text: str, quotes: tuple[object, ...]) -> bool:
+    return support(text, " ".join(q.text for q in quotes)).supported  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[s.id for s in STEPS])
+def test_every_step_is_supported_by_its_verbatim_quotes(step: Step) -> None:
+    for quote in step.quotes:
+        source = (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
+        assert quote.text in source, (step.id, quote.text)
+    assert supported(step.text, step.quotes), step.text
+
+
+def test_the_grid_reaches_every_rule() -> None:
+    fired = {d.rule.id for _, d in DECIDED if d.rule is not None}
+    assert fired == {r.id for r in RULES}
+
+
+def test_every_verdict_gets_three_to_five_steps_that_fit_it() -> None:
+    for profile, decision in DECIDED:
+        steps = plan_for(decision, profile)
+        assert 3 <= len(steps) <= MAX_STEPS, (decision.rule, profile.known())
+        ids = {s.id for s in steps}
+        if decision.verdict in RESEARCH_VERDICTS:
+            # a research verdict never tells the applicant that research can wait
+            assert not ids & {"research_later", "hands_on_weeks"}, (decision.rule, ids)
+        if decision.verdict in USCE_VERDICTS:
+            assert not ids & {"research_block", "research_year", "stack_projects"}, ids
+            assert "research_later" in ids or len(ids) == MAX_STEPS, ids
+
+
+def test_steps_follow_the_gaps() -> None:
+    zero = Profile(years_since_graduation=2, usce_hands_on_months=0, usce_other_months=1,
+                   us_letters=0)  # fmt: skip
+    ids = [s.id for s in plan_for(decide(zero), zero)]
+    assert ids[:2] == ["hands_on_weeks", "not_observing"] and "letters" in ids
+    stale = Profile(years_since_graduation=8, usce_hands_on_months=3, usce_years_ago=6,
+                    us_letters=2, home_clinical_recent=False)  # fmt: skip
+    assert "recent" in [s.id for s in plan_for(decide(stale), stale)]
+    unknown = Profile(years_since_graduation=2)
+    assert plan_for(decide(unknown), unknown) == []
+
+
+def test_what_would_change_moves_the_verdict_and_is_supported() -> None:
+    for profile, decision in DECIDED:
+        change = what_would_change(decision, profile)
+        if change is None:
+            # only weak scores hold the verdict whatever else changes (research rarely
+            # compensates for them, the sources say), or the new rule would need the letters
+            weak = profile.step2_ck is not None and profile.step2_ck < 220
+            assert weak or profile.us_letters is None, profile.known()
+            continue
+        assert change.decision.verdict not in (None, decision.verdict)
+        assert change.decision.rule is not None
+        for quote in change.quotes:
+            source = (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
+            assert quote.text in source, quote.text
+        assert change.basis and supported(change.text, change.quotes), change.text
+
+
+def test_no_usce_and_no_letters_would_become_add_research_with_the_foundation() -> None:
+    profile = Profile(years_since_graduation=2, usce_hands_on_months=0, us_letters=0,
+                      specialty_class="primary")  # fmt: skip
+    change = what_would_change(decide(profile), profile)
+    assert change is not None and change.decision.verdict == Verdict.ADD_RESEARCH
+    assert "2–3 months" in change.said and "letters" in change.said
+
+
+def test_every_step_cites_only_the_quotes_it_needs() -> None:
+    """ALCE precision by construction: each cited quote supports the step alone, or is needed
+    for the cited quotes' joint support."""
+    for step in STEPS:
+        texts = [q.text for q in step.quotes]
+        keep = needed_passages(step.text, texts)
+        assert keep and support(step.text, "\n".join(texts[i] for i in keep)).supported
+        for i in keep:
+            alone = support(step.text, texts[i]).supported
+            rest = "\n".join(texts[j] for j in keep if j != i)
+            assert alone or not (rest and support(step.text, rest).supported), (step.id, i)
