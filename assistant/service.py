@@ -20,6 +20,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from assistant.answer.cards import MIN_SCORE as CARD_MIN_SCORE
+from assistant.answer.cards import Card, load_cards, match
 from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
 from assistant.answer.render import render
 from assistant.core.blocks import Notice, NoticeBlock
@@ -158,6 +162,9 @@ class Advisor:
         self.embedder = embedder or get_embedder(settings.embedder)
         self.retriever = HybridRetriever(self.index, self.embedder)
         self.retriever.warm_up()
+        self._cards = load_cards()
+        self._card_matrix: list[np.ndarray] | None = None
+        self._cards_lock = threading.Lock()
         # Request policy: validated now, so a typo in ADVISOR_ALLOWED_LLMS stops start-up.
         self.allowed: frozenset[str] = allowed_backends(settings)
         self._given: dict[str, BaseChatModel] = dict(chat_models or {})
@@ -516,10 +523,40 @@ class Advisor:
             not_covered=turn.intent.not_covered,
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
+            card=self._card_for(turn, query),
             branches=branches(turn.applicant)
             if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
             else (),
         )
+
+    def warm_up(self) -> None:
+        """Work a long-running server does before its first question: embed the answer cards."""
+        self._card_vectors()
+
+    def _card_for(self, turn: _Turn, query: str) -> Card | None:
+        """The reviewed answer card for what was asked, when one is close enough; never for a
+        decided verdict (the rules answer that)."""
+        if turn.decision is not None and turn.decision.verdict is not None:
+            return None
+        # The message itself, not the follow-up joined with its earlier turn: that finds the
+        # earlier topic's card (forum dev follow-ups: 11/20 right this way, 5/20 joined).
+        asked = turn.intent.stripped_question or query
+        found = match(asked, self.retriever.embed_query(asked), self._cards, self._card_vectors())
+        return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
+
+    def _card_vectors(self) -> list[np.ndarray]:
+        """The cards' phrasings embedded, once per process (about 1 s: done at warm-up for the
+        server, on the first information question for the CLI)."""
+        with self._cards_lock:
+            if self._card_matrix is None:
+                texts = [p for card in self._cards for p in card.phrasings]
+                vectors = self.embedder.embed(texts) if texts else np.zeros((0, 1))
+                out, at = [], 0
+                for card in self._cards:
+                    out.append(vectors[at : at + len(card.phrasings)])
+                    at += len(card.phrasings)
+                self._card_matrix = out
+            return self._card_matrix
 
     def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:
         decision = turn.decision

@@ -145,8 +145,7 @@ def test_commercial_sources_are_marked(advisor: Advisor) -> None:
 
 def test_sources_disagree_is_reported_with_both_sides(advisor: Advisor) -> None:
     answer = advisor.ask(
-        "I went unmatched. I have 3 months of externships and 2 US letters. Is a research year "
-        "worth it?"
+        "I went unmatched. Is a research year worth it or should I do more rotations?"
     )
     assert answer.sources_disagree
     sides = answer.sources_disagree[0].sides

@@ -40,10 +40,7 @@ pytestmark = [
 expect.set_options(timeout=15_000)
 
 URGENT_QUESTION = "I graduated in 2016 with no USCE. Research or rotations first?"
-DISAGREE_QUESTION = (
-    "I went unmatched. I have 3 months of externships and 2 US letters. Is a research year "
-    "worth it?"
-)
+DISAGREE_QUESTION = "I went unmatched. Is a research year worth it or should I do more rotations?"
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
 

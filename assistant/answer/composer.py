@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.answer.cards import Card
 from assistant.answer.render import render
 from assistant.core.blocks import (
     Block,
@@ -41,7 +42,7 @@ from assistant.domain.rules import Decision, Quote
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
 from assistant.text.stance import Stance, contradiction, stances
-from assistant.text.support import is_negated, needed_passages, support
+from assistant.text.support import is_negated, needed_passages, split_sentences, support
 
 # The verdict as a label in plain words; the claim after it is the rule's headline (its sources'
 # own words), cited with the rule's quotes.
@@ -192,12 +193,16 @@ def compose(
     plan: Sequence[Step] = (),
     change: Change | None = None,
     branches: Sequence[Branch] = (),
+    card: Card | None = None,
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
     registry = CitationRegistry(documents, section_at)
     parts: list[Block] = []
     recommendation: Recommendation | None = None
 
+    if card is not None:
+        # A reviewed answer to what was asked leads; the quotes below are its evidence.
+        parts.append(card_block(card, registry))
     if decision is not None and decision.verdict is not None and decision.rule is not None:
         rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.quotes]
         cited = [n for n in rule_refs if n is not None]
@@ -268,6 +273,10 @@ def compose(
                 continue
             title = documents[span.doc_id].meta.title
             lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
+        if card is not None:
+            answered = set(parts[0].citations) if isinstance(parts[0], DirectAnswerBlock) else set()
+            lines = [line for line in lines if not set(line.citations) <= answered]
+            lead = "From the sources:" if lines else None
         if not parts and lines:
             # No verdict to lead with: the best quote is the direct answer.
             first = chosen[0]
@@ -373,6 +382,16 @@ def _cite_needed(text: str, quotes: Sequence[Quote], registry: CitationRegistry)
     return [n for n in dict.fromkeys(refs) if n is not None]
 
 
+def card_block(card: Card, registry: CitationRegistry) -> DirectAnswerBlock:
+    """A card's answer, each sentence cited with the quotes it rests on."""
+    sentences, cited_all = [], []
+    for sentence in split_sentences(card.answer):
+        cited = _cite_needed(sentence, card.quotes, registry)
+        sentences.append(f"{sentence} {markers(cited)}".rstrip())
+        cited_all += cited
+    return DirectAnswerBlock(text=" ".join(sentences), citations=list(dict.fromkeys(cited_all)))
+
+
 def branches_block(branches: Sequence[Branch], registry: CitationRegistry) -> DirectAnswerBlock:
     """A decision the facts do not settle yet, answered for each reading, each cited."""
     sentences, cited_all = [], []
@@ -418,12 +437,18 @@ def _for_research(sentence: str) -> bool:
 
 
 def _for_clinical(sentence: str) -> bool:
-    """Speaks for clinical experience first: ranks it first, or names it and is not negated."""
+    """Speaks for clinical experience first: ranks it first, or names it (not research) and is
+    not negated."""
     found = stances(sentence)
     if found & {Stance.RESEARCH_FIRST, Stance.DROP_CLINICAL}:
         return False
-    return Stance.CLINICAL_FIRST in found or (
-        bool(_CLINICAL_WORD.search(sentence)) and not is_negated(sentence)
+    if Stance.CLINICAL_FIRST in found:
+        return True
+    # "IMGs can engage in clinical or basic science research" is about research
+    return (
+        bool(_CLINICAL_WORD.search(sentence))
+        and not _RESEARCH_WORD.search(sentence)
+        and not is_negated(sentence)
     )
 
 

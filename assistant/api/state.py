@@ -86,7 +86,9 @@ class AdvisorHolder:
         if old is not None:
             # The query embedder and loaded chat models carry over: only the index is new.
             reuse = {"embedder": old.embedder, "chat_models": old.loaded_chat_models()}
-        return Advisor(self.settings, **reuse)
+        advisor = Advisor(self.settings, **reuse)
+        advisor.warm_up()
+        return advisor
 
     def _failed(self, problem: str) -> None:
         if self.advisor is None:

@@ -1,0 +1,58 @@
+"""Answer cards (issue 18): every quote verbatim in its article, every answer sentence supported
+by the quotes it cites, and the kind of answer a question asks for read from its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.cards import KINDS, Card, asked_kinds, load_cards
+from assistant.text.support import needed_passages, split_sentences, support
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CARDS = load_cards()
+
+
+def test_the_cards_cover_the_articles_topics() -> None:
+    assert len(CARDS) >= 60
+    assert len({c.id for c in CARDS}) == len(CARDS)
+    assert {c.kind for c in CARDS} == set(KINDS)
+    phrasings = [p.lower() for c in CARDS for p in c.asks]
+    assert len(phrasings) == len(set(phrasings)), "a phrasing must point to one card"
+
+
+@pytest.mark.parametrize("card", CARDS, ids=[c.id for c in CARDS])
+def test_each_answer_sentence_rests_on_verbatim_quotes(card: Card) -> None:
+    texts = []
+    for quote in card.quotes:
+        source = (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
+        assert quote.text in source, quote.text
+        texts.append(quote.text)
+    for sentence in split_sentences(card.answer):
+        keep = needed_passages(sentence, texts)
+        assert support(sentence, "\n".join(texts[i] for i in keep)).supported, sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how long should research be?", "number"),
+        ("How many US letters do I need", "number"),
+        ("1 year or 2 of research?", "number"),
+        ("does a case report count as research?", "yes_no"),
+        ("Is an observership enough?", "yes_no"),
+        ("observership vs externship for IM", "comparison"),
+        ("how do I get a strong letter from my attending", "how"),
+        ("what is a sub-internship", "what"),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
+    assert kind in asked_kinds(question)
+
+
+def test_a_missing_field_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "cards.toml"
+    bad.write_text('[[card]]\nid = "x"\nkind = "number"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="missing"):
+        load_cards(bad)
