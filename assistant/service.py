@@ -534,9 +534,9 @@ class Advisor:
         self._card_vectors()
 
     def _card_for(self, turn: _Turn, query: str) -> Card | None:
-        """The reviewed answer card for what was asked, when one is close enough; never for a
-        decided verdict (the rules answer that)."""
-        if turn.decision is not None and turn.decision.verdict is not None:
+        """The reviewed answer card for what was asked, when one is close enough; not when the
+        message weighs the options itself and a verdict answers it."""
+        if turn.decision is not None and turn.decision.verdict is not None and turn.intent.chooses:
             return None
         # The message itself, not the follow-up joined with its earlier turn: that finds the
         # earlier topic's card (forum dev follow-ups: 11/20 right this way, 5/20 joined).

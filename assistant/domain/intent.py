@@ -78,8 +78,12 @@ class Intent:
         signals: Which pattern families fired ("domain:usce", "clinical:dose", ...).
         not_covered: Asks of the message the articles do not cover, when another ask is in
             scope (then `stripped_question` is the in-scope rest, for retrieval).
-        asks: The in-scope asks of a message with several parts, each as written (retrieval
-            searches each one too); empty when the message is one part.
+        asks: The in-scope asks of a message with several parts, each as written; empty when
+            the message is one part.
+        chooses: The words weigh the options themselves ("research or USCE first?", "what
+            should I do next?"). A prioritisation question without them is an information
+            question with a profile ("how do I turn my externship into research? 2 months
+            USCE…"): its direct answer leads, the verdict follows.
     """
 
     in_scope: bool
@@ -91,6 +95,7 @@ class Intent:
     signals: tuple[str, ...] = ()
     not_covered: tuple[NotCovered, ...] = ()
     asks: tuple[str, ...] = ()
+    chooses: bool = False
 
 
 @dataclass(frozen=True)
@@ -880,10 +885,16 @@ def _names_a_choice(lower: str) -> bool:
     return bool(PRIORITY_STRONG.search(lower) or _ACTIVITY_CHOICE.search(lower))
 
 
+def _weighs_options(lower: str) -> bool:
+    """A choice in so many words, strong ("research or USCE") or with an activity named
+    ("should I do research?", "rotations first?")."""
+    return _names_a_choice(lower) or bool(
+        PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower)
+    )
+
+
 def _is_prioritisation(lower: str) -> bool:
-    if _names_a_choice(lower):
-        return True
-    if PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower):
+    if _weighs_options(lower):
         return True
     asks = "?" in lower or re.match(r"(?:what|which|how|why|is|are|do|does|can|should)\b", lower)
     return not asks and sum(bool(p.search(lower)) for p in _PROFILE_FACTS) >= 3
@@ -962,6 +973,7 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
             in_scope=in_scope,
             reason=reason,
             prioritisation=in_scope and may_prioritise and _is_prioritisation(lower),
+            chooses=in_scope and may_prioritise and _weighs_options(lower),
             injection=bool(injections),
             stripped_question=stripped,
             score=score,
