@@ -1,0 +1,100 @@
+"""Answers by question kind, with the real MiniLM index (issue 18): an information question gets a
+direct answer first (a number for "how long"), a decision gets the verdict, a plan and what would
+change it, an undecided decision is answered both ways before facts are asked for, and the same
+question in other words gets the same direct answer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.core.settings import Settings
+from assistant.core.types import Answer
+from assistant.service import Advisor
+from assistant.text.support import support
+from ingest.pipeline import run_ingest
+
+pytestmark = pytest.mark.real
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
+    root = tmp_path_factory.mktemp("answer-kinds")
+    settings = Settings(corpus_dir=Path("corpus"), data_dir=root / "data", embedder="minilm")
+    run_ingest(settings)
+    return Advisor(settings)
+
+
+def kinds(answer: Answer) -> list[str]:
+    return [b.kind for b in answer.blocks]
+
+
+def direct(answer: Answer) -> str:
+    return next(b.text for b in answer.blocks if b.kind == "direct_answer")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long should I do research if I went unmatched? 1 year or 2?",
+        "how many months of research should i plan for after my rotations",
+        "Research duration: is 6 months enough or do I need a full year?",
+    ],
+)
+def test_how_long_is_answered_with_a_number_first(real: Advisor, question: str) -> None:
+    answer = real.ask(question)
+    assert kinds(answer)[0] == "direct_answer", kinds(answer)
+    assert re.search(r"\d", direct(answer)), direct(answer)
+    assert "missing_facts" not in kinds(answer)[:1]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does a case report or a QI project count as research?",
+        "do QI projects and case reports count as research for ERAS?",
+        "is a quality improvement project considered research?",
+    ],
+)
+def test_does_x_count_leads_with_the_answer_not_a_quote(real: Advisor, question: str) -> None:
+    answer = real.ask(question)
+    lead = direct(answer)
+    assert lead.startswith(("Yes", "No", "Usually", "Rarely", "Only")), lead
+    assert "QI" in lead or "quality improvement" in lead, lead
+
+
+def test_an_undecided_decision_is_answered_both_ways_before_asking(real: Advisor) -> None:
+    answer = real.ask("Should I do research or USCE first? I am a 2023 grad")
+    first = kinds(answer).index("missing_facts")
+    assert first > 0 and set(kinds(answer)[:first]) == {"direct_answer"}, kinds(answer)
+    both_ways = " ".join(
+        b.text  # type: ignore[union-attr]
+        for b in answer.blocks[:first]
+    )
+    assert "no hands-on USCE" in both_ways and "add research" in both_ways, both_ways
+
+
+def test_a_decision_gets_a_supported_plan_and_what_would_change(real: Advisor) -> None:
+    answer = real.ask("yog 2022, no usce, no US letters, want IM. research or rotations first?")
+    assert kinds(answer)[:3] == ["recommendation", "plan", "what_would_change"], kinds(answer)
+    quotes = {c.n: c.quote for c in answer.citations}
+    plan = next(b for b in answer.blocks if b.kind == "plan")
+    assert 3 <= len(plan.items) <= 5  # type: ignore[union-attr]
+    for item in plan.items:  # type: ignore[union-attr]
+        cited = "\n".join(quotes[n] for n in item.citations)
+        text = re.sub(r"\s*\[\d+\]", "", item.text)
+        assert item.citations and support(text, cited).supported, item.text
+    change = next(b for b in answer.blocks if b.kind == "what_would_change")
+    assert "add research" in change.text, change.text  # type: ignore[union-attr]
+
+
+def test_an_information_question_with_a_profile_answers_it_then_decides(real: Advisor) -> None:
+    answer = real.ask(
+        "Do QI projects count as research? I'm a 2021 grad with 2 months of hands-on IM "
+        "externships and 1 US letter."
+    )
+    assert kinds(answer)[0] == "direct_answer", kinds(answer)
+    assert "recommendation" in kinds(answer)
+    assert "QI" in direct(answer) or "quality improvement" in direct(answer), direct(answer)
