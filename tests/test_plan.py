@@ -21,6 +21,7 @@ from assistant.domain.plan import (
 )
 from assistant.domain.profile import parse_profile
 from assistant.domain.rules import RULES, decide
+from assistant.text.stance import contradiction
 from assistant.text.support import needed_passages, support
 from evals.applicant_probe import load
 
@@ -106,10 +107,14 @@ def test_what_would_change_moves_the_verdict_and_is_supported() -> None:
     for profile, decision in DECIDED:
         change = what_would_change(decision, profile)
         if change is None:
-            # only weak scores hold the verdict whatever else changes (research rarely
-            # compensates for them, the sources say), or the new rule would need the letters
+            # Weak scores hold the verdict whatever else changes (research rarely compensates
+            # for them, the sources say); a clinical gap always has its change.
             weak = profile.step2_ck is not None and profile.step2_ck < 220
-            assert weak or profile.us_letters is None, profile.known()
+            gap = (profile.usce_hands_on_months or 0) < 2 or (profile.us_letters or 0) < 2
+            known = profile.us_letters is not None and profile.usce_hands_on_months is not None
+            stale = (profile.usce_years_ago or 0) > 3
+            competitive = profile.specialty_class == "competitive"  # both, whatever the gap
+            assert weak or not (gap and known) or stale or competitive, profile.known()
             continue
         assert change.decision.verdict not in (None, decision.verdict)
         assert change.decision.rule is not None
@@ -117,6 +122,8 @@ def test_what_would_change_moves_the_verdict_and_is_supported() -> None:
             source = (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
             assert quote.text in source, quote.text
         assert change.basis and supported(change.text, change.quotes), change.text
+        # a hypothetical never reads as advice against this applicant's verdict
+        assert contradiction(change.text, decision.verdict) is None, change.text
 
 
 def test_no_usce_and_no_letters_would_become_add_research_with_the_foundation() -> None:
@@ -125,6 +132,7 @@ def test_no_usce_and_no_letters_would_become_add_research_with_the_foundation() 
     change = what_would_change(decide(profile), profile)
     assert change is not None and change.decision.verdict == Verdict.ADD_RESEARCH
     assert "2–3 months" in change.said and "letters" in change.said
+    assert contradiction(change.text, Verdict.USCE_FIRST) is None
 
 
 def test_every_step_cites_only_the_quotes_it_needs() -> None:

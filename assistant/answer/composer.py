@@ -200,6 +200,14 @@ def compose(
     parts: list[Block] = []
     recommendation: Recommendation | None = None
 
+    verdict_now = decision.verdict if decision is not None else None
+    if card is not None and any(
+        contradiction(s, verdict_now) for s in split_sentences(card.answer)
+    ):
+        # A general answer that reads as advice against this applicant's verdict ("with good
+        # letters, extra time can go toward research" to someone the rules send to USCE) is
+        # not shown: the verdict and its quotes answer instead.
+        card = None
     if card is not None:
         # A reviewed answer to what was asked leads; the quotes below are its evidence.
         parts.append(card_block(card, registry))

@@ -21,6 +21,7 @@ from assistant.domain.rules import (
     Quote,
     decide,
 )
+from assistant.text.stance import contradiction
 
 A, B = "hands-on-usce-vs-research", "prioritize-usce-or-research"
 R = "clinical-research-unmatched-imgs"
@@ -258,7 +259,10 @@ def plan_for(decision: Decision, profile: Profile) -> list[Step]:
 class Change:
     """The nearest change of facts that moves the verdict, and the rule that would then decide."""
 
-    said: str  # the change in plain words: "2–3 months of hands-on USCE and 2–3 … letters"
+    # The change as a condition: "once you have 2–3 months of … USCE and 2–3 … letters". Said
+    # as a sequence ("once you have … USCE"), so the sentence reads clinical first and never
+    # as advice against this applicant's verdict (the guard's stance check agrees).
+    said: str
     basis: tuple[Quote, ...]  # the source sentences that name the changed facts
     decision: Decision
 
@@ -269,7 +273,7 @@ class Change:
         headline = (
             rule.headline if rule is not None and rule.headline else str(self.decision.verdict)
         )
-        return f"With {self.said}, the advice would change to: {headline}."
+        return f"{self.said[:1].upper()}{self.said[1:]}, the advice would change to: {headline}."
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
@@ -301,16 +305,16 @@ _COMPETITIVE = _q(
 def _edits(p: Profile) -> list[tuple[str, tuple[Quote, ...], dict[str, object]]]:
     """Candidate changes, smallest first: the change in words, its sources, the facts it sets."""
     out: list[tuple[str, tuple[Quote, ...], dict[str, object]]] = []
-    months = "2–3 months of solid, hands-on USCE"
+    months = "2–3 months of solid hands-on USCE"
     letters = "2–3 strong US clinical letters"
     foundation: dict[str, object] = {"usce_hands_on_months": 3.0, "usce_years_ago": 0.0}
     if _below_foundation(p) and _few_letters(p):
         both = {**foundation, "us_letters": 3}
-        out.append((f"{months} and {letters}", (_MONTHS, _LETTERS), both))
+        out.append((f"once you have {months} and {letters}", (_MONTHS, _LETTERS), both))
     elif _below_foundation(p):
-        out.append((months, (_MONTHS,), foundation))
+        out.append((f"once you have {months}", (_MONTHS,), foundation))
     elif _few_letters(p):
-        out.append((letters, (_LETTERS,), {"us_letters": 3}))
+        out.append((f"once you have {letters}", (_LETTERS,), {"us_letters": 3}))
     if _stale(p):
         recent: dict[str, object] = {
             "usce_years_ago": 0.0,
@@ -320,7 +324,8 @@ def _edits(p: Profile) -> list[tuple[str, tuple[Quote, ...], dict[str, object]]]
         }
         out.append(
             (
-                f"recent, hands-on USCE within 1–3 years of the application and {letters}",
+                "once you have recent hands-on USCE within 1–3 years of the application and "
+                f"{letters}",
                 (_RECENT, _LETTERS),
                 recent,
             )
@@ -328,7 +333,8 @@ def _edits(p: Profile) -> list[tuple[str, tuple[Quote, ...], dict[str, object]]]
     if p.specialty_class == "competitive":
         out.append(
             (
-                "a specialty where USCE usually wins, such as internal medicine",
+                "if you were aiming for a specialty where USCE usually wins, such as internal "
+                "medicine",
                 (_PRIMARY,),
                 {"specialty": "internal medicine", "specialty_class": "primary"},
             )
@@ -336,7 +342,7 @@ def _edits(p: Profile) -> list[tuple[str, tuple[Quote, ...], dict[str, object]]]
     else:
         out.append(
             (
-                "a very competitive specialty such as dermatology",
+                "if you were aiming for a very competitive specialty such as dermatology",
                 (_COMPETITIVE,),
                 {"specialty": "dermatology", "specialty_class": "competitive"},
             )
@@ -350,8 +356,12 @@ def what_would_change(decision: Decision, profile: Profile) -> Change | None:
         return None
     for said, basis, facts in _edits(profile):
         changed = decide(profile.model_copy(update=facts))
-        if changed.verdict is not None and changed.verdict != decision.verdict:
-            return Change(said, basis, changed)
+        if changed.verdict is None or changed.verdict == decision.verdict:
+            continue
+        change = Change(said, basis, changed)
+        # Never a sentence that reads as advice against this applicant's own verdict.
+        if contradiction(change.text, decision.verdict) is None:
+            return change
     return None
 
 
