@@ -36,7 +36,7 @@ from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import ProfileReading, describe_profile, merge_profile, read_profile
 from assistant.domain.proposals import accept_proposals
-from assistant.domain.rules import Decision
+from assistant.domain.rules import Decision, decide
 from assistant.llm.backends import (
     Backend,
     BackendError,
@@ -116,6 +116,7 @@ class _Turn:
     notices: list[str] = field(default_factory=list)
     evidence: dict[str, FactEvidence] = field(default_factory=dict)
     asks: list[Clarification] = field(default_factory=list)
+    explicit: Mapping[str, Any] | None = None  # profile facts sent with the question
 
 
 def _with_proposals(
@@ -489,7 +490,9 @@ class Advisor:
         )
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
         notices += [Notice.NOT_COVERED.with_detail(item.reason) for item in intent.not_covered]
-        return _Turn(question, turns, started, intent, applicant, decision, notices, evidence, asks)
+        return _Turn(
+            question, turns, started, intent, applicant, decision, notices, evidence, asks, explicit
+        )
 
     def _abstain(self, turn: _Turn) -> Answer:
         refusal = NoticeBlock(
@@ -507,13 +510,34 @@ class Advisor:
             timings_ms=Timings(total=_ms(turn.started)),
         )
 
+    def _since_last_turn(self, turn: _Turn) -> tuple[bool, str | None]:
+        """For a follow-up: whether it leaves the recommendation as it was (no new fact, the
+        same verdict, the options not weighed again), and what it changed, in words."""
+        said_before = _user_turns(turn.history)
+        if not said_before or turn.decision is None or turn.decision.verdict is None:
+            return False, None
+        now = len(said_before)
+        new = {f for f, ev in turn.evidence.items() if ev.turn == now}
+        if new:
+            changed = Profile(**{f: getattr(turn.applicant, f) for f in new})
+            return False, describe_profile(changed).replace(
+                "I read your profile as:", "New in this message, so the advice is recomputed:"
+            )
+        earlier = [t for t in turn.history if t.get("role") == "user"][:-1]
+        before = self.profile_for(said_before[-1], earlier, turn.explicit)
+        same = decide(before).verdict == turn.decision.verdict
+        return same and not turn.intent.chooses, None
+
     def _compose(self, turn: _Turn, query: str, evidence: list[ScoredChunk]) -> Composed:
         prioritisation = turn.intent.prioritisation
+        unchanged, what_changed = self._since_last_turn(turn)
         return compose(
             turn.question,
             prioritisation=prioritisation,
             injection=turn.intent.injection,
             decision=turn.decision,
+            unchanged=unchanged,
+            changed=what_changed,
             profile_echo=describe_profile(turn.applicant) if prioritisation else None,
             evidence=evidence,
             documents=self.index.documents,
@@ -541,7 +565,9 @@ class Advisor:
         # The message itself, not the follow-up joined with its earlier turn: that finds the
         # earlier topic's card (forum dev follow-ups: 11/20 right this way, 5/20 joined).
         asked = turn.intent.stripped_question or query
-        found = match(asked, self.retriever.embed_query(asked), self._cards, self._card_vectors())
+        # abbreviations spelled out on both sides, as for retrieval ("LoRs" is "letters")
+        vector = self.retriever.embed_query(asked)
+        found = match(asked, vector, self._cards, self._card_vectors())
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
 
     def _card_vectors(self) -> list[np.ndarray]:

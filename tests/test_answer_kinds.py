@@ -95,3 +95,33 @@ def test_an_information_question_with_a_profile_answers_it_then_decides(real: Ad
     assert kinds(answer)[0] == "direct_answer", kinds(answer)
     assert "recommendation" in kinds(answer)
     assert "QI" in direct(answer) or "quality improvement" in direct(answer), direct(answer)
+
+
+FIRST = "yog 2022, no usce, 1 US letter, want IM. research or rotations first?"
+
+
+def test_a_follow_up_without_new_facts_answers_it_and_does_not_repeat_the_verdict(
+    real: Advisor,
+) -> None:
+    first = real.ask(FIRST)
+    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first.answer}]
+    answer = real.ask("and do observerships count for anything?", history=history)
+    assert "recommendation" not in kinds(answer) and "plan" not in kinds(answer), kinds(answer)
+    assert answer.recommendation is not None
+    assert answer.recommendation.verdict == first.recommendation.verdict  # type: ignore[union-attr]
+    assert "recommendation stands" in answer.answer
+
+
+def test_a_follow_up_with_new_facts_says_what_changed_first(real: Advisor) -> None:
+    first = real.ask(FIRST)
+    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first.answer}]
+    answer = real.ask(
+        "update: I just finished 3 months of hands-on externships and got 3 US letters. so?",
+        history=history,
+    )
+    at = kinds(answer).index("recommendation")
+    echo = answer.blocks[at - 1]
+    assert echo.kind == "profile_echo" and "New in this message" in echo.text, kinds(answer)
+    assert answer.recommendation is not None and answer.recommendation.verdict.value == (
+        "ADD_RESEARCH"
+    )

@@ -194,6 +194,8 @@ def compose(
     change: Change | None = None,
     branches: Sequence[Branch] = (),
     card: Card | None = None,
+    unchanged: bool = False,
+    changed: str | None = None,
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
     registry = CitationRegistry(documents, section_at)
@@ -211,7 +213,22 @@ def compose(
     if card is not None:
         # A reviewed answer to what was asked leads; the quotes below are its evidence.
         parts.append(card_block(card, registry))
-    if decision is not None and decision.verdict is not None and decision.rule is not None:
+    if unchanged and decision is not None and decision.verdict is not None and decision.rule:
+        # A follow-up that changed no fact: the new question is answered, the recommendation
+        # is named once, not repeated with its quotes and plan.
+        recommendation = Recommendation(
+            verdict=decision.verdict, rule_id=decision.rule.id, rationale=decision.rule.rationale
+        )
+        parts.append(
+            ProfileEchoBlock(
+                text=f"Your facts are as before, so the recommendation stands: "
+                f"{VERDICT_LABEL[decision.verdict]}."
+            )
+        )
+        profile_echo = None
+    elif decision is not None and decision.verdict is not None and decision.rule is not None:
+        if changed:
+            parts.append(ProfileEchoBlock(text=changed))  # a follow-up's new facts, first
         rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.quotes]
         cited = [n for n in rule_refs if n is not None]
         headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]
