@@ -560,6 +560,8 @@ class Advisor:
     def _card_for(self, turn: _Turn, query: str) -> Card | None:
         """The reviewed answer card for what was asked, when one is close enough; not when the
         message weighs the options itself and a verdict answers it."""
+        if turn.asks:
+            return None  # a fact said two ways decides the answer: ask which is right first
         if turn.decision is not None and turn.decision.verdict is not None and turn.intent.chooses:
             return None
         # The message itself, not the follow-up joined with its earlier turn: that finds the

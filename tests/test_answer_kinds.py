@@ -13,6 +13,7 @@ import pytest
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
 from assistant.service import Advisor
+from assistant.text.evidence import stands_alone
 from assistant.text.support import support
 from ingest.pipeline import run_ingest
 
@@ -125,3 +126,34 @@ def test_a_follow_up_with_new_facts_says_what_changed_first(real: Advisor) -> No
     assert answer.recommendation is not None and answer.recommendation.verdict.value == (
         "ADD_RESEARCH"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("USMLE Step 1 / Step 2 CK (or equivalent)", False),
+        ("Preferably at a university-affiliated IM department", False),
+        ("Research, publications, posters, QI projects", False),
+        ("Strong US letters are currency.", True),
+        ("Keep 1–2 clinical half-days if possible while doing research", True),
+    ],
+)
+def test_a_quote_shown_alone_reads_as_a_statement(text: str, alone: bool) -> None:
+    assert stands_alone(text) is alone
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what do programs look for in an IMG application?",
+        "derm applicant, what research should I do?",
+        "is a research year worth it after going unmatched?",
+    ],
+)
+def test_every_evidence_quote_stands_alone(real: Advisor, question: str) -> None:
+    answer = real.ask(question)
+    quotes = {c.n: c.quote for c in answer.citations}
+    for block in answer.blocks:
+        if block.kind == "evidence":
+            for item in block.items:  # type: ignore[union-attr]
+                assert all(stands_alone(quotes[n]) for n in item.citations), item.text

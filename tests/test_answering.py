@@ -144,9 +144,7 @@ def test_commercial_sources_are_marked(advisor: Advisor) -> None:
 
 
 def test_sources_disagree_is_reported_with_both_sides(advisor: Advisor) -> None:
-    answer = advisor.ask(
-        "I went unmatched. Is a research year worth it or should I do more rotations?"
-    )
+    answer = advisor.ask("Is research or clinical experience more important after going unmatched?")
     assert answer.sources_disagree
     sides = answer.sources_disagree[0].sides
     assert {s["stance"] for s in sides} == {"research_positive", "usce_first"}

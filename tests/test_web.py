@@ -40,7 +40,11 @@ pytestmark = [
 expect.set_options(timeout=15_000)
 
 URGENT_QUESTION = "I graduated in 2016 with no USCE. Research or rotations first?"
-DISAGREE_QUESTION = "I went unmatched. Is a research year worth it or should I do more rotations?"
+DISAGREE_QUESTION = "Is research or clinical experience more important after going unmatched?"
+PROFILE_QUESTION = (
+    "I went unmatched. I have 3 months of externships and 2 US letters. Is a research year "
+    "worth it?"
+)
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
 
@@ -267,8 +271,9 @@ def test_sources_disagree_and_missing_facts(tab: Tab) -> None:
     expect(box.locator(".disagree-title")).to_have_text("The sources disagree")
     # Said once: the card replaces the text's "sources differ" paragraph.
     assert "**The sources differ" in answer["answer"]
-    answer_text = tab.last_answer().locator(".answer-text")
-    expect(answer_text).not_to_contain_text("The sources differ")
+    texts = tab.last_answer().locator(".answer-text")
+    for i in range(texts.count()):
+        expect(texts.nth(i)).not_to_contain_text("The sources differ")
     expect(box.locator(".disagree-side")).to_have_count(2)
     # Each side is quoted with a sentence that speaks for it (issue 18).
     expect(box.locator("[data-stance=research_positive]")).to_contain_text(
@@ -656,14 +661,14 @@ def test_phone_width_layout(tab_factory: Callable[..., Tab], app_server: str) ->
     )
     assert page.evaluate(no_sideways_scroll)
     expect(page.locator("#profile-panel")).to_be_hidden()
-    tab.ask_and_capture(DISAGREE_QUESTION)
+    tab.ask_and_capture(PROFILE_QUESTION)
     assert page.evaluate(no_sideways_scroll)
     tab.last_answer().scroll_into_view_if_needed()
     tab.screenshot("15-phone-answer")
     tab.screenshot("15-phone-answer-full", full_page=True)
 
     # The source panel takes the whole width; Esc closes it.
-    tab.last_answer().locator(".rec .cite").first.click()
+    tab.last_answer().locator(".cite").first.click()
     panel = page.locator("#source-panel")
     expect(panel.locator("mark")).to_be_visible()
     box = panel.bounding_box()

@@ -301,7 +301,7 @@ def compose(
         if card is not None:
             answered = set(parts[0].citations) if isinstance(parts[0], DirectAnswerBlock) else set()
             lines = [line for line in lines if not set(line.citations) <= answered]
-            lead = "From the sources:" if lines else None
+            lead = "More from the sources:" if lines else None
         if not parts and lines:
             # No verdict to lead with: the best quote is the direct answer.
             first = chosen[0]

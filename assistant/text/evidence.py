@@ -29,6 +29,30 @@ SIMILARITY_WEIGHT = 2.0
 MIN_SIMILARITY = 0.45
 # Quotes scoring under this share of the best one are padding, not evidence.
 RELATIVE_CUTOFF = 0.6
+# A quote shown alone must read as a statement (issue 18): about six words or more, and a verb.
+# "USMLE Step 1 / Step 2 CK (or equivalent)" or "Preferably at a university-affiliated IM
+# department" are fragments of a list whose lead-in is elsewhere.
+MIN_QUOTE_WORDS = 5
+# No part-of-speech tagger ships offline here; the verbs the articles' statements use, their
+# forms, and -ed/-ing words are enough to tell a statement from a noun phrase.
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|isn|aren|wasn|don|doesn|didn|won|can|could|will|"
+    r"would|should|shall|must|may|might|has|have|had|do|does|did|get|gets|got|give|gives|make|"
+    r"makes|take|takes|show|shows|help|helps|need|needs|want|wants|count|counts|matter|matters|"
+    r"come|comes|see|sees|write|writes|aim|ask|asks|keep|keeps|go|goes|choose|start|starts|"
+    r"use|uses|look|looks|know|knows|find|prefer|prefers|mean|means|work|works|include|"
+    r"includes|let|lets|beat|beats|offer|offers|require|requires|teach|teaches|build|builds|"
+    r"open|opens|say|says|become|becomes|tend|tends|trump|trumps|replace|replaces|add|adds|"
+    r"win|wins|fix|fixes|expect|expects|view|views|lean|signal|signals|demonstrate|"
+    r"demonstrates|prove|proves|remain|remains|allow|allows|provide|provides|"
+    r"(?<![-\w])\w{3,}ed|(?<![-\w])\w{3,}ing)\b",
+    re.I,
+)
+
+
+def stands_alone(text: str) -> bool:
+    """A quote that reads as a statement on its own: long enough, with a verb."""
+    return len(text.split()) >= MIN_QUOTE_WORDS and bool(_VERB.search(text))
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,8 @@ def rank_spans(
             continue
         if span.text.rstrip().endswith((":", "?")):
             continue  # "… only if:" introduces a list, "Am I …?" asks: neither asserts anything
+        if not stands_alone(span.text):
+            continue
         shared = len(words & query)
         sim = similarity(span) if similarity else None
         if sim is not None:
