@@ -22,37 +22,26 @@ from typing import Any
 
 from assistant.core.settings import Settings
 from assistant.text.citations import locate
-from assistant.text.support import support
 from evals.cases import DATASETS, QUESTIONS, load_cases
-from evals.metrics.answers import AnswerScore, score_answer, summarize
+from evals.metrics.answers import (
+    AnswerScore,
+    asks_number,
+    case_kind,
+    plan_support,
+    score_answer,
+    summarize,
+)
 from evals.metrics.retrieval import Span
 
 FORUM = DATASETS / "forum_gold.jsonl"
-# "How long / how many" in the eval set, where cases carry no `numeric` label.
-_NUMERIC_ASK = ("how many", "how long", "how much", "how recent", "how old")
 
 
 def load(dataset: str, split: str) -> list[dict[str, Any]]:
-    """Cases with gold, each with `kind` and `numeric`; eval gold widened by `also_gold`."""
-    if dataset == "forum":
-        return [c for c in load_cases(FORUM, split=split) if c.get("gold")]
-    cases = []
-    for case in load_cases(QUESTIONS, split=split):
-        if not case.get("gold") or case.get("expect_abstain"):
-            continue
-        kind = (
-            "decision"
-            if case.get("expected_verdict") or case.get("expected_missing")
-            else ("follow_up" if case.get("history") else "information")
-        )
-        cases.append(
-            {
-                **case,
-                "kind": kind,
-                "numeric": any(a in case["question"].lower() for a in _NUMERIC_ASK),
-            }
-        )
-    return cases
+    """Cases with gold (the eval's out-of-scope cases have none)."""
+    path = FORUM if dataset == "forum" else QUESTIONS
+    return [
+        c for c in load_cases(path, split=split) if c.get("gold") and not c.get("expect_abstain")
+    ]
 
 
 def gold_of(case: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[list[Span], list[str]]:
@@ -63,19 +52,6 @@ def gold_of(case: Mapping[str, Any], texts: Mapping[str, str]) -> tuple[list[Spa
             spans.append(Span(gold["doc_id"], *where))
             phrases.append(gold["phrase"])
     return spans, phrases
-
-
-def plan_support(answer: Mapping[str, Any]) -> list[bool]:
-    """Each plan step judged against the sentences it cites, joined."""
-    quotes = {c["n"]: c["quote"] for c in answer.get("citations") or []}
-    out = []
-    for block in answer.get("blocks") or []:
-        if block.get("kind") != "plan":
-            continue
-        for item in block.get("items") or []:
-            cited = " ".join(quotes[n] for n in item.get("citations") or [] if n in quotes)
-            out.append(bool(cited) and support(item["text"], cited).supported)
-    return out
 
 
 def run(
@@ -89,8 +65,8 @@ def run(
             answer,
             gold,
             phrases,
-            kind=case.get("kind", "information"),
-            numeric=bool(case.get("numeric")),
+            kind=case_kind(case),
+            numeric=asks_number(case),
             plan_support=plan_support(answer),
         )
         rows.append((case, answer, score))
@@ -132,8 +108,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         other = _cell(naive_figures[name]) if name == "evidence_recall" else "n/a"
         print(f"| {name.replace('_', ' ')} | {_cell(figure)} | {other} |")
     by_kind = []
-    for kind in sorted({c.get("kind", "?") for c in cases}):
-        figure = summarize([s for c, _, s in ours if c.get("kind") == kind])
+    for kind in sorted({case_kind(c) for c in cases}):
+        figure = summarize([s for c, _, s in ours if case_kind(c) == kind])
         by_kind.append(
             f"{kind}: evidence {_cell(figure['evidence_recall'])}, "
             f"lead {_cell(figure['lead_relevance'])}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from evals.gate import Check
 from evals.judge import judge_metrics
+from evals.metrics.answers import DEFINITIONS as ANSWER_DEFINITIONS
 from evals.runner import EvalRun
 from evals.scoring import METRICS, CaseScore, Figure
 
@@ -159,6 +160,12 @@ def to_markdown(data: Mapping[str, Any]) -> str:
             _cell(data["backends"][n]["summary"][metric["key"]], metric["kind"]) for n in names
         ]
         lines.append(f"| {metric['label']} (`{metric['key']}`) | " + " | ".join(cells) + " |")
+    lines += ["", "Definitions of the first five (evals/metrics/answers.py):", ""]
+    lines += [f"- `{key}`: {text}." for key, text in ANSWER_DEFINITIONS.items()]
+    lines += [
+        "- The naive pipeline has no lead, plan or facts request: only its evidence recall "
+        "(one of its four chunks covers a gold passage) is scored."
+    ]
     for name, why in data["unavailable"].items():
         lines += ["", f"**{name}: unavailable.** {why}"]
     if meta.get("judge"):

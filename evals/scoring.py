@@ -14,6 +14,8 @@ from assistant.core.types import Answer
 from assistant.text.citations import locate
 from evals.metrics.abstention import abstention_scores
 from evals.metrics.alce import citation_precision, citation_recall, judge_citations
+from evals.metrics.answers import AnswerScore, asks_number, case_kind, plan_support, score_answer
+from evals.metrics.answers import summarize as answer_summary
 from evals.metrics.faithfulness import sentence_supported, supported_share
 from evals.metrics.latency import p50_p95
 from evals.metrics.must_not import must_not_violations
@@ -74,6 +76,8 @@ class CaseScore:
     validity: Ratio = field(default_factory=Ratio)
     # The optional RAGAS judge's figures (evals/judge.py); empty when no judge ran.
     judge: dict[str, float | None] = field(default_factory=dict)
+    # Does the answer answer? (evals/metrics/answers.py); None for an unscored case.
+    answers: AnswerScore | None = None
 
     def problems(self) -> list[str]:
         """What went wrong on this case, most serious first (empty when nothing did)."""
@@ -212,6 +216,15 @@ def score_case(
 
     gold = gold_spans(case, texts)
     scored.gold_spans = len(gold)
+    if not scored.expect_abstain:
+        scored.answers = score_answer(
+            scored.answer,
+            gold,
+            [g["phrase"] for g in case.get("gold") or []],
+            kind=case_kind(case),
+            numeric=asks_number(case),
+            plan_support=plan_support(scored.answer),
+        )
     if gold:
         top = list(retrieved)[:RETRIEVAL_K]
         scored.retrieval = {
@@ -236,6 +249,13 @@ def score_case(
 
 # Every figure of a backend's summary: key, label, kind ("share", "count", "ms", "mean").
 METRICS: tuple[tuple[str, str, str], ...] = (
+    # Does the answer answer the question? First: verbatim quotes support themselves, so the
+    # citation figures below are near 1.000 by construction.
+    ("evidence_recall", "Evidence recall: cites a passage that answers", "share"),
+    ("lead_relevance", "Lead relevance: the lead cites such a passage", "share"),
+    ("numeric_answered", "Numeric questions answered with a number", "share"),
+    ("facts_request_only", "Information answered only with a request for facts", "share"),
+    ("plan_steps_supported", "Plan steps supported by their citations", "share"),
     ("citation_validity", "Citation validity", "share"),
     ("citation_recall", "Citation recall (ALCE)", "share"),
     ("citation_precision", "Citation precision (ALCE)", "share"),
@@ -276,7 +296,9 @@ def summarize(scores: Sequence[CaseScore]) -> dict[str, Figure]:
     retrieval = [s.retrieval for s in ok if s.retrieval is not None]
     p50, p95 = p50_p95([s.latency_ms for s in ok if s.latency_ms is not None])
     k = RETRIEVAL_K
+    answers = answer_summary([s.answers for s in ok if s.answers is not None])
     return {
+        **{name: Figure(f["value"], f["hits"], f["total"]) for name, f in answers.items()},
         "citation_validity": Figure.share(Ratio.pooled(s.validity for s in ok)),
         "citation_recall": Figure.share(Ratio.pooled(s.recall for s in ok)),
         "citation_precision": Figure.share(Ratio.pooled(s.precision for s in ok)),

@@ -25,9 +25,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.text.support import strip_markers, support
 from evals.metrics.retrieval import Span
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+# "How long / how many" in a case without a `numeric` label.
+_NUMERIC_ASK = re.compile(r"\bhow\s+(?:many|long|much|recent|old)\b", re.I)
+
+
+def case_kind(case: Mapping[str, Any]) -> str:
+    """decision | follow_up | information | multi_part: the label, or read from the case."""
+    if case.get("kind"):
+        return str(case["kind"])
+    if case.get("expected_verdict") or case.get("expected_missing"):
+        return "decision"
+    return "follow_up" if case.get("history") else "information"
+
+
+def asks_number(case: Mapping[str, Any]) -> bool:
+    if "numeric" in case:
+        return bool(case["numeric"])
+    return bool(_NUMERIC_ASK.search(str(case.get("question", ""))))
 
 
 @dataclass(frozen=True)
@@ -86,19 +106,51 @@ def score_answer(
         lead_refs += [n for item in lead.get("items") or [] for n in item.get("citations") or []]
     gold_numbers = set().union(*(numbers(t) for t in gold_texts)) if gold_texts else set()
     kinds = {b.get("kind") for b in blocks}
-    information = kind in ("information", "factual", "multi_part")
+    information = kind in ("information", "multi_part")
     return AnswerScore(
         evidence=cites_gold(list(spans)) if gold else None,
-        lead=cites_gold(lead_refs) if gold else None,
-        numeric=(bool(lead and numbers(lead.get("text", "")) & gold_numbers) if numeric else None),
+        # an answer without blocks (the naive pipeline's) has no lead to judge
+        lead=cites_gold(lead_refs) if gold and blocks else None,
+        # (citation markers are not numbers of the answer: "[6]" does not answer "6–12 months")
+        numeric=(
+            bool(lead and numbers(strip_markers(lead.get("text", ""))) & gold_numbers)
+            if numeric
+            else None
+        ),
         facts_only=(
             "missing_facts" in kinds and not kinds & {"direct_answer", "recommendation"}
-            if information
+            if information and blocks
             else None
         ),
         plan_steps=len(plan_support),
         plan_supported=sum(plan_support),
     )
+
+
+DEFINITIONS: dict[str, str] = {
+    "evidence_recall": "the answer cites at least one passage that answers the question "
+    "(multi-passage gold)",
+    "lead_relevance": "the answer's lead (direct answer, else recommendation) cites such a passage",
+    "numeric_answered": "a 'how long / how many' question's lead holds a number a gold passage "
+    "holds",
+    "facts_request_only": "information questions answered only with a request for facts "
+    "(lower is better)",
+    "plan_steps_supported": "plan steps the support scorer judges supported by their citations",
+}
+
+
+def plan_support(answer: Mapping[str, Any]) -> list[bool]:
+    """Each plan step judged against the sentences it cites, joined."""
+    quotes = {c["n"]: c["quote"] for c in answer.get("citations") or []}
+    out = []
+    for block in answer.get("blocks") or []:
+        if block.get("kind") != "plan":
+            continue
+        for item in block.get("items") or []:
+            cited = "\n".join(quotes[n] for n in item.get("citations") or [] if n in quotes)
+            text = strip_markers(item["text"])
+            out.append(bool(cited) and support(text, cited).supported)
+    return out
 
 
 def summarize(scores: Sequence[AnswerScore]) -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""The answer metrics (evals/metrics/answers.py): evidence recall, lead relevance, numbers,
+facts-request-only, on hand-made answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evals.metrics.answers import case_kind, score_answer, summarize
+from evals.metrics.retrieval import Span
+
+GOLD = [Span("doc", 100, 160)]
+TEXTS = ["Research blocks of 6–12 months are typical after USCE."]
+
+
+def answer(blocks: list[dict[str, Any]], cited: dict[int, tuple[int, int]]) -> dict[str, Any]:
+    citations = [
+        {"n": n, "doc_id": "doc", "start": a, "end": b, "quote": "q"} for n, (a, b) in cited.items()
+    ]
+    return {"blocks": blocks, "citations": citations}
+
+
+def test_a_lead_that_cites_gold_with_its_number() -> None:
+    a = answer(
+        [{"kind": "direct_answer", "text": "6–12 months [1]", "citations": [1]}], {1: (100, 160)}
+    )
+    s = score_answer(a, GOLD, TEXTS, kind="information", numeric=True)
+    assert (s.evidence, s.lead, s.numeric, s.facts_only) == (True, True, True, False)
+
+
+def test_gold_cited_only_in_the_evidence_is_not_a_relevant_lead() -> None:
+    a = answer(
+        [
+            {"kind": "direct_answer", "text": "Something else [1]", "citations": [1]},
+            {"kind": "evidence", "items": [{"text": "q [2]", "citations": [2]}]},
+        ],
+        {1: (0, 50), 2: (110, 150)},
+    )
+    s = score_answer(a, GOLD, TEXTS, kind="information", numeric=True)
+    assert (s.evidence, s.lead, s.numeric) == (True, False, False)
+
+
+def test_a_request_for_facts_alone_is_counted_for_information_questions() -> None:
+    a = answer([{"kind": "missing_facts", "text": "Tell me more", "items": []}], {})
+    s = score_answer(a, GOLD, TEXTS, kind="information", numeric=False)
+    assert s.facts_only is True and s.evidence is False
+    assert score_answer(a, GOLD, TEXTS, kind="decision", numeric=False).facts_only is None
+
+
+def test_an_answer_without_blocks_has_no_lead_to_judge() -> None:
+    a = answer([], {1: (100, 160)})
+    s = score_answer(a, GOLD, TEXTS, kind="information", numeric=False)
+    assert s.evidence is True and s.lead is None and s.facts_only is None
+    assert summarize([s])["lead_relevance"]["value"] is None
+
+
+def test_kind_from_the_case() -> None:
+    assert case_kind({"kind": "multi_part"}) == "multi_part"
+    assert case_kind({"expected_verdict": "USCE_FIRST"}) == "decision"
+    assert case_kind({"history": [{"role": "user", "content": "x"}]}) == "follow_up"
+    assert case_kind({"question": "what is a sub-I?"}) == "information"
+
+
+def test_a_citation_marker_is_not_a_number_of_the_answer() -> None:
+    a = answer(
+        [{"kind": "direct_answer", "text": "It depends [6]", "citations": [6]}], {6: (100, 160)}
+    )
+    s = score_answer(a, GOLD, TEXTS, kind="information", numeric=True)
+    assert s.lead is True and s.numeric is False
