@@ -104,3 +104,15 @@ def test_the_per_document_cap_reorders_but_drops_nothing(
     head = [r.chunk.doc_id for r in capped[:first]]
     assert all(head.count(doc) <= cap for doc in set(found))
     assert capped[0].chunk.id == plain[0].chunk.id
+
+
+def test_prefetch_embeds_the_searches_and_extra_texts_in_one_batch(
+    index: IndexSnapshot, fake_settings: Settings
+) -> None:
+    embedder = CountingEmbedder(get_embedder(fake_settings.embedder))
+    retriever = HybridRetriever(index, embedder)  # type: ignore[arg-type]
+    retriever.prefetch(QUESTIONS[:2], extra=["a card text"])
+    assert embedder.calls == [3]
+    retriever.retrieve_all([(q, 1.0) for q in QUESTIONS[:2]], 4)
+    retriever.embed_query("a card text")
+    assert embedder.calls == [3]  # everything was cached by the one batch

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.domain.rules import Quote
+from assistant.text.support import split_sentences
 
 CARDS_FILE = Path(__file__).with_name("cards.toml")
 KINDS = ("number", "yes_no", "comparison", "how", "what")
@@ -53,9 +54,19 @@ class Card:
     quotes: tuple[Quote, ...]
 
     @property
+    def sentences(self) -> tuple[str, ...]:
+        """The answer's sentences (split once: a card is answered many times)."""
+        return _sentences(self.answer)
+
+    @property
     def phrasings(self) -> tuple[str, ...]:
         """The texts a question is compared with: the topic and each phrasing."""
         return (self.topic, *self.asks)
+
+
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(split_sentences(text))
 
 
 @lru_cache(maxsize=4)

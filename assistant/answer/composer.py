@@ -42,7 +42,7 @@ from assistant.domain.rules import Decision, Quote
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
 from assistant.text.stance import Stance, contradiction, stances
-from assistant.text.support import is_negated, needed_passages, split_sentences, support
+from assistant.text.support import is_negated, needed_passages, support
 
 # The verdict as a label in plain words; the claim after it is the rule's headline (its sources'
 # own words), cited with the rule's quotes.
@@ -203,9 +203,7 @@ def compose(
     recommendation: Recommendation | None = None
 
     verdict_now = decision.verdict if decision is not None else None
-    if card is not None and any(
-        contradiction(s, verdict_now) for s in split_sentences(card.answer)
-    ):
+    if card is not None and any(contradiction(s, verdict_now) for s in card.sentences):
         # A general answer that reads as advice against this applicant's verdict ("with good
         # letters, extra time can go toward research" to someone the rules send to USCE) is
         # not shown: the verdict and its quotes answer instead.
@@ -410,7 +408,7 @@ def _cite_needed(text: str, quotes: Sequence[Quote], registry: CitationRegistry)
 def card_block(card: Card, registry: CitationRegistry) -> DirectAnswerBlock:
     """A card's answer, each sentence cited with the quotes it rests on."""
     sentences, cited_all = [], []
-    for sentence in split_sentences(card.answer):
+    for sentence in card.sentences:
         cited = _cite_needed(sentence, card.quotes, registry)
         sentences.append(f"{sentence} {markers(cited)}".rstrip())
         cited_all += cited

@@ -142,6 +142,13 @@ class HybridRetriever:
             )
         return out
 
+    def prefetch(self, queries: Sequence[str], extra: Sequence[str] = ()) -> None:
+        """Embed, in one batch, the dense forms of `queries` (as `retrieve_all` will) and the
+        `extra` texts as written (for other lookups by `embed_query`)."""
+        cfg = self.config
+        dense = [spell_out(q) if cfg.use_synonyms else q for q in queries]
+        self._embed_missing([*dense, *extra])
+
     def _embed_missing(self, texts: Sequence[str]) -> None:
         """Embed the texts not in the cache, in one batch."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))

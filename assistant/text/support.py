@@ -651,6 +651,12 @@ def split_sentences(text: str) -> list[str]:
 
 
 def needed_passages(sentence: str, passages: Sequence[str]) -> list[int]:
+    """See `_needed`; cached, since the project's own sentences (plan steps, cards) repeat."""
+    return list(_needed(sentence, tuple(passages)))
+
+
+@lru_cache(maxsize=4096)
+def _needed(sentence: str, passages: tuple[str, ...]) -> tuple[int, ...]:
     """Which of `passages` a sentence written from them should cite (their indices, in order).
 
     The passages that support it alone, when there are any; otherwise the smallest set, found by
@@ -658,14 +664,14 @@ def needed_passages(sentence: str, passages: Sequence[str]) -> list[int]:
     Every citation is then precise in the ALCE sense. All of them when even the whole set does
     not support the sentence: the check that runs on it reports that.
     """
-    alone = [i for i, p in enumerate(passages) if support(sentence, p).supported]
+    alone = tuple(i for i, p in enumerate(passages) if support(sentence, p).supported)
     if alone:
         return alone
-    kept = list(range(len(passages)))
+    kept = tuple(range(len(passages)))
     if not support(sentence, "\n".join(passages)).supported:
         return kept
-    for i in list(kept):
-        rest = [j for j in kept if j != i]
+    for i in kept:
+        rest = tuple(j for j in kept if j != i)
         if rest and support(sentence, "\n".join(passages[j] for j in rest)).supported:
             kept = rest
     return kept
