@@ -130,6 +130,41 @@ def test_decision_says_the_verdict_once_and_each_quote_once(tab: Tab) -> None:
 
 @browser_only
 @pytest.mark.timeout(120)
+def test_a_decision_shows_its_plan_and_what_would_change(tab: Tab) -> None:
+    """Issue 18: the verdict card, then the plan's steps and what would change the advice, each
+    step with its citation buttons."""
+    answer = tab.ask_and_capture(DECISION_QUESTION)
+    plan = block(answer, "plan")
+    change = block(answer, "what_would_change")
+    assert 3 <= len(plan["items"]) <= 5
+    message = tab.last_answer()
+    text = answer_text(message)
+    assert "What to do next:" in text and "What would change this advice:" in text
+    for item in plan["items"]:
+        assert shown(item["text"]) in text, item["text"]
+    assert shown(change["text"]) in text
+    assert text.index("What to do next:") < text.index("What would change this advice:")
+    assert message.locator(".answer-text .cite").count() >= len(plan["items"])
+    message.scroll_into_view_if_needed()
+    tab.screenshot("20-decision-plan", full_page=True)
+
+
+@browser_only
+@pytest.mark.timeout(120)
+def test_an_undecided_decision_is_answered_both_ways_first(tab: Tab) -> None:
+    answer = tab.ask_and_capture("Research or USCE first? I'm a 2023 graduate.")
+    kinds = [b["kind"] for b in answer["blocks"]]
+    assert kinds.index("direct_answer") < kinds.index("missing_facts"), kinds
+    message = tab.last_answer()
+    first = message.locator(".msg-body > *").first
+    expect(first).to_have_class("answer-text")
+    expect(first.locator("p").first).to_have_text(re.compile(r"^In short:"))
+    expect(message.locator(".missing")).to_be_visible()
+    tab.screenshot("21-undecided-both-ways", full_page=True)
+
+
+@browser_only
+@pytest.mark.timeout(120)
 def test_information_question_leads_with_the_direct_answer(tab: Tab) -> None:
     answer = tab.ask_and_capture(INFO_QUESTION)
     assert answer["recommendation"] is None
