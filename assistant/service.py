@@ -119,6 +119,9 @@ class _Turn:
     explicit: Mapping[str, Any] | None = None  # profile facts sent with the question
 
 
+MAX_OTHER_ASKS = 3  # more asks than this are a list of facts, not questions
+
+
 def _card_text(turn: _Turn, query: str) -> str:
     """What an answer card is matched on: the message itself, not a follow-up joined with its
     earlier turn, which finds the earlier topic's card (forum dev follow-ups: 11/20 right this
@@ -427,7 +430,10 @@ class Advisor:
         rule = turn.decision.rule if turn.decision is not None else None
         queries = searches(query, rule.rationale if rule is not None else None)
         # One forward pass for every text this turn embeds: the searches and the card match.
-        self.retriever.prefetch([q for q, _ in queries], extra=[_card_text(turn, query)])
+        self.retriever.prefetch(
+            [q for q, _ in queries],
+            extra=[_card_text(turn, query), *turn.intent.asks[:MAX_OTHER_ASKS]],
+        )
         evidence = self.retriever.retrieve_all(queries, self.settings.top_k)
         retrieve_ms = _ms(t0)
         t1 = time.perf_counter()
@@ -556,6 +562,7 @@ class Advisor:
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
             card=self._card_for(turn, query),
+            more_cards=self._cards_for_other_asks(turn),
             branches=branches(turn.applicant)
             if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
             else (),
@@ -578,6 +585,21 @@ class Advisor:
         vector = self.retriever.embed_query(asked)
         found = match(asked, vector, self._cards, self._card_vectors())
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
+
+    def _cards_for_other_asks(self, turn: _Turn) -> list[Card]:
+        """Each further question of a multi-part message ("… and how many months should I
+        get?") answered by its own card when one is close enough; the choice itself is left to
+        the verdict."""
+        if len(turn.intent.asks) < 2 or turn.asks:
+            return []
+        out: list[Card] = []
+        for ask in turn.intent.asks[:MAX_OTHER_ASKS]:
+            if classify(ask).chooses:
+                continue
+            found = match(ask, self.retriever.embed_query(ask), self._cards, self._card_vectors())
+            if found is not None and found.score >= CARD_MIN_SCORE and found.card not in out:
+                out.append(found.card)
+        return out
 
     def _card_vectors(self) -> list[np.ndarray]:
         """The cards' phrasings embedded, once per process (about 1 s: done at warm-up for the

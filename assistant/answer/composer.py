@@ -194,6 +194,7 @@ def compose(
     change: Change | None = None,
     branches: Sequence[Branch] = (),
     card: Card | None = None,
+    more_cards: Sequence[Card] = (),
     unchanged: bool = False,
     changed: str | None = None,
 ) -> Composed:
@@ -267,6 +268,16 @@ def compose(
             )
         )
 
+    # The message's other questions, each answered by its own card (never one that reads
+    # against the verdict, never the lead's again).
+    answered: set[int] = set()
+    for other in more_cards:
+        if other == card or any(contradiction(s, verdict_now) for s in other.sentences):
+            continue
+        extra = card_block(other, registry)
+        parts.append(extra)
+        answered |= set(extra.citations)
+
     if profile_echo and (prioritisation or decision is not None):
         parts.append(ProfileEchoBlock(text=profile_echo))
 
@@ -296,8 +307,9 @@ def compose(
                 continue
             title = documents[span.doc_id].meta.title
             lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
-        if card is not None:
-            answered = set(parts[0].citations) if isinstance(parts[0], DirectAnswerBlock) else set()
+        if card is not None or answered:
+            if isinstance(parts[0], DirectAnswerBlock):
+                answered |= set(parts[0].citations)
             lines = [line for line in lines if not set(line.citations) <= answered]
             lead = "More from the sources:" if lines else None
         if not parts and lines:

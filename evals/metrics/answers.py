@@ -5,10 +5,10 @@ addresses the question. These figures do, against gold that lists every passage 
 that answers (the articles repeat their advice):
 
 - evidence recall: the answer cites at least one gold passage;
-- lead relevance: the answer's lead (the direct answer, else the recommendation) cites a gold
+- lead relevance: the answer's lead (its first direct answer or recommendation) cites a gold
   passage;
-- numeric answered: for a "how long / how many" question, the lead holds a number that a gold
-  passage holds;
+- numeric answered: for a "how long / how many" question, the lead or one of the direct answers
+  holds a number that a gold passage holds;
 - facts request only: an information question answered with nothing but a request for facts;
 - plan steps supported: each plan step is judged supported by the sentences it cites;
 - follow-up repeats: a follow-up whose answer repeats the earlier turn's recommendation block
@@ -76,11 +76,10 @@ def numbers(text: str) -> set[str]:
 
 
 def lead_block(blocks: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The block that answers first: the direct answer, else the recommendation."""
-    for kind in ("direct_answer", "recommendation"):
-        for block in blocks:
-            if block.get("kind") == kind:
-                return block
+    """The block that answers first: the first direct answer or recommendation."""
+    for block in blocks:
+        if block.get("kind") in ("direct_answer", "recommendation"):
+            return block
     return None
 
 
@@ -106,6 +105,9 @@ def score_answer(
         lead_refs += [n for item in lead.get("items") or [] for n in item.get("citations") or []]
     gold_numbers = set().union(*(numbers(t) for t in gold_texts)) if gold_texts else set()
     kinds = {b.get("kind") for b in blocks}
+    # the blocks that answer: the lead and every direct answer (a multi-part message's "how
+    # many …?" is answered by its own direct answer)
+    answering = [b for b in blocks if b.get("kind") == "direct_answer"] + ([lead] if lead else [])
     information = kind in ("information", "multi_part")
     return AnswerScore(
         evidence=cites_gold(list(spans)) if gold else None,
@@ -113,7 +115,7 @@ def score_answer(
         lead=cites_gold(lead_refs) if gold and blocks else None,
         # (citation markers are not numbers of the answer: "[6]" does not answer "6–12 months")
         numeric=(
-            bool(lead and numbers(strip_markers(lead.get("text", ""))) & gold_numbers)
+            any(numbers(strip_markers(b.get("text", ""))) & gold_numbers for b in answering)
             if numeric
             else None
         ),
@@ -130,9 +132,10 @@ def score_answer(
 DEFINITIONS: dict[str, str] = {
     "evidence_recall": "the answer cites at least one passage that answers the question "
     "(multi-passage gold)",
-    "lead_relevance": "the answer's lead (direct answer, else recommendation) cites such a passage",
-    "numeric_answered": "a 'how long / how many' question's lead holds a number a gold passage "
-    "holds",
+    "lead_relevance": "the answer's lead (its first direct answer or recommendation) cites such "
+    "a passage",
+    "numeric_answered": "a 'how long / how many' question's lead or one of its direct answers "
+    "holds a number a gold passage holds",
     "facts_request_only": "information questions answered only with a request for facts "
     "(lower is better)",
     "plan_steps_supported": "plan steps the support scorer judges supported by their citations",
