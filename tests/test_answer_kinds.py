@@ -155,7 +155,7 @@ def test_every_evidence_quote_stands_alone(real: Advisor, question: str) -> None
     quotes = {c.n: c.quote for c in answer.citations}
     for block in answer.blocks:
         if block.kind == "evidence":
-            for item in block.items:  # type: ignore[union-attr]
+            for item in block.items:
                 assert all(stands_alone(quotes[n]) for n in item.citations), item.text
 
 
@@ -164,6 +164,6 @@ def test_each_question_of_a_multi_part_message_gets_its_answer(real: Advisor) ->
         "Is an observership enough for IM? And how many months of hands-on USCE should I get "
         "before I apply?"
     )
-    directs = [b.text for b in answer.blocks if b.kind == "direct_answer"]  # type: ignore[union-attr]
+    directs = [b.text for b in answer.blocks if b.kind == "direct_answer"]
     assert len(directs) >= 2, kinds(answer)
     assert any(re.search(r"\d", text) for text in directs), directs
