@@ -419,22 +419,24 @@ def _cite_needed(text: str, quotes: Sequence[Quote], registry: CitationRegistry)
 
 def card_block(card: Card, registry: CitationRegistry) -> DirectAnswerBlock:
     """A card's answer, each sentence cited with the quotes it rests on."""
-    sentences, cited_all = [], []
-    for sentence in card.sentences:
-        cited = _cite_needed(sentence, card.quotes, registry)
-        sentences.append(f"{sentence} {markers(cited)}".rstrip())
-        cited_all += cited
-    return DirectAnswerBlock(text=" ".join(sentences), citations=list(dict.fromkeys(cited_all)))
+    return _direct_answer([(sentence, card.quotes) for sentence in card.sentences], registry)
 
 
 def branches_block(branches: Sequence[Branch], registry: CitationRegistry) -> DirectAnswerBlock:
     """A decision the facts do not settle yet, answered for each reading, each cited."""
-    sentences, cited_all = [], []
-    for branch in branches:
-        cited = _cite_needed(branch.text, branch.quotes, registry)
-        sentences.append(f"{branch.text} {markers(cited)}".rstrip())
+    return _direct_answer([(b.text, b.quotes) for b in branches], registry)
+
+
+def _direct_answer(
+    sentences: Sequence[tuple[str, Sequence[Quote]]], registry: CitationRegistry
+) -> DirectAnswerBlock:
+    """Sentences in our words, each followed by the markers of the quotes it needs."""
+    texts, cited_all = [], []
+    for sentence, quotes in sentences:
+        cited = _cite_needed(sentence, quotes, registry)
+        texts.append(f"{sentence} {markers(cited)}".rstrip())
         cited_all += cited
-    return DirectAnswerBlock(text=" ".join(sentences), citations=list(dict.fromkeys(cited_all)))
+    return DirectAnswerBlock(text=" ".join(texts), citations=list(dict.fromkeys(cited_all)))
 
 
 def change_block(change: Change, registry: CitationRegistry) -> WhatWouldChangeBlock:
