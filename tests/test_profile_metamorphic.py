@@ -131,3 +131,20 @@ def test_an_old_graduate_away_from_patients_is_urgent_in_every_form(job: str) ->
     assert profile.home_clinical_recent is False
     verdict = decide(profile).verdict
     assert verdict is not None and verdict.value == "USCE_URGENT"
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "I got offered a 4 week hands-on externship in Chicago",
+        "I was offered a 1 month externship at a community hospital",
+        "I have an offer for a 2 month externship next spring",
+        "accepted into a 3 month externship that starts in June",
+    ],
+)
+def test_an_offer_is_not_experience_had(offer: str) -> None:
+    """Planned vs done (issue 16): an offered or scheduled rotation adds no hands-on months."""
+    profile = parse_profile(
+        f"2022 grad, no letters yet. {offer}. Should I take it?", current_year=YEAR
+    )
+    assert not profile.usce_hands_on_months, profile.known()
