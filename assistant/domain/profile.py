@@ -140,8 +140,8 @@ _INTENT = re.compile(
     r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or|going for|"
     r"going to|gonna|will (?:do|start|have)|about to|applying for|applied for"
     # an offer is not an experience yet: "I got offered a 4 week externship", "accepted into"
-    r"|offered|(?:an?|the|two|2) offers? (?:for|of|from)|accepted (?:into|for|to)|admitted (?:into|to)"
-    r"|lined up|scheduled|upcoming)\b"
+    r"|offered|(?:an?|the|two|2) offers? (?:for|of|from)|accepted (?:into|for|to)"
+    r"|admitted (?:into|to)|lined up|scheduled|upcoming)\b"
 )
 
 _NO_USCE = re.compile(
