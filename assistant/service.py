@@ -36,7 +36,7 @@ from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import ProfileReading, describe_profile, merge_profile, read_profile
 from assistant.domain.proposals import accept_proposals
-from assistant.domain.rules import Decision, decide
+from assistant.domain.rules import Decision
 from assistant.llm.backends import (
     Backend,
     BackendError,
@@ -116,7 +116,6 @@ class _Turn:
     notices: list[str] = field(default_factory=list)
     evidence: dict[str, FactEvidence] = field(default_factory=dict)
     asks: list[Clarification] = field(default_factory=list)
-    explicit: Mapping[str, Any] | None = None  # profile facts sent with the question
 
 
 MAX_OTHER_ASKS = 3  # more asks than this are a list of facts, not questions
@@ -504,9 +503,7 @@ class Advisor:
         )
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
         notices += [Notice.NOT_COVERED.with_detail(item.reason) for item in intent.not_covered]
-        return _Turn(
-            question, turns, started, intent, applicant, decision, notices, evidence, asks, explicit
-        )
+        return _Turn(question, turns, started, intent, applicant, decision, notices, evidence, asks)
 
     def _abstain(self, turn: _Turn) -> Answer:
         refusal = NoticeBlock(
@@ -537,10 +534,9 @@ class Advisor:
             return False, describe_profile(changed).replace(
                 "I read your profile as:", "New in this message, so the advice is recomputed:"
             )
-        earlier = [t for t in turn.history if t.get("role") == "user"][:-1]
-        before = self.profile_for(said_before[-1], earlier, turn.explicit)
-        same = decide(before).verdict == turn.decision.verdict
-        return same and not turn.intent.chooses, None
+        # No fact came from this message, so the earlier turns alone give the same profile and
+        # the same verdict: nothing to re-read.
+        return not turn.intent.chooses, None
 
     def _compose(self, turn: _Turn, query: str, evidence: list[ScoredChunk]) -> Composed:
         prioritisation = turn.intent.prioritisation
@@ -579,11 +575,13 @@ class Advisor:
             return None  # a fact said two ways decides the answer: ask which is right first
         if turn.decision is not None and turn.decision.verdict is not None and turn.intent.chooses:
             return None
-        asked = _card_text(turn, query)
-        # As written (spelling abbreviations out, as retrieval does, lowered lead relevance on
-        # forum dev from 0.733 to 0.683); embedded with the retrieval queries in one batch.
-        vector = self.retriever.embed_query(asked)
-        found = match(asked, vector, self._cards, self._card_vectors())
+        return self._close_card(_card_text(turn, query))
+
+    def _close_card(self, asked: str) -> Card | None:
+        """The card closest to `asked`, if close enough. `asked` is embedded as written
+        (spelling abbreviations out, as retrieval does, lowered lead relevance on forum dev from
+        0.733 to 0.683), in the retrieval queries' batch."""
+        found = match(asked, self.retriever.embed_query(asked), self._cards, self._card_vectors())
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
 
     def _cards_for_other_asks(self, turn: _Turn) -> list[Card]:
@@ -596,9 +594,9 @@ class Advisor:
         for ask in turn.intent.asks[:MAX_OTHER_ASKS]:
             if classify(ask).chooses:
                 continue
-            found = match(ask, self.retriever.embed_query(ask), self._cards, self._card_vectors())
-            if found is not None and found.score >= CARD_MIN_SCORE and found.card not in out:
-                out.append(found.card)
+            card = self._close_card(ask)
+            if card is not None and card not in out:
+                out.append(card)
         return out
 
     def _card_vectors(self) -> list[np.ndarray]:

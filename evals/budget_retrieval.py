@@ -32,24 +32,15 @@ from assistant.retrieval.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieval.searches import FOCUS_WEIGHT as SERVICE_FOCUS_WEIGHT
 from evals.baseline import NaiveRAG
 from evals.cases import DATASETS, QUESTIONS, load_cases
-from evals.metrics.retrieval import Span, covers, mean
-from evals.retrieval_compare import gold_spans
+from evals.metrics.retrieval import Span, first_relevant_rank, mean
+from evals.retrieval_compare import gold_spans, open_or_build_index
 from ingest.embedder import get_embedder
-from ingest.index import IndexMissing, open_index
-from ingest.pipeline import run_ingest
 
 FORUM = DATASETS / "forum_gold.jsonl"
 # Query-plan weights in the rank fusion: the message keeps the most, it is what was written.
 MESSAGE_WEIGHT, ASK_WEIGHT, FOCUS_WEIGHT = 1.0, 0.7, 0.5
 MAX_ASKS = 4  # more asks than this are a list of facts, not questions
 BUDGET = 4000  # characters: the naive pipeline's four 1,000-character chunks
-
-
-def first_hit(ranked: Sequence[Span], gold: Sequence[Span]) -> int | None:
-    for rank, item in enumerate(ranked, start=1):
-        if any(covers(item, g) for g in gold):
-            return rank
-    return None
 
 
 def within_budget(ranked: Sequence[Span], budget: int = BUDGET) -> list[Span]:
@@ -81,11 +72,11 @@ def score(
             continue
         ranked = search(case)
         window = within_budget(ranked) if budgeted else ranked[:4]
-        rank = first_hit(window, gold)
+        rank = first_relevant_rank(window, gold)
         rows.append(
             (
                 case.get("kind") or case.get("category") or "?",
-                1.0 if first_hit(ranked[:4], gold) else 0.0,
+                1.0 if first_relevant_rank(ranked[:4], gold) else 0.0,
                 1.0 if rank else 0.0,
                 1.0 / rank if rank else 0.0,
                 len(window),
@@ -166,11 +157,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     args = parser.parse_args(argv)
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-    try:
-        index = open_index(settings.data_dir, settings.chroma_url)
-    except IndexMissing:
-        run_ingest(settings)
-        index = open_index(settings.data_dir, settings.chroma_url)
+    index = open_or_build_index(settings)
     embedder = get_embedder(settings.embedder)
     cases = load(args.dataset, args.split)
     canonical = {k: d.text for k, d in index.documents.items()}

@@ -23,8 +23,17 @@ from evals.baseline import NaiveRAG
 from evals.cases import load_cases, retrieval_query
 from evals.metrics.retrieval import Span, hit_at_k, mean, recall_at_k, reciprocal_rank
 from ingest.embedder import get_embedder
-from ingest.index import IndexMissing, open_index
+from ingest.index import IndexMissing, IndexSnapshot, open_index
 from ingest.pipeline import run_ingest
+
+
+def open_or_build_index(settings: Settings) -> IndexSnapshot:
+    """The index in the data dir, built from the corpus first if there is none."""
+    try:
+        return open_index(settings.data_dir, settings.chroma_url)
+    except IndexMissing:
+        run_ingest(settings)
+        return open_index(settings.data_dir, settings.chroma_url)
 
 
 def gold_spans(case: dict[str, Any], texts: dict[str, str]) -> list[Span]:
@@ -73,11 +82,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     args = parser.parse_args(argv)
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-    try:
-        index = open_index(settings.data_dir, settings.chroma_url)
-    except IndexMissing:
-        run_ingest(settings)
-        index = open_index(settings.data_dir, settings.chroma_url)
+    index = open_or_build_index(settings)
     embedder = get_embedder(settings.embedder)
     cases = [c for c in load_cases(split=args.split) if c.get("gold")]
     canonical = {k: d.text for k, d in index.documents.items()}

@@ -366,24 +366,15 @@ def what_would_change(decision: Decision, profile: Profile) -> Change | None:
 
 
 @dataclass(frozen=True)
-class Branch:
-    """One reading of the facts a decision still needs, and the rule that would then decide."""
-
-    said: str
-    basis: tuple[Quote, ...]
-    decision: Decision
+class Branch(Change):
+    """One reading of the facts a decision still needs, and the rule that would then decide:
+    a `Change` said as a condition of its own ("with no hands-on USCE yet: …")."""
 
     @property
     def text(self) -> str:
         rule = self.decision.rule
         headline = rule.headline if rule is not None and rule.headline else ""
         return f"{self.said[:1].upper()}{self.said[1:]}: {headline}."
-
-    @property
-    def quotes(self) -> tuple[Quote, ...]:
-        rule = self.decision.rule
-        general = tuple(q for q in rule.quotes if not q.when) if rule is not None else ()
-        return (*self.basis, *general)
 
 
 def branches(profile: Profile) -> list[Branch]:
