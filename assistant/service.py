@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.answer.cards import MIN_SCORE as CARD_MIN_SCORE
-from assistant.answer.cards import Card, load_cards, match
+from assistant.answer.cards import Card, CardTerms, load_cards, match
 from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
 from assistant.answer.render import render
 from assistant.core.blocks import Notice, NoticeBlock
@@ -174,6 +174,7 @@ class Advisor:
         self.retriever.warm_up()
         self._cards = load_cards()
         self._card_matrix: list[np.ndarray] | None = None
+        self._card_terms = CardTerms(self._cards)
         self._cards_lock = threading.Lock()
         # Request policy: validated now, so a typo in ADVISOR_ALLOWED_LLMS stops start-up.
         self.allowed: frozenset[str] = allowed_backends(settings)
@@ -581,7 +582,13 @@ class Advisor:
         """The card closest to `asked`, if close enough. `asked` is embedded as written
         (spelling abbreviations out, as retrieval does, lowered lead relevance on forum dev from
         0.733 to 0.683), in the retrieval queries' batch."""
-        found = match(asked, self.retriever.embed_query(asked), self._cards, self._card_vectors())
+        found = match(
+            asked,
+            self.retriever.embed_query(asked),
+            self._cards,
+            self._card_vectors(),
+            self._card_terms.scores(asked),
+        )
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
 
     def _cards_for_other_asks(self, turn: _Turn) -> list[Card]:

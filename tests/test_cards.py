@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.cards import KINDS, Card, asked_kinds, load_cards
+import numpy as np
+
+from assistant.answer.cards import KINDS, Card, CardTerms, asked_kinds, load_cards, match
 from assistant.text.support import needed_passages, split_sentences, support
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -56,3 +58,29 @@ def test_a_missing_field_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('[[card]]\nid = "x"\nkind = "number"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="missing"):
         load_cards(bad)
+
+
+def test_a_key_term_names_its_card() -> None:
+    """BM25 over the cards' words: an abbreviation is spelled out, and the card that holds the
+    term scores highest (scaled to 1.0)."""
+    scores = CardTerms(CARDS).scores("what is a sub-I exactly")
+    assert max(scores, key=scores.__getitem__) == "sub-internship"
+    assert max(scores.values()) == 1.0
+    assert CardTerms(CARDS).scores("zzzz qqqq") == {}
+
+
+def _card(card_id: str, kind: str = "number") -> Card:
+    return Card(card_id, f"topic {card_id}", kind, (), "An answer.", ())
+
+
+def test_shared_terms_outrank_slightly_closer_context() -> None:
+    """Similarity follows a message's context; the key terms keep its focus. A card 0.05 less
+    similar but holding the question's terms wins; without terms the closer card wins."""
+    cards = [_card("context"), _card("focus")]
+    question = np.array([1.0, 0.0])
+    vectors = [np.array([[0.80, 0.6]]), np.array([[0.75, 0.66]])]
+    assert match("x", question, cards, vectors).card.id == "context"  # type: ignore[union-attr]
+    found = match("x", question, cards, vectors, {"focus": 1.0, "context": 0.2})
+    assert found is not None and found.card.id == "focus"
+    assert found.score == pytest.approx(0.75)  # the threshold still sees similarity alone
+    assert found.rank_score == pytest.approx(0.75 + 0.3)
