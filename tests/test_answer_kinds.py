@@ -113,6 +113,25 @@ def test_a_follow_up_without_new_facts_answers_it_and_does_not_repeat_the_verdic
     assert "recommendation stands" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "about"),
+    [
+        ("how many LoRs should I get?", "could my lab PI write one instead?", r"letter"),
+        ("how many months of USCE do I need?", "do they have to be recent?", r"1.3 years"),
+    ],
+)
+def test_a_short_follow_up_is_answered_about_the_earlier_topic(
+    real: Advisor, earlier: str, follow_up: str, about: str
+) -> None:
+    """A pronoun ("they", "one") points back: the earlier question counts in the card chosen,
+    while the follow-up alone has no card close enough to answer it."""
+    alone = real.ask(follow_up)
+    assert "direct_answer" not in kinds(alone), kinds(alone)
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "…"}]
+    answer = real.ask(follow_up, history=history)
+    assert re.search(about, direct(answer)), direct(answer)
+
+
 def test_a_follow_up_with_new_facts_says_what_changed_first(real: Advisor) -> None:
     first = real.ask(FIRST)
     history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first.answer}]

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-import numpy as np
-
-from assistant.answer.cards import KINDS, Card, CardTerms, asked_kinds, load_cards, match
+from assistant.answer.cards import (
+    EARLIER_TURN_WEIGHT,
+    KINDS,
+    Card,
+    CardTerms,
+    asked_kinds,
+    in_context,
+    load_cards,
+    match,
+)
 from assistant.text.support import needed_passages, split_sentences, support
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -84,3 +92,12 @@ def test_shared_terms_outrank_slightly_closer_context() -> None:
     assert found is not None and found.card.id == "focus"
     assert found.score == pytest.approx(0.75)  # the threshold still sees similarity alone
     assert found.rank_score == pytest.approx(0.75 + 0.3)
+
+
+def test_a_follow_up_mixes_in_its_earlier_question_at_a_lower_weight() -> None:
+    vector, terms = in_context(
+        np.array([1.0, 0.0]), {"a": 1.0}, np.array([0.0, 1.0]), {"a": 0.5, "b": 1.0}
+    )
+    assert float(np.linalg.norm(vector)) == pytest.approx(1.0)
+    assert vector[0] > vector[1] > 0  # the follow-up leads, the earlier question counts
+    assert terms == pytest.approx({"a": 1 + EARLIER_TURN_WEIGHT * 0.5, "b": EARLIER_TURN_WEIGHT})

@@ -127,3 +127,23 @@ def test_the_independent_scope_probe_dev_part() -> None:
     assert share["topic_named"] >= 0.98, misses
     assert share["mixed_answered"] >= 0.89, misses
     assert share["left_out_named"] >= 0.93, misses
+
+
+@pytest.mark.parametrize(
+    ("message", "in_scope"),
+    [
+        # A kind of rotation: the articles answer (fee-based externships vary; check reputation).
+        ("are paid observerships a scam?", True),
+        ("Fee-based externships, worth it or a scam? 4k a month is a lot", True),
+        # A particular seller or offer: the articles vouch for none.
+        ("they want $2900 for a 4 week externship, is this legit?", False),
+        ("paid externships through RotationHub: legit? they charge 3k", False),
+    ],
+)
+def test_legit_about_a_kind_of_rotation_is_answered_about_a_seller_refused(
+    message: str, in_scope: bool
+) -> None:
+    intent = classify(message)
+    assert intent.in_scope is in_scope, intent
+    if not in_scope:
+        assert intent.reason == REASON_VENDOR

@@ -478,6 +478,21 @@ _BARE_LEGIT = re.compile(
 _PAID = re.compile(
     rf"\$\s?\d|\b\d+(?:\.\d)?\s?k\b|\bpay(?:ing)?\b|\bpaid\b|\bcash\b|\bpromis\w*|{_VENDOR}", re.I
 )
+# "Are paid externships legit?" asks about a kind of rotation, which the articles answer ("some
+# externships are fee-based, so research carefully…"); "is this one legit?" asks about a seller.
+_PAID_KIND_IN_GENERAL = re.compile(
+    r"\b(?:paid|fee-?based|fee-?paying|expensive|pricey)\s+(?:hands-?on\s+)?(?:us\s+)?(?:externships"
+    r"|observerships|rotations|electives|clerkships|sub-?is|usce)\b|\bpay(?:ing)?\s+for\s+(?:an?\s+)?"
+    r"(?:hands-?on\s+)?(?:externships?|observerships?|rotations?|electives?|usce)\b"
+    r"(?![^.?!\n]{0,20}\b(?:through|with|from|via)\b)",
+    re.I,
+)
+_A_PARTICULAR_SELLER = re.compile(
+    r"\b(?:this|that|these|those)\s+(?:one|company|companies|agency|program|offer|place|site)\b"
+    r"|\b(?:is|are)\s+(?:this|that|they)\s+(?:legit|real|a\s+scam|trust)|\bthey\b|\bthem\b"
+    r"|\.com\b|\b(?:amo|amopportunities|img\s*rotations)\b",
+    re.I,
+)
 _ETHICS_TOPIC = re.compile(
     r"\bpublish|\bpubmed\b|\bauthorship|\bjournals?\b|\bco-?author|\birb\b", re.I
 )
@@ -1089,7 +1104,15 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
             f"specifics:{n}" for n in specifics
         ]
     whole = message or part
-    if _BARE_LEGIT.search(lower) and _PAID.search(whole) and not _ETHICS_TOPIC.search(whole):
+    asks_about_a_kind = _PAID_KIND_IN_GENERAL.search(whole) and not _A_PARTICULAR_SELLER.search(
+        whole
+    )
+    if (
+        _BARE_LEGIT.search(lower)
+        and _PAID.search(whole)
+        and not _ETHICS_TOPIC.search(whole)
+        and not asks_about_a_kind
+    ):
         return REASON_VENDOR, ["task:vendor"]
     return None, []
 
