@@ -147,3 +147,21 @@ def test_legit_about_a_kind_of_rotation_is_answered_about_a_seller_refused(
     assert intent.in_scope is in_scope, intent
     if not in_scope:
         assert intent.reason == REASON_VENDOR
+
+
+@pytest.mark.parametrize(
+    ("message", "in_scope"),
+    [
+        # The articles' numbers, asked of their activities in the fewest words.
+        ("how long should research be?", True),
+        ("how many electives are enough?", True),
+        ("ok and how many letters do I need?", True),
+        ("when should I start rotations", True),
+        # The same question form about something the articles do not cover.
+        ("how long does a visa take?", False),
+        ("how many letters are in the alphabet", False),
+        ("how many calories in rice", False),
+    ],
+)
+def test_a_short_how_long_or_how_many_question(message: str, in_scope: bool) -> None:
+    assert classify(message).in_scope is in_scope

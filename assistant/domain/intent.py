@@ -157,6 +157,16 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
             r"\bcounts?\s+(?:as|for|towards?)\b|\b(?:do|does)\s+(?:\w+\s+){0,3}count\b",
             1.5,
         ),
+        # "how long should research be?": the articles' numbers (months, letters, recency) are
+        # asked this way of their activities; with a central word it is their question. (Not of
+        # a visa: "how long does a visa take?" stays outside.)
+        (
+            "asks_amount",
+            r"\bhow\s+(?:long|many|much\s+time|recent|early|soon)\b[^.?!\n]{0,40}\b(?:research"
+            r"|rotations?|electives?|shadowing|letters?|externships?|observerships?)\b"
+            r"|\bwhen\s+should\s+i\s+(?:start|begin|do|switch|stop)\b",
+            1,
+        ),
         ("clinical_experience", r"\bclinical\s+(?:experience|exposure|work|skills?)\b", 3),
         ("clinical", r"\bclinical\b|\bclinicals\b", 1),
         ("us_experience", r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?)\b", 2),
@@ -166,7 +176,9 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
             "lor",
             r"\blors?\b|\bletters?\s+of\s+(?:recommendation|reference)\b"
             r"|\b(?:strong|weak|clinical|us|u\.s\.)\s+letters?\b"
-            r"|\bask\w*\s+(?:\w+\s+){0,3}for\s+(?:a\s+)?(?:letter|lor)\b",
+            r"|\bask\w*\s+(?:\w+\s+){0,3}for\s+(?:a\s+)?(?:letter|lor)\b"
+            # asked by an applicant, "how many letters" means letters of recommendation
+            r"|\bhow\s+many\s+(?:\w+\s+)?letters\b(?![^.?!\n]{0,30}\b(?:alphabet|words?|names?)\b)",
             3,
         ),
         ("letters", r"\bletters?\b|\brecommendations?\b", 1),
