@@ -137,7 +137,7 @@ def ingest(
     if not summary.changed_anything:
         out.print(
             f"Index is up to date: {summary.documents} documents, {summary.chunks} chunks, "
-            f"nothing changed ({summary.seconds:.2f} s)."
+            f"nothing changed ({summary.seconds:.2f} s; encoder {summary.encoder})."
         )
         return
     out.print(f"[bold]Ingested {summary.corpus_dir} → {summary.data_dir}[/]")
@@ -157,7 +157,9 @@ def ingest(
     if summary.cleaned_lines:
         cleaned = ", ".join(f"{k} {v}" for k, v in sorted(summary.cleaned_lines.items()))
         out.print(f"  cleaning removed lines: {cleaned}")
-    out.print(f"  {summary.seconds:.2f} s, generation {summary.generation}")
+    out.print(
+        f"  {summary.seconds:.2f} s, generation {summary.generation}, encoder {summary.encoder}"
+    )
     if summary.in_use_generations:
         out.print(
             f"  kept {len(summary.in_use_generations)} older generation(s) a running server "

@@ -51,7 +51,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.searches import searches
 from assistant.text.citations import verify_all
 from assistant.text.evidence import rank_spans, spans_of
-from ingest.embedder import Embedder, get_embedder
+from ingest.embedder import Embedder, embed_cached, embedder_for
 from ingest.index import IndexSnapshot, open_index
 
 if TYPE_CHECKING:
@@ -174,9 +174,8 @@ class Advisor:
     ) -> None:
         self.settings = settings
         self.index = index or open_index(settings.data_dir, settings.chroma_url)
-        self.embedder = embedder or get_embedder(settings.embedder)
+        self.embedder = embedder or embedder_for(settings)
         self.retriever = HybridRetriever(self.index, self.embedder)
-        self.retriever.warm_up()
         self._cards = load_cards()
         self._card_matrix: list[np.ndarray] | None = None
         self._card_terms = CardTerms(self._cards)
@@ -571,7 +570,10 @@ class Advisor:
         )
 
     def warm_up(self) -> None:
-        """Work a long-running server does before its first question: embed the answer cards."""
+        """Work a long-running server does before its first question (about 1 s): load the
+        query encoder, split and classify the quotable sentences, read or embed the answer
+        cards. A one-question CLI run skips it and does only what its question needs."""
+        self.retriever.warm_up()
         self._card_vectors()
 
     def _card_for(self, turn: _Turn, query: str) -> Card | None:
@@ -612,12 +614,12 @@ class Advisor:
         return out
 
     def _card_vectors(self) -> list[np.ndarray]:
-        """The cards' phrasings embedded, once per process (about 1 s: done at warm-up for the
-        server, on the first information question for the CLI)."""
+        """The cards' phrasings embedded, once per process: read from the model folder, where
+        the first process to need them stores them (embedding all ~500 takes about 3 s)."""
         with self._cards_lock:
             if self._card_matrix is None:
                 texts = [p for card in self._cards for p in card.phrasings]
-                vectors = self.embedder.embed(texts) if texts else np.zeros((0, 1))
+                vectors = embed_cached(self.embedder, texts, self.settings.encoder_dir, "cards")
                 out, at = [], 0
                 for card in self._cards:
                     out.append(vectors[at : at + len(card.phrasings)])

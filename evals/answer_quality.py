@@ -88,12 +88,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
 
     from evals.backends import AdvisorBackend, BaselineBackend
-    from ingest.embedder import get_embedder
+    from ingest.embedder import embedder_for
     from ingest.index import open_index
 
     settings = Settings()
     index = open_index(settings.data_dir, settings.chroma_url)
-    embedder = get_embedder(settings.embedder)
+    embedder = embedder_for(settings)
     cases = load(args.dataset, args.split)
     ours = run(AdvisorBackend("grounded", settings, index, embedder), cases)
     titles = {k: d.meta.title for k, d in index.documents.items()}

@@ -34,7 +34,7 @@ from evals.baseline import NaiveRAG
 from evals.cases import DATASETS, QUESTIONS, load_cases
 from evals.metrics.retrieval import Span, first_relevant_rank, mean
 from evals.retrieval_compare import gold_spans, open_or_build_index
-from ingest.embedder import get_embedder
+from ingest.embedder import embedder_for
 
 FORUM = DATASETS / "forum_gold.jsonl"
 # Query-plan weights in the rank fusion: the message keeps the most, it is what was written.
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
     index = open_or_build_index(settings)
-    embedder = get_embedder(settings.embedder)
+    embedder = embedder_for(settings)
     cases = load(args.dataset, args.split)
     canonical = {k: d.text for k, d in index.documents.items()}
     naive = NaiveRAG(settings.corpus_dir, embedder)

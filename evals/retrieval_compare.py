@@ -22,7 +22,7 @@ from assistant.text.citations import locate
 from evals.baseline import NaiveRAG
 from evals.cases import load_cases, retrieval_query
 from evals.metrics.retrieval import Span, hit_at_k, mean, recall_at_k, reciprocal_rank
-from ingest.embedder import get_embedder
+from ingest.embedder import embedder_for
 from ingest.index import IndexMissing, IndexSnapshot, open_index
 from ingest.pipeline import run_ingest
 
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
     index = open_or_build_index(settings)
-    embedder = get_embedder(settings.embedder)
+    embedder = embedder_for(settings)
     cases = [c for c in load_cases(split=args.split) if c.get("gold")]
     canonical = {k: d.text for k, d in index.documents.items()}
 

