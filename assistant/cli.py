@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -88,6 +88,12 @@ def stage_progress(
             bar.update(tasks[stage], completed=done, total=total)
 
         yield progress
+
+
+def working(message: str) -> AbstractContextManager[Any]:
+    """A spinner on stderr while the index and models load, on a terminal only: piped output and
+    scripts see nothing extra, and stdout stays the answer alone."""
+    return err.status(message, spinner="dots") if err.is_terminal else nullcontext()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -286,7 +292,8 @@ def ask(
     except BackendError as exc:
         raise fail(str(exc), code=2) from None
     explicit = _read_profile(profile)
-    advisor = _load_advisor(data_dir)
+    with working("Loading the index and the models…"):
+        advisor = _load_advisor(data_dir)
     if question is not None:
         if backend.kind != "grounded" and not as_json:
             answer = _stream_draft(advisor, question, explicit, llm)
@@ -295,7 +302,8 @@ def ask(
                 _print_explain(answer)
             return
         try:
-            answer = advisor.ask(question, profile=explicit, llm=llm)
+            with working("Answering…"):
+                answer = advisor.ask(question, profile=explicit, llm=llm)
         except (QuestionError, ValidationError) as exc:
             raise fail(_one_line(exc)) from None
         if as_json:

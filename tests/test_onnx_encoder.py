@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -107,10 +108,15 @@ def test_an_unwritable_folder_still_gives_the_vectors(tmp_path: Path) -> None:
     assert vectors.shape == (2, 256)
 
 
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("onnx") / "data"
+    run_ingest(Settings(corpus_dir=ROOT / "corpus", data_dir=folder, embedder="minilm"))
+    return folder
+
+
 @pytest.mark.real
-def test_advisor_ask_does_not_import_torch(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    run_ingest(Settings(corpus_dir=ROOT / "corpus", data_dir=data, embedder="minilm"))
+def test_advisor_ask_does_not_import_torch(data: Path) -> None:
     probe = (
         "import sys\n"
         "from assistant.cli import app\n"
@@ -132,3 +138,40 @@ def test_advisor_ask_does_not_import_torch(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "HEAVY []" in done.stdout, done.stdout[-500:]
     assert "6–12" in done.stdout or "6-12" in done.stdout  # it answered
+
+
+def _ask(data: Path, stderr: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "advisor"), "ask", "how many US letters do I need?"],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        cwd=ROOT,
+        env={**os.environ, "ADVISOR_DATA_DIR": str(data), "TERM": "xterm", "COLUMNS": "100"},
+    )
+
+
+@pytest.mark.real
+def test_a_spinner_shows_on_a_terminal_and_never_in_a_pipe(data: Path) -> None:
+    piped = _ask(data, subprocess.PIPE)
+    answer, errors = piped.communicate(timeout=120)
+    assert piped.returncode == 0 and errors == b"", errors[-500:]
+    assert b"letters" in answer
+
+    primary, secondary = pty.openpty()  # stderr alone is a terminal; stdout stays a pipe
+    shown = _ask(data, secondary)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    answer = shown.stdout.read() if shown.stdout else b""
+    shown.wait(timeout=120)
+    os.close(primary)
+    assert shown.returncode == 0
+    assert b"Loading the index" in seen, seen[-300:]
+    assert b"Loading" not in answer and b"letters" in answer  # the answer alone on stdout
