@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.core.settings import Settings
 from evals.bench.config import BenchConfig
 from evals.cases import load_cases, retrieval_query
 from ingest.embedder import Embedder, get_embedder
@@ -42,7 +43,9 @@ class Context:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = get_embedder(self.cfg.embedder)
+            # As the product embeds: the ONNX export kept beside the bench's index.
+            folder = Settings(data_dir=self.cfg.data_dir).encoder_dir
+            self._embedder = get_embedder(self.cfg.embedder, folder)
         return self._embedder
 
     def bodies(self) -> list[dict[str, Any]]:
