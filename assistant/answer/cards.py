@@ -77,8 +77,8 @@ class Card:
 
     @property
     def words(self) -> str:
-        """The text its key terms are matched in (BM25): topic, phrasings and answer."""
-        return " ".join((self.topic, *self.asks, self.answer))
+        """The text its key terms are matched in (BM25): the phrasings, as one text."""
+        return " ".join(self.phrasings)
 
 
 @lru_cache(maxsize=1024)

@@ -482,6 +482,8 @@ _VENDOR = (
     r"(?:compan(?:y|ies)|agenc(?:y|ies)|agents?|vendors?|providers?|inc\b|llc\b|ltd\b"
     r"|placement\s+services?|consultants?|websites?)"
 )
+# Rotation sellers applicants name: a question about one of them is a vendor question.
+_NAMED_SELLER = r"(?:amo|amopportunities|img\s*rotations)"
 # "Is this legit?" about something paid for, in a message that is not about research ethics
 # (pay-to-publish offers are the articles' topic): a vendor question.
 _BARE_LEGIT = re.compile(
@@ -502,7 +504,7 @@ _PAID_KIND_IN_GENERAL = re.compile(
 _A_PARTICULAR_SELLER = re.compile(
     r"\b(?:this|that|these|those)\s+(?:one|company|companies|agency|program|offer|place|site)\b"
     r"|\b(?:is|are)\s+(?:this|that|they)\s+(?:legit|real|a\s+scam|trust)|\bthey\b|\bthem\b"
-    r"|\.com\b|\b(?:amo|amopportunities|img\s*rotations)\b",
+    rf"|\.com\b|\b{_NAMED_SELLER}\b",
     re.I,
 )
 _ETHICS_TOPIC = re.compile(
@@ -547,7 +549,7 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?:top\s+)?(?:\d+\s+)?(?:\w+\s+)?{_VENDOR}"
             r"|\b(?:amo|amopportunities|img\s*rotations(?:\.com)?|usce\s+hub|smartpick)\b"
             r"[^.?!\n]{0,60}\b(?:vs\.?|legit|scams?|better|worth|recommend\w*|used|good)\b"
-            r"|\b(?:used|tried)\s+(?:\w+\s+){0,2}?(?:amo|amopportunities|img\s*rotations)\b"
+            rf"|\b(?:used|tried)\s+(?:\w+\s+){{0,2}}?{_NAMED_SELLER}\b"
             r"|\bwhich\s+one'?s\s+(?:legit|a\s+scam|better)\b|\bcompar\w*\s+(?:\w+\s+){0,3}?"
             rf"{_VENDOR}"
             r"|\bwhich\s+(?:one\s+)?(?:is|are)\s+(?:legit|a\s+scam|scams?|trustworthy|reputable)\b",

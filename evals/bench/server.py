@@ -39,7 +39,9 @@ def rss_mb(pid: int) -> dict[str, float]:
 
 
 class RssSampler:
-    """Samples a process's RSS on a thread; `peak_mb` is the max of the samples and VmHWM."""
+    """Samples a process's RSS on a thread; `peak_mb` is the max of the samples and VmHWM. Each
+    sample also reads VmHWM (the kernel's running peak, reset at exec), so a process that has
+    exited by the time `peak_mb` is asked still reports its peak up to its last sample."""
 
     def __init__(self, pid: int, every_s: float = 0.1) -> None:
         self.pid, self.every_s = pid, every_s
@@ -51,7 +53,7 @@ class RssSampler:
         while not self._stop.is_set():
             now = rss_mb(self.pid)
             if "VmRSS" in now:
-                self.samples.append(now["VmRSS"])
+                self.samples.append(max(now["VmRSS"], now.get("VmHWM", 0.0)))
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> RssSampler:
