@@ -65,7 +65,8 @@ class SparseIndex:
         if not known or not self.ids:
             return []
         k = min(k, len(self.ids))
-        rows, scores = self._retriever.retrieve([known], k=k, show_progress=False, n_threads=1)
+        # n_threads=0: a plain map; any other value starts a thread pool per query (~1 ms).
+        rows, scores = self._retriever.retrieve([known], k=k, show_progress=False, n_threads=0)
         out: list[tuple[str, float]] = []
         for row, score in zip(rows[0], scores[0], strict=True):
             if float(score) > 0:
