@@ -563,7 +563,11 @@ class Advisor:
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
             card=self._card_for(turn, query),
-            more_cards=self._cards_for_other_asks(turn),
+            more_cards=list(
+                dict.fromkeys(
+                    [*self._card_after_verdict(turn, query), *self._cards_for_other_asks(turn)]
+                )
+            ),
             branches=branches(turn.applicant)
             if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
             else (),
@@ -597,6 +601,17 @@ class Advisor:
             )
         found = match(asked, vector, self._cards, self._card_vectors(), terms)
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
+
+    def _card_after_verdict(self, turn: _Turn, query: str) -> list[Card]:
+        """A message that weighs the options itself is answered by its verdict first; a card on
+        its specifics ("is an observership even USCE?", "unpaid for 12 months?") follows it.
+        (Forum dev: evidence recall of decision questions 31/34 without, 33/34 with.)"""
+        verdict = turn.decision is not None and turn.decision.verdict is not None
+        if turn.asks or not verdict or not turn.intent.chooses:
+            return []  # no verdict to follow, or _card_for's card leads instead
+        asked = _card_text(turn, query)
+        card = self._close_card(asked, _earlier_question(asked, turn.history))
+        return [card] if card is not None else []
 
     def _cards_for_other_asks(self, turn: _Turn) -> list[Card]:
         """Each further question of a multi-part message ("… and how many months should I
