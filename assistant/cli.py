@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from assistant.core.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.core.types import Answer
 
 
 class PluginGroup(TyperGroup):
@@ -212,28 +218,81 @@ def _read_profile(path: Path | None) -> dict[str, Any] | None:
     return data
 
 
-def _print_human(answer: Any) -> None:
-    from rich.markdown import Markdown
+def answer_width() -> int:
+    """The width `advisor ask` wraps at: COLUMNS if set, else the terminal's; 80 when stdout is
+    a pipe or a file (rich would otherwise take stdin's terminal width for a pipe)."""
+    return shutil.get_terminal_size((80, 24)).columns
 
-    out.print(Markdown(answer.answer))
+
+def _hanging(rows: list[tuple[str, Text]]) -> Table:
+    """Each row's marker, then its text, every wrapped line indented under the text's first
+    (a hanging indent); one grid, so the texts align past the widest marker."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # only a word longer than the line is broken
+    for marker, text in rows:
+        grid.add_row(marker, text)
+    return grid
+
+
+def answer_view(answer: Answer, *, verbose: bool = False) -> Group:
+    """The answer as `advisor ask` shows it (pure: renderables, no I/O).
+
+    The console wraps every part at its width, word by word, with hanging indents: nothing is
+    cropped, at any width or in a pipe. Offsets and rule ids are for whoever checks the
+    answer, so only `verbose` shows them.
+    """
+    from rich.markdown import Markdown  # markdown-it and pygments: only when an answer is shown
+
+    parts: list[Any] = [Markdown(answer.answer)]
+    if verbose and answer.recommendation is not None:
+        parts.append(Text(f"\nRule: {answer.recommendation.rule_id}", style="dim"))
+    sources: list[tuple[str, Text]] = []
+    for c in answer.citations:
+        head = Text(c.title)
+        if c.section.strip():  # a quote before the article's first heading has no section
+            head.append(f" — {c.section}")
+        head.append(" (")
+        head.append("verified" if c.verified else "NOT verified", "green" if c.verified else "red")
+        head.append(")")
+        if c.commercial_interest:
+            head.append(" (commercial interest)", "yellow")
+        if verbose:
+            head.append(f" chars {c.start}–{c.end}", "dim")
+        sources.append((f"[{c.n}]", Text("\n").join([head, Text(f"“{c.quote}”")])))
+    if sources:
+        parts += [Text("\nSources", style="bold"), _hanging(sources)]
+    return Group(*parts)
+
+
+def _answer_console() -> Console:
+    # Wraps (no soft_wrap): with soft_wrap, rich left paragraphs to the terminal, which broke
+    # words, and cropped list items at the width, which lost the ends of quotes and their [n].
+    return Console(width=answer_width(), highlight=False)
+
+
+def to_text(console: Console, *renderables: Any) -> str:
+    """What `console` prints for `renderables`, without the spaces rich pads every line with to
+    the width: a pipe or a file should not carry them."""
+    with console.capture() as captured:
+        console.print(*renderables)
+    return "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+
+
+def _print_human(answer: Any, *, verbose: bool = False) -> None:
+    sys.stdout.write(to_text(_answer_console(), answer_view(answer, verbose=verbose)))
     for notice in answer.notices:
         if notice.startswith("llm_"):  # the model was not used, or its draft was rejected
             err.print(f"[yellow]note:[/] {notice}", highlight=False)
-    if answer.citations:
-        out.print("\n[bold]Sources[/]")
-    for c in answer.citations:
-        badge = " [yellow](commercial interest)[/]" if c.commercial_interest else ""
-        check = "[green]verified[/]" if c.verified else "[red]NOT verified[/]"
-        out.print(f"[{c.n}] {c.title} — {c.section} ({check}){badge}", highlight=False)
-        out.print(f"    “{c.quote}”  (chars {c.start}–{c.end})", highlight=False)
 
 
 def _print_explain(answer: Any) -> None:
     """Each profile fact with the words of the conversation it was read from (--explain)."""
     if not answer.profile:
-        out.print("\n[bold]Profile[/]: nothing was read from the question.")
+        nothing = Text.assemble("\n", ("Profile", "bold"), ": nothing was read from the question.")
+        sys.stdout.write(to_text(_answer_console(), nothing))
         return
-    out.print("\n[bold]How your profile was read[/]")
+    facts: list[tuple[str, Text]] = []
     for fact, value in answer.profile.items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         span = answer.profile_evidence.get(fact)
@@ -242,7 +301,9 @@ def _print_explain(answer: Any) -> None:
             if span
             else "given in --profile"
         )
-        out.print(f"- {fact.replace('_', ' ')}: {shown} — {where}", highlight=False)
+        facts.append(("-", Text(f"{fact.replace('_', ' ')}: {shown} — {where}")))
+    title = Text("\nHow your profile was read", style="bold")
+    sys.stdout.write(to_text(_answer_console(), title, _hanging(facts)))
 
 
 @app.command()
@@ -277,6 +338,10 @@ def ask(
             help="After the answer, show each profile fact and the words it was read from.",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Also show the rule id and each quote's character offsets."),
+    ] = False,
 ) -> None:
     """Answer a question (or a JSONL batch) with verified citations."""
     from pydantic import ValidationError
@@ -297,7 +362,7 @@ def ask(
     if question is not None:
         if backend.kind != "grounded" and not as_json:
             answer = _stream_draft(advisor, question, explicit, llm)
-            _print_human(answer)
+            _print_human(answer, verbose=verbose)
             if explain:
                 _print_explain(answer)
             return
@@ -309,7 +374,7 @@ def ask(
         if as_json:
             print(answer.model_dump_json())
         else:
-            _print_human(answer)
+            _print_human(answer, verbose=verbose)
             if explain:
                 _print_explain(answer)
         return
