@@ -28,6 +28,18 @@ from ingest.index import IndexSnapshot
 
 BASELINE = "naive-langchain"
 BASELINE_K = 4
+# Figures the baseline has no way to earn: a 0.000 there would only say that it never tries.
+# Their values stay in its summary; the reports show n/a and the reason instead.
+BASELINE_UNSCORED: Mapping[str, str] = {
+    "lead_relevance": "the baseline has no lead",
+    "numeric_answered": "the baseline has no lead or direct answer",
+    "facts_request_only": "the baseline never asks for facts",
+    "plan_steps_supported": "the baseline gives no plan",
+    "verdict_accuracy": "the baseline gives no verdict",
+    "spurious_verdicts": "the baseline gives no verdict",
+    "abstention_precision": "the baseline never abstains",
+    "abstention_recall": "the baseline never abstains",
+}
 # Asked once to see which backend actually answers; not an eval case.
 PROBE_QUESTION = "Tell me about US clinical experience for international medical graduates."
 
@@ -48,6 +60,8 @@ class Outcome:
 class Backend(Protocol):
     name: str
     texts: Mapping[str, str]  # doc_id -> the text its citation offsets index into
+    # metric key -> why this backend cannot be scored on it (the report shows n/a and why)
+    unscored: Mapping[str, str]
 
     def run(self, case: Mapping[str, Any]) -> Outcome: ...
 
@@ -99,6 +113,7 @@ class AdvisorBackend:
         self.recorder = RecordingRetriever(self.advisor.retriever)
         self.advisor.retriever = self.recorder  # type: ignore[assignment]  # same interface
         self.texts: Mapping[str, str] = self.advisor.texts
+        self.unscored: Mapping[str, str] = {}
         if name != "grounded":
             self._probe()
 
@@ -138,6 +153,7 @@ class BaselineBackend:
 
         self.rag = NaiveRAG(settings.corpus_dir, embedder)
         self.texts: Mapping[str, str] = self.rag.raw
+        self.unscored: Mapping[str, str] = BASELINE_UNSCORED
         self.titles = titles
 
     def run(self, case: Mapping[str, Any]) -> Outcome:

@@ -39,6 +39,7 @@ def command_line(
     baseline: bool,
     strict: bool = False,
     judge: bool = False,
+    full_json: bool = False,
 ) -> str:
     """The invocation, for the report header (so a figure can be reproduced)."""
     parts = ["advisor", "eval", *(f"--llm={name}" for name in llm), f"--split={split}"]
@@ -53,6 +54,8 @@ def command_line(
         parts.append("--no-baseline")
     if judge:
         parts.append("--judge")
+    if full_json:
+        parts.append("--full-json")
     return shlex.join(parts)
 
 
@@ -81,7 +84,9 @@ def summary_table(run: EvalRun, checks: Sequence[Check] | None) -> Table:
         for name, backend in run.backends.items():
             figure = backend.summary[key]
             text = format_value(figure.value, kind)
-            if figure.hits is not None and figure.total is not None:
+            if key in backend.unscored:  # the baseline gives no verdict: n/a, not 0.000
+                text = "n/a"
+            elif figure.hits is not None and figure.total is not None:
                 text += f" ({figure.hits}/{figure.total})"
             cells.append(f"[bold red]{text}[/]" if (name, key) in failed else text)
         table.add_row(label, *cells)
@@ -100,6 +105,7 @@ def eval_command(
     thresholds: Path | None = None,
     strict: bool = False,
     judge: bool = False,
+    full_json: bool = False,
     out_console: Console | None = None,
     err_console: Console | None = None,
 ) -> int:
@@ -117,6 +123,7 @@ def eval_command(
         strict: Gate on the targets alone, ignoring evals/known_shortfalls.toml.
         judge: Add RAGAS faithfulness and answer relevancy from the judge model set by
             `ADVISOR_JUDGE_*` (evals/judge.py); never gated.
+        full_json: Every case's Answer and sentence judgements in report.json.
         out_console: Where the summary goes (stdout).
         err_console: Where problems and the progress bar go (stderr).
 
@@ -180,8 +187,10 @@ def eval_command(
         if gate_table
         else None
     )
-    invocation = command_line(names, dataset, split, out, check_gate, baseline, strict, judge)
-    paths = write_reports(run, out, checks, invocation)
+    invocation = command_line(
+        names, dataset, split, out, check_gate, baseline, strict, judge, full_json
+    )
+    paths = write_reports(run, out, checks, invocation, full_json=full_json)
     out_console.print(summary_table(run, checks))
     out_console.print(f"reports: {paths['md']}  {paths['html']}  {paths['json']}", highlight=False)
     if checks is None:

@@ -63,6 +63,14 @@ def eval_(
             "ADVISOR_JUDGE_MODEL / ADVISOR_JUDGE_BASE_URL (needs the [judge] extra; not gated).",
         ),
     ] = False,
+    full_json: Annotated[
+        bool,
+        typer.Option(
+            "--full-json",
+            help="report.json with every case's Answer and sentence judgements (megabytes); "
+            "by default each case's outcome and the worst failures only.",
+        ),
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Score backends on the eval cases; write report.json, report.md and report.html."""
@@ -79,6 +87,7 @@ def eval_(
         thresholds=thresholds,
         strict=strict,
         judge=judge,
+        full_json=full_json,
     )
     raise typer.Exit(code)
 

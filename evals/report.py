@@ -1,7 +1,9 @@
-"""Eval reports: report.json (everything), report.md (the summary) and report.html (with charts).
+"""Eval reports: report.json (the figures), report.md (the summary) and report.html (with charts).
 
-The JSON document is the single source. The Markdown and the HTML are rendered from it, so a
-report can be re-rendered from an old report.json without re-running anything.
+All three are written from one document, `to_dict`. report.json is compact by default: the
+figures, the gate and each case's outcome. The worst failures are shown in full in report.md and
+report.html; report.json names them. `advisor eval --full-json` puts every case's Answer and
+sentence judgements into report.json as well.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 from evals.gate import Check
 from evals.judge import judge_metrics
-from evals.metrics.answers import DEFINITIONS as ANSWER_DEFINITIONS
+from evals.plain_text import plain_text
+from evals.report_sections import DEFINITIONS, sections
 from evals.runner import EvalRun
 from evals.scoring import METRICS, CaseScore, Figure
 
@@ -38,6 +41,34 @@ def _case(score: CaseScore) -> dict[str, Any]:
     data["citations_valid"] = {str(n): ok for n, ok in score.citations_valid.items()}
     data["problems"] = score.problems()
     data["severity"] = score.severity()
+    return data
+
+
+def _outcome(score: CaseScore) -> dict[str, Any]:
+    """One case in the compact report.json: what happened, not the Answer itself."""
+    return {
+        "case_id": score.case_id,
+        "category": score.category,
+        "error": score.error,
+        "problems": score.problems(),
+        "severity": score.severity(),
+        "verdict": score.verdict,
+        "verdict_ok": score.verdict_ok,
+        "abstained": score.abstained,
+        "expect_abstain": score.expect_abstain,
+        "answers": None if score.answers is None else dataclasses.asdict(score.answers),
+        "retrieval": score.retrieval,
+        "latency_ms": score.latency_ms,
+        "judge": score.judge,
+    }
+
+
+def failure_detail(score: CaseScore) -> dict[str, Any]:
+    """A worst failure as its card shows it: every judgement, and the citations of the Answer."""
+    data = _case(score)
+    answer = data.pop("answer") or {}
+    keep = ("n", "title", "doc_id", "start", "end", "quote")
+    data["citations"] = [{k: c[k] for k in keep} for c in answer.get("citations") or []]
     return data
 
 
@@ -73,9 +104,18 @@ def _agreement(modes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def to_dict(
-    run: EvalRun, checks: Sequence[Check] | None = None, command: str = ""
+    run: EvalRun, checks: Sequence[Check] | None = None, command: str = "", *, full: bool = False
 ) -> dict[str, Any]:
-    """The whole run as plain JSON-able data (the content of report.json)."""
+    """The run as plain JSON-able data: report.json, plus the worst failures' cards (`failures`)
+    that report.md and report.html show.
+
+    Args:
+        run: The eval run.
+        checks: The gate's checks, or None when the gate did not run.
+        command: The invocation, for the header.
+        full: Every case with its Answer and sentence judgements (megabytes) instead of each
+            case's outcome.
+    """
     backends: dict[str, Any] = {}
     for name, result in run.backends.items():
         worst = sorted(
@@ -83,9 +123,11 @@ def to_dict(
         )[:WORST]
         backends[name] = {
             "summary": {k: _figure(f) for k, f in result.summary.items()},
+            "unscored": dict(result.unscored),
             "by_category": _by_category(result.scores),
             "worst": [s.case_id for s in worst],
-            "cases": [_case(s) for s in result.scores],
+            "failures": [failure_detail(s) for s in worst],
+            "cases": [(_case if full else _outcome)(s) for s in result.scores],
         }
     gate = None
     if checks is not None:
@@ -112,6 +154,7 @@ def to_dict(
             "settings": run.settings,
             "command": command,
             "judge": run.judge,
+            "full": full,
         },
         "metrics": [
             {"key": k, "label": label, "kind": kind} for k, label, kind in summary_metrics(run)
@@ -134,7 +177,9 @@ def format_value(value: float | None, kind: str) -> str:
     return f"{value:.3f}"
 
 
-def _cell(figure: Mapping[str, Any], kind: str) -> str:
+def _cell(figure: Mapping[str, Any], kind: str, unscored: str | None = None) -> str:
+    if unscored:
+        return f"n/a — {unscored}"
     text = format_value(figure.get("value"), kind)
     if figure.get("hits") is not None and figure.get("total") is not None:
         text += f" ({figure['hits']}/{figure['total']})"
@@ -142,7 +187,7 @@ def _cell(figure: Mapping[str, Any], kind: str) -> str:
 
 
 def to_markdown(data: Mapping[str, Any]) -> str:
-    """report.md: summary table, gate, scorer agreement, worst failures."""
+    """report.md: the figures by section with their definitions, gate, agreement, failures."""
     meta = data["meta"]
     names = list(data["backends"])
     lines = [
@@ -151,23 +196,29 @@ def to_markdown(data: Mapping[str, Any]) -> str:
         f"`{meta['command']}`" if meta.get("command") else "",
         f"Started {meta['started_at']}, {meta['seconds']} s; embedder "
         f"`{meta['settings'].get('embedder')}`, index `{meta['settings'].get('generation')}`.",
-        "",
-        "| metric | " + " | ".join(names) + " |",
-        "|---|" + "---|" * len(names),
-    ]
-    for metric in data["metrics"]:
-        cells = [
-            _cell(data["backends"][n]["summary"][metric["key"]], metric["kind"]) for n in names
-        ]
-        lines.append(f"| {metric['label']} (`{metric['key']}`) | " + " | ".join(cells) + " |")
-    lines += ["", "Definitions of the first five (evals/metrics/answers.py):", ""]
-    lines += [f"- `{key}`: {text}." for key, text in ANSWER_DEFINITIONS.items()]
-    lines += [
-        "- The naive pipeline has no lead, plan or facts request: only its evidence recall "
-        "(one of its four chunks covers a gold passage) is scored."
     ]
     for name, why in data["unavailable"].items():
         lines += ["", f"**{name}: unavailable.** {why}"]
+    metrics = {m["key"]: m for m in data["metrics"]}
+    for section, keys in sections(list(metrics)):
+        lines += ["", f"## {section.title}", ""] + ([section.intro, ""] if section.intro else [])
+        lines += ["| metric | " + " | ".join(names) + " | definition |"]
+        lines += ["|---|" + "---|" * len(names) + "---|"]
+        for key in keys:
+            metric = metrics[key]
+            cells = [
+                _cell(
+                    data["backends"][n]["summary"][key],
+                    metric["kind"],
+                    (data["backends"][n].get("unscored") or {}).get(key),
+                )
+                for n in names
+            ]
+            lines.append(
+                f"| {metric['label']} (`{key}`) | "
+                + " | ".join(cells)
+                + f" | {DEFINITIONS.get(key, '')} |"
+            )
     if meta.get("judge"):
         lines += ["", judge_note(meta["judge"])]
 
@@ -207,17 +258,18 @@ def to_markdown(data: Mapping[str, Any]) -> str:
             )
 
     for name, backend in data["backends"].items():
-        cases = {c["case_id"]: c for c in backend["cases"]}
-        if not backend["worst"]:
+        if not backend["failures"]:
             continue
         lines += ["", f"## Worst failures: {name}", ""]
-        for case_id in backend["worst"]:
-            case = cases[case_id]
-            lines.append(f"- **{case_id}** ({case['category']}): {'; '.join(case['problems'])}")
+        for case in backend["failures"]:
+            lines.append(
+                f"- **{case['case_id']}** ({case['category']}): {'; '.join(case['problems'])}"
+            )
             for sentence in case["sentences"]:
                 if sentence["structural"] is None and not sentence["cited_support"]:
                     why = "; ".join(sentence["reasons"])
-                    lines.append(f"  - unsupported: “{sentence['claim']}” ({why})")
+                    # plain text: a quoted table row must not turn into Markdown table markup
+                    lines.append(f"  - unsupported: “{plain_text(sentence['claim'])}” ({why})")
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
 
 
@@ -230,20 +282,39 @@ def judge_note(judge: Mapping[str, Any]) -> str:
     return note + "".join(f" Warning: {w}." for w in judge.get("warnings") or [])
 
 
+def _without_failures(data: Mapping[str, Any]) -> dict[str, Any]:
+    backends = {
+        name: {k: v for k, v in backend.items() if k != "failures"}
+        for name, backend in data["backends"].items()
+    }
+    return {**data, "backends": backends}
+
+
 def write_reports(
-    run: EvalRun, out_dir: Path, checks: Sequence[Check] | None = None, command: str = ""
+    run: EvalRun,
+    out_dir: Path,
+    checks: Sequence[Check] | None = None,
+    command: str = "",
+    *,
+    full_json: bool = False,
 ) -> dict[str, Path]:
-    """Write report.json, report.md and report.html into `out_dir` (created if needed)."""
+    """Write report.json, report.md and report.html into `out_dir` (created if needed).
+
+    `full_json` puts every case's Answer and sentence judgements into report.json.
+    """
     from evals.report_html import to_html
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = to_dict(run, checks, command)
+    data = to_dict(run, checks, command, full=full_json)
     paths = {
         "json": out_dir / "report.json",
         "md": out_dir / "report.md",
         "html": out_dir / "report.html",
     }
-    paths["json"].write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    # The failure cards are in report.md and report.html; report.json names them in `worst` (and
+    # with --full-json holds their cases in full among the others).
+    saved = _without_failures(data)
+    paths["json"].write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
     paths["md"].write_text(to_markdown(data), encoding="utf-8")
     paths["html"].write_text(to_html(data), encoding="utf-8")
     return paths

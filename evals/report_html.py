@@ -12,7 +12,9 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from evals.plain_text import plain_text
 from evals.report import format_value, judge_note
+from evals.report_sections import DEFINITIONS, sections
 
 COLOURS = ("#2563eb", "#16a34a", "#d97706", "#7c3aed", "#db2777", "#0891b2")
 BASELINE_COLOUR = "#9ca3af"
@@ -44,6 +46,7 @@ mark.bad { background: #fecaca; padding: 0 .15rem; }
 ol.citations li { margin: .3rem 0; }
 .valid { color: var(--ok); } .invalid { color: var(--bad); font-weight: 600; }
 svg text { font: 12px system-ui, sans-serif; fill: #111827; }
+svg text.na { fill: var(--muted); }
 """
 
 
@@ -68,19 +71,28 @@ def _thresholds(data: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, A
     return {(c["backend"], c["metric"]): c for c in gate.get("checks", [])}
 
 
-def _legend(colours: Mapping[str, str]) -> str:
+def _unscored(data: Mapping[str, Any], name: str, key: str) -> str | None:
+    """Why `name` cannot be scored on `key` (the baseline gives no verdict), else None."""
+    return (data["backends"][name].get("unscored") or {}).get(key)
+
+
+def _legend(colours: Mapping[str, str], gate_ran: bool) -> str:
     items = "".join(
         f'<span><i class="swatch" style="background:{c}"></i>{esc(n)}</span>'
         for n, c in colours.items()
     )
-    return f'<p class="legend">{items}<span class="muted">dashed line: gate threshold</span></p>'
+    # The dashed lines exist only when the gate ran (--check); never promise what is not drawn.
+    gate = '<span class="muted">dashed line: gate threshold</span>' if gate_ran else ""
+    return f'<p class="legend">{items}{gate}</p>'
 
 
-def share_chart(data: Mapping[str, Any], colours: Mapping[str, str]) -> str:
-    """Grouped horizontal bars (0..1) for every share metric, one bar per backend."""
+def share_chart(data: Mapping[str, Any], colours: Mapping[str, str], keys: Sequence[str]) -> str:
+    """Grouped horizontal bars (0..1) for the share metrics among `keys`, one bar per backend."""
     names = list(colours)
-    metrics = [m for m in data["metrics"] if m["kind"] in ("share", "mean")]
-    label_w, bar_w, bar_h, gap = 260, 520, 13, 12
+    metrics = [m for m in data["metrics"] if m["key"] in keys and m["kind"] in ("share", "mean")]
+    if not metrics:
+        return ""
+    label_w, bar_w, bar_h, gap = 340, 480, 13, 12  # labels up to ~50 characters
     group_h = len(names) * bar_h + gap
     height = len(metrics) * group_h + 24
     thresholds = _thresholds(data)
@@ -103,9 +115,14 @@ def share_chart(data: Mapping[str, Any], colours: Mapping[str, str]) -> str:
         for j, name in enumerate(names):
             figure = data["backends"][name]["summary"].get(metric["key"], {})
             value = figure.get("value")
+            why = _unscored(data, name, metric["key"])
             y = top + j * bar_h
-            if value is None:
-                parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + bar_h - 3}">n/a</text>')
+            if value is None or why:
+                title = f"<title>{esc(name)}: {esc(why)}</title>" if why else ""
+                parts.append(
+                    f'<text x="{label_w + 8}" y="{y + bar_h - 3}" class="na">{title}n/a'
+                    f"{' — ' + esc(why) if why else ''}</text>"
+                )
                 continue
             width = max(0.0, min(1.0, value)) * bar_w
             parts.append(
@@ -156,26 +173,37 @@ def latency_chart(data: Mapping[str, Any], colours: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
-def summary_table(data: Mapping[str, Any], names: Sequence[str]) -> str:
+def section_table(data: Mapping[str, Any], names: Sequence[str], keys: Sequence[str]) -> str:
+    """The figures of one section, each with its one-line definition; gated cells coloured."""
     thresholds = _thresholds(data)
     head = "".join(f"<th>{esc(n)}</th>" for n in names)
     rows = []
-    for metric in data["metrics"]:
+    for metric in (m for m in data["metrics"] if m["key"] in keys):
         cells = []
         for name in names:
+            why = _unscored(data, name, metric["key"])
+            if why:
+                cells.append(
+                    f'<td class="num">n/a <span class="muted small">— {esc(why)}</span></td>'
+                )
+                continue
             figure = data["backends"][name]["summary"].get(metric["key"], {})
             text = format_value(figure.get("value"), metric["kind"])
             if figure.get("hits") is not None and figure.get("total") is not None:
                 text += f' <span class="muted small">({figure["hits"]}/{figure["total"]})</span>'
             check = thresholds.get((name, metric["key"]))
-            css = "num" + ("" if check is None else (" pass" if check["passed"] else " fail"))
-            cells.append(f'<td class="{css}">{text}</td>')
+            status = "" if check is None else " " + _STATUS_CSS.get(check["status"], "fail")
+            cells.append(f'<td class="num{status}">{text}</td>')
         rows.append(
             f'<tr><td>{esc(metric["label"])} <code class="small">{esc(metric["key"])}</code></td>'
             + "".join(cells)
-            + "</tr>"
+            + f'<td class="small">{esc(DEFINITIONS.get(metric["key"], ""))}</td></tr>'
         )
-    return f"<table><tr><th>metric</th>{head}</tr>{''.join(rows)}</table>"
+    return f"<table><tr><th>metric</th>{head}<th>definition</th></tr>{''.join(rows)}</table>"
+
+
+# A gate check's status as a cell colour; a known shortfall is yellow, never a pass.
+_STATUS_CSS = {"pass": "pass", "known": "known"}
 
 
 def gate_section(data: Mapping[str, Any]) -> str:
@@ -195,7 +223,7 @@ def gate_section(data: Mapping[str, Any]) -> str:
         miss = "" if c["met"] or c["shortfall"] is None else f"{c['shortfall']:.4g}"
         status = c["status"]
         label = {"pass": "pass", "known": "below target (known)"}.get(status, "FAIL")
-        css = {"pass": "pass", "known": "known"}.get(status, "fail")
+        css = _STATUS_CSS.get(status, "fail")
         why = ""
         if status == "known" and c.get("known"):
             why = f"recorded at {c['known']['floor']:.4g}: {c['known']['why']}"
@@ -248,7 +276,8 @@ def category_table(data: Mapping[str, Any], names: Sequence[str]) -> str:
 
 
 def _sentence(sentence: Mapping[str, Any]) -> str:
-    text = esc(sentence["text"])
+    # plain text, then escaped: never raw table pipes or ** from the answer's Markdown
+    text = esc(plain_text(sentence["text"]))
     if sentence["structural"] is not None:
         return f'<li class="structural" title="{esc(sentence["structural"])}">{text}</li>'
     if sentence["cited_support"]:
@@ -261,23 +290,23 @@ def _sentence(sentence: Mapping[str, Any]) -> str:
 
 
 def failure_card(case: Mapping[str, Any]) -> str:
-    answer = case.get("answer") or {}
+    """One worst failure, closed: its summary line names the problems (the page stays short)."""
     citations = []
-    for c in answer.get("citations", []):
+    for c in case.get("citations") or []:
         ok = case["citations_valid"].get(str(c["n"]), False)
         mark = '<span class="valid">valid</span>' if ok else '<span class="invalid">INVALID</span>'
         citations.append(
             f'<li value="{int(c["n"])}">{mark} <b>{esc(c["title"])}</b> '
             f"<span class='muted small'>{esc(c['doc_id'])} {int(c['start'])}–{int(c['end'])}"
-            f"</span><br>“{esc(c['quote'])}”</li>"
+            f"</span><br>“{esc(plain_text(c['quote']))}”</li>"
         )
     expected = case["expected_verdict"] or ("missing facts" if case["expected_missing"] else "-")
     sentences = "".join(_sentence(s) for s in case["sentences"])
     return (
-        f"<details open><summary>{esc(case['case_id'])} · {esc(case['category'])} · "
-        f"severity {int(case['severity'])}</summary>"
+        f"<details><summary>{esc(case['case_id'])} · {esc(case['category'])} · "
+        f"severity {int(case['severity'])}: "
+        f"<span class='problems'>{esc('; '.join(case['problems']))}</span></summary>"
         f"<p><b>Question:</b> {esc(case['question'])}</p>"
-        f"<p><b>Problems:</b> {esc('; '.join(case['problems']))}</p>"
         f"<p class='small'>verdict expected {esc(expected)}, got {esc(case['verdict'] or '-')}; "
         f"abstain expected {esc(case['expect_abstain'])}, got {esc(case['abstained'])}</p>"
         f"<p class='small muted'>Sentences: grey = structural (not a claim), "
@@ -295,19 +324,32 @@ def _judge_paragraph(meta: Mapping[str, Any]) -> str:
     return f'<p class="muted">{esc(judge_note(meta["judge"]).replace("`", ""))}</p>'
 
 
+def metric_sections(data: Mapping[str, Any], names: Sequence[str]) -> str:
+    """Every section of figures, relevance first: heading, why it matters, chart, table."""
+    colours = _colours(names)
+    parts = [_legend(colours, data.get("gate") is not None)]
+    for section, keys in sections([m["key"] for m in data["metrics"]]):
+        parts.append(f"<h2>{esc(section.title)}</h2>")
+        if section.intro:
+            parts.append(f'<p class="muted">{esc(section.intro)}</p>')
+        parts.append(share_chart(data, colours, keys))
+        if "latency_p50_ms" in keys:
+            parts.append(latency_chart(data, colours))
+        parts.append(section_table(data, names, keys))
+    parts.append(_judge_paragraph(data["meta"]))
+    return "\n".join(p for p in parts if p)
+
+
 def to_html(data: Mapping[str, Any]) -> str:
     """The whole report page."""
     meta = data["meta"]
     names = list(data["backends"])
-    colours = _colours(names)
     unavailable = "".join(
-        f"<li><b>{esc(n)}</b>: {esc(why)}</li>" for n, why in data["unavailable"].items()
+        f"<p><b>{esc(n)}: unavailable.</b> {esc(why)}</p>" for n, why in data["unavailable"].items()
     )
     failures = []
     for name in names:
-        backend = data["backends"][name]
-        cases = {c["case_id"]: c for c in backend["cases"]}
-        cards = "".join(failure_card(cases[i]) for i in backend["worst"])
+        cards = "".join(failure_card(case) for case in data["backends"][name]["failures"])
         failures.append(f"<h3>{esc(name)}</h3>" + (cards or "<p class='muted'>No failures.</p>"))
     settings = meta.get("settings") or {}
     return f"""<!doctype html>
@@ -319,23 +361,17 @@ def to_html(data: Mapping[str, Any]) -> str:
 <p class="muted">{esc(meta.get("command") or "")}<br>started {esc(meta["started_at"])},
 {esc(meta["seconds"])} s · embedder {esc(settings.get("embedder"))} ·
 index {esc(settings.get("generation"))} · dataset {esc(meta["dataset"])}</p>
-{"<h2>Unavailable backends</h2><ul>" + unavailable + "</ul>" if unavailable else ""}
+{unavailable}
+{metric_sections(data, names)}
 <h2>Gate</h2>
 {gate_section(data)}
-<h2>Metrics per backend</h2>
-{_legend(colours)}
-{share_chart(data, colours)}
-<h3>Latency</h3>
-{latency_chart(data, colours)}
-<h3>All figures</h3>
-{summary_table(data, names)}
-{_judge_paragraph(meta)}
 <h2>By category</h2>
 {category_table(data, names)}
 <h2>Support scorer vs the hand-labelled pairs</h2>
 {agreement_table(data)}
 <h2>Worst failures</h2>
+<p class="muted small">Click a case to see its sentences and citations.</p>
 {"".join(failures)}
-<p class="muted small">Definitions: docs/evals.md. Rendered from report.json.</p>
+<p class="muted small">Definitions in full: docs/evals.md. Rendered from report.json.</p>
 </body></html>
 """

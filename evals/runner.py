@@ -31,6 +31,7 @@ class BackendRun:
     name: str
     scores: list[CaseScore]
     summary: dict[str, Figure]
+    unscored: dict[str, str] = field(default_factory=dict)  # key -> why (Backend.unscored)
 
 
 @dataclass
@@ -72,7 +73,7 @@ def run_backend(
             )
         if progress is not None:
             progress(backend.name, done, len(cases))
-    return BackendRun(backend.name, scores, summarize(scores))
+    return BackendRun(backend.name, scores, summarize(scores), dict(backend.unscored))
 
 
 def run_eval(

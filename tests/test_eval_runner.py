@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -14,7 +15,7 @@ from assistant.cli import app
 from assistant.core.settings import Settings
 from evals.cases import load_cases
 from evals.gate import check, load_thresholds
-from evals.report import to_dict, write_reports
+from evals.report import failure_detail, to_dict, write_reports
 from evals.runner import EvalRun, run_eval
 from ingest.pipeline import run_ingest
 
@@ -142,7 +143,7 @@ def test_html_escapes_every_inserted_text(run: EvalRun) -> None:
     from evals.report_html import to_html
 
     data = to_dict(run)
-    case = data["backends"]["grounded"]["cases"][0]
+    case = _plant_failure(data, run, "grounded")
     case["question"] = PAYLOAD
     case["problems"] = [PAYLOAD]
     case["sentences"] = [
@@ -156,12 +157,155 @@ def test_html_escapes_every_inserted_text(run: EvalRun) -> None:
             "unsupported_numbers": [],
         }
     ]
-    data["backends"]["grounded"]["worst"] = [case["case_id"]]
+    case["citations"] = [
+        {"n": 1, "title": PAYLOAD, "doc_id": PAYLOAD, "start": 0, "end": 1, "quote": PAYLOAD}
+    ]
     data["unavailable"] = {PAYLOAD: PAYLOAD}
     page = to_html(data)
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;" in page
     assert '<mark class="bad">&lt;script&gt;' in page  # the unsupported sentence, highlighted
+
+
+def _plant_failure(data: dict, run: EvalRun, backend: str) -> dict:
+    """Make the backend's first case its only worst failure; returns the case's card data."""
+    case = failure_detail(run.backends[backend].scores[0])
+    data["backends"][backend]["worst"] = [case["case_id"]]
+    data["backends"][backend]["failures"] = [case]
+    return case
+
+
+def _sections_md(markdown: str) -> list[tuple[str, str]]:
+    """(heading, body) of every `## ` section of report.md, in order."""
+    parts = re.split(r"^## (.+)$", markdown, flags=re.M)
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_reports_open_with_the_relevance_metrics_and_their_definitions(run: EvalRun) -> None:
+    from evals.metrics.answers import DEFINITIONS as RELEVANCE
+    from evals.report import to_markdown
+    from evals.report_html import to_html
+    from evals.report_sections import DEFINITIONS
+
+    data = to_dict(run)
+    sections = _sections_md(to_markdown(data))
+    (first, body), (second, faithful) = sections[0], sections[1]
+    assert first.startswith("Relevance")
+    for key, definition in RELEVANCE.items():
+        assert re.search(rf"^\| .*`{key}`.*\| {re.escape(definition)} \|$", body, flags=re.M)
+    # the faithfulness figures follow, with their definitions too
+    assert second.startswith("Faithfulness")
+    for key in ("citation_validity", "citation_recall", "citation_precision"):
+        assert f"`{key}`" in faithful and DEFINITIONS[key] in faithful
+    page = to_html(data)
+    headings = re.findall(r"<h2>(.*?)</h2>", page)
+    assert headings[0].startswith("Relevance") and headings[1].startswith("Faithfulness")
+    top = page[: page.index(f"<h2>{headings[1]}")]
+    for key, definition in RELEVANCE.items():
+        assert key in top and html.escape(definition) in top
+
+
+def test_gate_lines_and_their_legend_only_when_the_gate_ran(run: EvalRun) -> None:
+    from evals.report_html import to_html
+
+    unchecked = to_html(to_dict(run))
+    assert "stroke-dasharray" not in unchecked and "gate threshold" not in unchecked
+    checks = check({n: b.summary for n, b in run.backends.items()}, load_thresholds())
+    checked = to_html(to_dict(run, checks))
+    assert "stroke-dasharray" in checked and "dashed line: gate threshold" in checked
+
+
+TABLE = "| Situation | Do first |\n|---|:---:|\n| **Older grad** | *Recent USCE* [1] |"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        (TABLE, "Situation · Do first Older grad · Recent USCE [1]"),
+        ("| Fresh grad | USCE first | [2]", "Fresh grad · USCE first [2]"),
+        ("## Why USCE\n- **Hands-on** first [2]", "Why USCE • Hands-on first [2]"),
+        ("See [the guide](http://x.test) and `ERAS`.", "See the guide and ERAS."),
+        ("snake_case stays, 8–12 weeks > 4", "snake_case stays, 8–12 weeks > 4"),
+        ("---", ""),
+    ],
+)
+def test_plain_text_drops_markdown_markup(markdown: str, plain: str) -> None:
+    from evals.plain_text import plain_text
+
+    assert plain_text(markdown) == plain
+
+
+def test_failures_are_shown_as_text_never_as_markdown_markup(run: EvalRun) -> None:
+    from evals.report import to_markdown
+    from evals.report_html import to_html
+
+    data = to_dict(run)
+    case = _plant_failure(data, run, "naive-langchain")
+    case["sentences"] = [
+        {
+            "text": TABLE,
+            "claim": TABLE,
+            "structural": None,
+            "markers": [1],
+            "cited_support": False,
+            "reasons": ["not supported"],
+            "unsupported_numbers": [],
+        }
+    ]
+    case["citations"] = [
+        {"n": 1, "title": "T", "doc_id": "d", "start": 0, "end": 9, "quote": TABLE}
+    ]
+    markdown = to_markdown(data)
+    failures = markdown[markdown.index("## Worst failures") :]
+    sentences = "\n".join(x for x in failures.splitlines() if x.startswith("  - unsupported:"))
+    page = to_html(data)
+    cards = page[page.index("<h2>Worst failures") :]
+    for text in (sentences, cards):
+        assert "Older grad · Recent USCE [1]" in text
+        assert "|---" not in text and "**" not in text and "| Situation" not in text
+    assert "<table" not in cards  # text, not a rendered table
+
+
+def test_the_baseline_shows_n_a_where_it_cannot_be_scored(run: EvalRun) -> None:
+    from evals.backends import BASELINE_UNSCORED
+    from evals.report import to_markdown
+    from evals.report_html import to_html
+
+    data = to_dict(run)
+    baseline = run.backends["naive-langchain"]
+    assert baseline.unscored == BASELINE_UNSCORED and not run.backends["grounded"].unscored
+    # the figure itself is unchanged; only the reports decline to compare it
+    assert data["backends"]["naive-langchain"]["summary"]["verdict_accuracy"]["value"] == (
+        baseline.summary["verdict_accuracy"].value
+    )
+    markdown = to_markdown(data)
+    row = next(line for line in markdown.splitlines() if "(`verdict_accuracy`)" in line)
+    grounded, naive = row.split(" | ")[1:3]
+    assert naive == "n/a — the baseline gives no verdict"
+    assert not grounded.startswith("n/a")
+    row = next(line for line in markdown.splitlines() if "(`evidence_recall`)" in line)
+    assert not row.split(" | ")[2].startswith("n/a")  # scored where it can be
+    page = to_html(data)
+    assert 'n/a <span class="muted small">— the baseline gives no verdict</span>' in page
+    assert "the baseline never abstains" in page
+
+
+def test_report_json_is_compact_unless_full_is_asked_for(run: EvalRun, tmp_path: Path) -> None:
+    compact = json.loads(write_reports(run, tmp_path / "c")["json"].read_text(encoding="utf-8"))
+    full_path = write_reports(run, tmp_path / "f", full_json=True)["json"]
+    full = json.loads(full_path.read_text(encoding="utf-8"))
+    assert not compact["meta"]["full"] and full["meta"]["full"]
+    for name, backend in compact["backends"].items():
+        assert backend["summary"] == full["backends"][name]["summary"]
+        assert [c["case_id"] for c in backend["cases"]] == run.case_ids
+        for case in backend["cases"]:
+            assert "answer" not in case and "sentences" not in case and "question" not in case
+            assert {"problems", "severity", "verdict", "abstained"} <= set(case)
+        # the worst failures' cards are in report.md and report.html; report.json names them
+        assert "failures" not in backend and backend["worst"] == full["backends"][name]["worst"]
+        for case in full["backends"][name]["cases"]:  # every case's Answer and judgements
+            assert case["answer"]["answer"] and "sentences" in case
+    assert len(json.dumps(compact)) < len(json.dumps(full))
 
 
 def write_mini_dataset(tmp_path: Path) -> Path:
@@ -209,6 +353,8 @@ def test_cli_eval_writes_reports_and_gate_fails_with_the_metric_and_shortfall(
         assert (out / name).is_file()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page and "<img" not in page
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "answer" not in data["backends"]["grounded"]["cases"][0]  # compact by default
 
 
 def test_cli_eval_gate_passes_and_splits_filter(data_dir: Path, tmp_path: Path) -> None:
@@ -231,6 +377,7 @@ def test_cli_eval_gate_passes_and_splits_filter(data_dir: Path, tmp_path: Path) 
             "--data-dir",
             str(data_dir),
             "--no-baseline",
+            "--full-json",
         ],
         env={"ADVISOR_EMBEDDER": "fake", "ADVISOR_CORPUS_DIR": "corpus"},
     )
@@ -239,6 +386,8 @@ def test_cli_eval_gate_passes_and_splits_filter(data_dir: Path, tmp_path: Path) 
     data = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
     assert data["gate"]["checks"][0]["status"] == "pass"
     assert data["meta"]["cases"] == 1 and list(data["backends"]) == ["grounded"]
+    assert "--full-json" in data["meta"]["command"]
+    assert data["backends"]["grounded"]["cases"][0]["answer"]["answer"]  # every case in full
 
 
 @pytest.mark.parametrize(
