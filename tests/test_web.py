@@ -621,10 +621,8 @@ def test_a_conversation_too_large_for_the_server_is_explained(
 
 def test_keyboard_enter_sends_shift_enter_breaks_line(tab: Tab) -> None:
     page = tab.page
-    page.keyboard.press("Tab")  # the skip link comes first and leads to the question box
-    expect(page.locator(".skip-link")).to_be_focused()
-    page.keyboard.press("Enter")
-    page.locator("#question").focus()
+    page.keyboard.press("Tab")  # the question box is the first stop
+    expect(page.locator("#question")).to_be_focused()
     page.keyboard.type("I graduated in 2016")
     page.keyboard.press("Shift+Enter")
     page.keyboard.type("with no USCE. Research or rotations first?")
