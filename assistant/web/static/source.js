@@ -1,7 +1,9 @@
-// The source panel: the cited document with the quoted span highlighted exactly from the
-// citation's offsets. The API's offsets count Unicode code points (Python string indices);
-// JavaScript strings index UTF-16 code units, so offsets are converted before slicing.
+// The source panel: the cited document, its Markdown drawn (article.js), with the quoted span
+// highlighted exactly from the citation's offsets. The API's offsets count Unicode code points
+// (Python string indices); JavaScript strings index UTF-16 code units, so offsets are converted
+// before slicing.
 
+import { renderArticle } from './article.js';
 import { h } from './dom.js';
 import { getDocument } from './api.js';
 import { COMMERCIAL, COMMERCIAL_HINT, kindWords, stanceWords } from './labels.js';
@@ -107,17 +109,11 @@ export function createSourcePanel({ onClose } = {}) {
     badges.replaceChildren(...badgeNodes(doc));
     const text = String(doc.text || '');
     const where = locateCitation(text, citation);
-    const textNode = document.createTextNode(text);
-    body.replaceChildren(textNode);
+    body.replaceChildren(renderArticle(text, where));
     if (!where) {
       status.textContent = 'The quoted passage could not be found in this version of the article.';
       return;
     }
-    const mark = h('mark', { class: 'quote-mark', dataset: { how: where.how } });
-    const range = document.createRange();
-    range.setStart(textNode, where.start);
-    range.setEnd(textNode, where.end);
-    range.surroundContents(mark);
     status.textContent = where.how === 'offsets' ? '' : 'Highlighted by searching for the quote.';
     scrollToMark();
   }
