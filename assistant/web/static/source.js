@@ -93,6 +93,8 @@ export function createSourcePanel({ onClose } = {}) {
     status.textContent = 'Loading the article…';
     body.replaceChildren();
     title.focus();
+    // The chat narrows beside the panel: keep the citation that opened it in sight.
+    if (trigger && document.contains(trigger)) trigger.scrollIntoView({ block: 'nearest' });
 
     let doc;
     try {
@@ -118,9 +120,32 @@ export function createSourcePanel({ onClose } = {}) {
     scrollToMark();
   }
 
+  // Tab and Shift+Tab go round the panel's own controls until it is closed (Esc, or Close).
+  panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const stops = tabStops(panel);
+    if (!stops.length) return;
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !panel.contains(document.activeElement))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+
   el('source-close').addEventListener('click', close);
   el('source-jump').addEventListener('click', scrollToMark);
   return { open, close, isOpen: () => !panel.hidden };
+}
+
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/** The elements Tab stops at inside `root`, in order: enabled and shown. */
+function tabStops(root) {
+  return [...root.querySelectorAll(FOCUSABLE)].filter((node) => !node.disabled && node.getClientRects().length);
 }
 
 function badgeNodes(doc) {
