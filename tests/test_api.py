@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
+from assistant.api.schemas import AskRequest
 from assistant.core.types import Answer
 from tests.api_support import fake_settings
 
@@ -97,6 +98,13 @@ def test_ask_with_profile_and_history(client: TestClient) -> None:
             422,
             "invalid request: profile.usce_months: Extra inputs are not permitted",
         ),
+        # A specialty is one the lexicon knows (a question typed in the wrong box is not).
+        (
+            {"question": "ok?", "profile": {"specialty": "I graduated 6 years ago, no USCE"}},
+            422,
+            "invalid request: profile: unknown specialty 'I graduated 6 years ago, no USCE': "
+            "GET /api/lexicon lists the ones the advisor knows",
+        ),
     ],
 )
 def test_ask_bad_input_is_a_clear_422(
@@ -108,6 +116,15 @@ def test_ask_bad_input_is_a_clear_422(
     assert r.status_code == status
     assert r.json()["error"].startswith(message)
     assert "Traceback" not in r.text
+
+
+def test_every_specialty_the_page_offers_is_accepted(client: TestClient) -> None:
+    # The page's choices are /api/lexicon's names; the abbreviations applicants write pass too.
+    names = [s["name"] for s in client.get("/api/lexicon").json()["specialties"]]
+    for name in [*names, "IM", "Derm", "Internal Medicine"]:
+        AskRequest.model_validate({"question": "ok?", "profile": {"specialty": name}})
+    r = client.post("/api/ask", json={"question": "ok?", "profile": {"specialty": names[-1]}})
+    assert r.status_code == 200 and r.json()["profile"]["specialty"] == names[-1]
 
 
 def test_malformed_json_and_oversize_body(client: TestClient) -> None:

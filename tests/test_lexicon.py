@@ -83,11 +83,12 @@ def test_the_page_keeps_no_specialty_list_of_its_own() -> None:
 def test_the_profile_form_offers_the_lexicon_specialties(
     app_server: str, tab_factory: typing.Callable[..., typing.Any]
 ) -> None:
-    """Real Chromium: the specialty field's suggestions are the lexicon's rows, from the API."""
+    """Real Chromium: the specialty field offers the lexicon's rows, from the API, and nothing
+    else (a choice, not free text)."""
     tab = tab_factory(app_server).open()
-    options = tab.page.locator("datalist#specialties option")
-    options.first.wait_for(state="attached")
+    options = tab.page.locator("select#pf-specialty option")
+    options.nth(1).wait_for(state="attached")
     shown = options.evaluate_all("(nodes) => nodes.map((n) => n.value)")
     readable = [s.name for s in lexicon.load().specialties if s.aliases]
-    assert shown == readable
+    assert shown == ["", *readable]
     assert tab.console_errors == []

@@ -366,6 +366,7 @@ SECTION_WORDS = (
     "i read your profile",
     "note:",
 )
+MARKDOWN_RENDERERS = frozenset({"markdown.js", "article.js"})
 # Reads the Answer's `answer` (the markdown) or the Answer itself (`turn.answer`).
 READS_ANSWER = re.compile(r"\.answer(?![\w$])")
 STRING_SEARCH = re.compile(
@@ -377,17 +378,19 @@ STRING_SEARCH = re.compile(
 def section_search_problems(name: str, source: str) -> list[str]:
     """Why this page script may look for sections in the answer text ([] when it does not).
 
-    markdown.js renders inline markdown with regular expressions (it renders; it finds no
-    sections), so only the section-word rule applies to it.
+    markdown.js (the answer's inline markdown) and article.js (a cited article's markdown)
+    render with regular expressions (they render; they find no sections), so only the
+    section-word rule applies to them.
     """
     code, regexes = scan_js(source)
+    renderer = name in MARKDOWN_RENDERERS
     problems = [
         f"{name}: regex {rx} looks for a section of the answer"
         for rx in regexes
         if any(word in rx.replace("\\", "").lower() for word in SECTION_WORDS)
-        or (name != "markdown.js" and r"\*\*" in rx)
+        or (not renderer and r"\*\*" in rx)
     ]
-    if name != "markdown.js" and READS_ANSWER.search(code):
+    if not renderer and READS_ANSWER.search(code):
         problems += [f"{name} reads the answer and has regex {rx}" for rx in regexes]
         if re.search(r"\bRegExp\s*\(", code):
             problems.append(f"{name} reads the answer and builds a RegExp(…)")

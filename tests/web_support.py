@@ -213,6 +213,16 @@ def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def shown_words(quote: str) -> str:
+    """A quote as the source panel shows it: its words, less a table's pipes and |---| rows."""
+    return collapse(re.sub(r"\|[\s:|]*-{3,}[\s:|-]*\||\|", " ", quote))
+
+
+def marked_words(page: Page) -> str:
+    """The words the source panel highlights, in order (a quote may span several cells)."""
+    return collapse(" ".join(page.locator("#source-text mark").all_inner_texts()))
+
+
 def sse_body(*events: tuple[str, Any], ping: bool = True) -> str:
     """A text/event-stream body in sse-starlette's framing (CRLF), with a keep-alive comment."""
     out = [": ping\r\n\r\n"] if ping else []

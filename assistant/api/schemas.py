@@ -7,8 +7,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from assistant.core import lexicon
 from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.types import ProfileInput, SpecialtyClass
+from assistant.domain.profile import normalize_specialty
 
 EXAMPLE_QUESTION = (
     "I graduated in 2018 with no US clinical experience: research or rotations first?"
@@ -50,6 +52,21 @@ class AskRequest(BaseModel):
         "values are the server's (ADVISOR_LLM, ADVISOR_ALLOWED_LLMS).",
     )
 
+    @field_validator("profile")
+    @classmethod
+    def _known_specialty(cls, profile: ProfileInput | None) -> ProfileInput | None:
+        # Any text would otherwise become the target specialty unchecked (a question typed into
+        # the page's specialty field once read "targeting I graduated 6 years ago…").
+        name = profile.specialty if profile is not None else None
+        if name is not None and not _known(name):
+            raise PydanticCustomError(
+                "unknown_specialty",
+                "unknown specialty '{specialty}': "
+                "GET /api/lexicon lists the ones the advisor knows",
+                {"specialty": name[:60]},
+            )
+        return profile
+
     @field_validator("question")
     @classmethod
     def _not_blank(cls, question: str) -> str:
@@ -63,6 +80,12 @@ class AskRequest(BaseModel):
                 {"min_length": 1},
             )
         return question
+
+
+def _known(specialty: str) -> bool:
+    """A lexicon name as /api/lexicon lists it, or a name profile reading maps to one."""
+    names = {s.name.casefold() for s in lexicon.load().specialties}
+    return specialty.strip().casefold() in names or normalize_specialty(specialty) is not None
 
 
 class ErrorBody(BaseModel):

@@ -42,6 +42,7 @@ const hooks = {
   openSource: (citation, trigger) => sources.open(citation, trigger),
   ask: (question) => submit(question),
   editProfile: (fact) => {
+    sources.close(); // beside an open source the profile column makes way (app.css)
     setProfileOpen(true);
     profile.focusFor(fact);
   },

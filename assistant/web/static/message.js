@@ -136,7 +136,8 @@ function recommendationCard(rec, answer, hooks, preview = false) {
         h('p', { class: 'rec-sources-label', text: 'The rule rests on these sentences:' }),
         h('ul', {}, quotes.map((c) => h('li', {}, h('q', { text: c.quote }), ' ', h('span', { class: 'rec-source-title', text: c.title }), ' ', marker(c.n)))))
       : null,
-    h('p', { class: 'rec-foot', text: preview ? 'Checking the quotes…' : `A fixed rule drawn from the articles${rec.rule_id ? ` (${rec.rule_id})` : ''}: the same facts always get the same advice.` }));
+    // The rule id stays in the Answer JSON for developers; applicants get the rule in words.
+    h('p', { class: 'rec-foot', text: preview ? 'Checking the quotes…' : 'A fixed rule drawn from the articles: the same facts always get the same advice.' }));
 }
 
 /** @param {string[]} facts markdown, one missing fact each */
@@ -270,7 +271,7 @@ const unknownBlock = (b, marker) => [b.text ? renderMarkdown(b.text, marker) : n
  * sources_disagree not yet drawn: the n-th disagreement block is the n-th of them. */
 function blockCard(block, answer, hooks, disagreements) {
   if (block.kind === 'recommendation') {
-    // The rationale and rule id live in answer.recommendation; the block alone still draws a card.
+    // The rationale lives in answer.recommendation; the block alone still draws a card.
     const rec = answer.recommendation || { verdict: block.verdict, citations: (block.items || []).flatMap((i) => i.citations || []) };
     return recommendationCard(rec, answer, hooks);
   }

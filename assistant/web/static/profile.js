@@ -6,6 +6,7 @@ import { getLexicon } from './api.js';
 import { h } from './dom.js';
 
 const YES_NO = [['', 'Not said'], ['true', 'Yes'], ['false', 'No']];
+const notSaid = () => h('option', { value: '', text: 'Not said' });
 
 // key, label, input kind, extra attributes, optional hint; `more` fields sit under "More".
 export const FIELDS = [
@@ -13,7 +14,7 @@ export const FIELDS = [
   { key: 'usce_hands_on_months', label: 'Hands-on US clinical experience (months)', kind: 'number', attrs: { min: 0, max: 120, step: 0.5 },
     hint: 'Externships, sub-internships, clerkships, electives. Observerships and virtual rotations do not count.' },
   { key: 'us_letters', label: 'US letters of recommendation', kind: 'int', attrs: { min: 0, max: 20, step: 1 } },
-  { key: 'specialty', label: 'Target specialty', kind: 'text', attrs: { maxlength: 60, list: 'specialties' } },
+  { key: 'specialty', label: 'Target specialty', kind: 'choice' },
   { key: 'step2_ck', label: 'Step 2 CK score', kind: 'int', attrs: { min: 150, max: 300, step: 1 } },
   { key: 'unmatched_before', label: 'Went unmatched before', kind: 'bool' },
   { key: 'can_afford_only_one', label: 'Can only afford one: USCE or research', kind: 'bool' },
@@ -63,7 +64,7 @@ function parseField(field, raw) {
   const text = String(raw).trim();
   if (text === '') return {};
   if (field.kind === 'bool') return { value: text === 'true' };
-  if (field.kind === 'text') return { value: text };
+  if (field.kind === 'choice') return { value: text };
   const value = Number(text);
   const { min, max } = field.attrs || {};
   if (!Number.isFinite(value)) return { error: 'Enter a number.' };
@@ -76,6 +77,12 @@ function parseField(field, raw) {
 
 const display = (value) => (value === undefined || value === null ? '' : String(value));
 
+/** A value read from the chat (or saved) that the list does not hold yet (the lexicon still
+ * loading) becomes an option, so the select can show it. */
+function addOption(select, value) {
+  if (value && ![...select.options].some((o) => o.value === value)) select.append(h('option', { value, text: value }));
+}
+
 export function createProfilePanel({ onChange } = {}) {
   const container = document.getElementById('profile-fields');
   const summary = document.getElementById('profile-summary');
@@ -85,11 +92,6 @@ export function createProfilePanel({ onChange } = {}) {
   let overrides = {};
   const inputs = new Map();
 
-  // The specialties come from the server's lexicon, the one list profile reading uses too.
-  const datalist = h('datalist', { id: 'specialties' });
-  getLexicon()
-    .then((lex) => datalist.replaceChildren(...lex.specialties.map((s) => h('option', { value: s.name }))))
-    .catch(() => {}); // without suggestions the field still takes free text
   const main = h('div', { class: 'fields' });
   const more = h('details', { class: 'fields-more' }, h('summary', { text: 'More details' }));
   for (const field of FIELDS) {
@@ -103,11 +105,13 @@ export function createProfilePanel({ onChange } = {}) {
     if (field.kind === 'bool') {
       input = h('select', { id, name: field.key, 'aria-describedby': described },
         YES_NO.map(([value, label]) => h('option', { value, text: label })));
+    } else if (field.kind === 'choice') {
+      input = h('select', { id, name: field.key, 'aria-describedby': described }, notSaid());
     } else {
       input = h('input', {
         id, name: field.key, 'aria-describedby': described,
-        type: field.kind === 'text' ? 'text' : 'number',
-        inputmode: field.kind === 'int' ? 'numeric' : field.kind === 'number' ? 'decimal' : null,
+        type: 'number',
+        inputmode: field.kind === 'int' ? 'numeric' : 'decimal',
         ...(field.attrs || {}),
         autocomplete: 'off',
       });
@@ -122,7 +126,22 @@ export function createProfilePanel({ onChange } = {}) {
     (field.more ? more : main).append(row);
     input.addEventListener('change', () => edit(field.key));
   }
-  container.replaceChildren(datalist, main, more);
+  container.replaceChildren(main, more);
+
+  // The specialties are the server's lexicon, the list profile reading uses too: a choice, not
+  // free text, so a question typed in the wrong box cannot become the target specialty.
+  const specialty = inputs.get('specialty').input;
+  getLexicon()
+    .then((lex) => {
+      const names = lex.specialties.map((s) => s.name);
+      specialty.replaceChildren(notSaid(), ...names.map((name) => h('option', { value: name, text: name })));
+      if ('specialty' in overrides && !names.includes(overrides.specialty)) {
+        delete overrides.specialty; // saved by an older page that took free text: the API refuses it
+        if (onChange) onChange(overrides);
+      }
+      refresh(); // puts back the value shown before the list came
+    })
+    .catch(() => {}); // without the list the specialty still comes from what the applicant wrote
 
   function edit(key) {
     const { field, input, error, row } = inputs.get(key);
@@ -147,6 +166,7 @@ export function createProfilePanel({ onChange } = {}) {
       source.textContent = span ? `read from: “${span.text}”` : '';
       const value = mine ? overrides[key] : read[key];
       const focused = document.activeElement === input;
+      if (input.tagName === 'SELECT') addOption(input, display(value));
       if (!focused && !row.classList.contains('invalid')) input.value = display(value);
       tag.textContent = mine ? 'you set' : key in read ? 'from chat' : '';
       row.classList.toggle('overridden', mine);

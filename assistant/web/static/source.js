@@ -1,7 +1,9 @@
-// The source panel: the cited document with the quoted span highlighted exactly from the
-// citation's offsets. The API's offsets count Unicode code points (Python string indices);
-// JavaScript strings index UTF-16 code units, so offsets are converted before slicing.
+// The source panel: the cited document, its Markdown drawn (article.js), with the quoted span
+// highlighted exactly from the citation's offsets. The API's offsets count Unicode code points
+// (Python string indices); JavaScript strings index UTF-16 code units, so offsets are converted
+// before slicing.
 
+import { renderArticle } from './article.js';
 import { h } from './dom.js';
 import { getDocument } from './api.js';
 import { COMMERCIAL, COMMERCIAL_HINT, kindWords, stanceWords } from './labels.js';
@@ -91,6 +93,8 @@ export function createSourcePanel({ onClose } = {}) {
     status.textContent = 'Loading the article…';
     body.replaceChildren();
     title.focus();
+    // The chat narrows beside the panel: keep the citation that opened it in sight.
+    if (trigger && document.contains(trigger)) trigger.scrollIntoView({ block: 'nearest' });
 
     let doc;
     try {
@@ -107,24 +111,41 @@ export function createSourcePanel({ onClose } = {}) {
     badges.replaceChildren(...badgeNodes(doc));
     const text = String(doc.text || '');
     const where = locateCitation(text, citation);
-    const textNode = document.createTextNode(text);
-    body.replaceChildren(textNode);
+    body.replaceChildren(renderArticle(text, where));
     if (!where) {
       status.textContent = 'The quoted passage could not be found in this version of the article.';
       return;
     }
-    const mark = h('mark', { class: 'quote-mark', dataset: { how: where.how } });
-    const range = document.createRange();
-    range.setStart(textNode, where.start);
-    range.setEnd(textNode, where.end);
-    range.surroundContents(mark);
     status.textContent = where.how === 'offsets' ? '' : 'Highlighted by searching for the quote.';
     scrollToMark();
   }
 
+  // Tab and Shift+Tab go round the panel's own controls until it is closed (Esc, or Close).
+  panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const stops = tabStops(panel);
+    if (!stops.length) return;
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !panel.contains(document.activeElement))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+
   el('source-close').addEventListener('click', close);
   el('source-jump').addEventListener('click', scrollToMark);
   return { open, close, isOpen: () => !panel.hidden };
+}
+
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/** The elements Tab stops at inside `root`, in order: enabled and shown. */
+function tabStops(root) {
+  return [...root.querySelectorAll(FOCUSABLE)].filter((node) => !node.disabled && node.getClientRects().length);
 }
 
 function badgeNodes(doc) {
