@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from assistant.api import errors
+from assistant.api import docs, errors
 from assistant.api.limits import BodySizeLimit, RateLimit
 from assistant.api.routes import admin, ask, documents, health, lexicon, openai_compat
 from assistant.api.routes.health import app_version
@@ -54,10 +54,14 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         # header, so `GET /api/documents/` with `Host: evil.example` would send the client
         # there. A path with a stray slash is a plain JSON 404 instead.
         redirect_slashes=False,
+        # FastAPI's /docs and /redoc load from a CDN; docs.install serves Swagger UI locally.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.holder = holder
     errors.install(app)
+    docs.install(app)
 
     if settings.cors_origins:
         app.add_middleware(

@@ -30,12 +30,9 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                path = scope.get("path", "")
                 headers = list(message.get("headers", []))
-                # /docs (Swagger UI) loads its own inline bootstrap script; leave it usable.
-                extra = HEADERS[1:] if path.startswith(("/docs", "/redoc")) else HEADERS
                 names = {name for name, _ in headers}
-                headers += [(n, v) for n, v in extra if n not in names]
+                headers += [(n, v) for n, v in HEADERS if n not in names]
                 message = {**message, "headers": headers}
             await send(message)
 

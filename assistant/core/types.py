@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.core import lexicon
+from assistant.core import blocks, lexicon
 from assistant.core.blocks import Block
 from assistant.core.lexicon import SpecialtyClass
 from assistant.core.verdict import Verdict
@@ -140,10 +140,20 @@ class ProfileInput(Profile):
 
 
 class Recommendation(BaseModel):
-    verdict: Verdict
-    rule_id: str
-    rationale: str
-    citations: list[int] = Field(default_factory=list)
+    """The rules layer's verdict for a prioritisation question (design.md, Verdicts)."""
+
+    verdict: Verdict = Field(description=blocks.VERDICT, examples=["USCE_URGENT"])
+    rule_id: str = Field(
+        description="Id of the rule that decided (docs/answering.md, the rules table); "
+        "internal, for checking and evals.",
+        examples=["R1_urgent_old_grad_no_usce"],
+    )
+    rationale: str = Field(description="Why the rule applies to this profile, in plain words.")
+    citations: list[int] = Field(
+        default_factory=list,
+        description="Citation numbers of the source sentences behind the rule.",
+        examples=[[1, 2]],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -151,29 +161,68 @@ class Recommendation(BaseModel):
 
 
 class Citation(BaseModel):
-    n: int
-    doc_id: str
-    title: str
-    section: str
-    quote: str
-    start: int
-    end: int
-    verified: bool
-    commercial_interest: bool = False
-    stance: str | None = None
+    """One quoted source sentence; the answer's [n] markers point at `n`."""
+
+    n: int = Field(description="The number the [n] markers use, from 1.", examples=[1])
+    doc_id: str = Field(
+        description="The document (GET /api/documents/{doc_id}).", examples=["types-of-usce"]
+    )
+    title: str = Field(description="The document's title.")
+    section: str = Field(
+        description="Heading path of the quoted span in the document, ' > ' separated.",
+        examples=["Which Type of USCE Should You Choose?"],
+    )
+    quote: str = Field(
+        description="Verbatim text of the source: `text[start:end]` of the document, with "
+        "whitespace perhaps collapsed.",
+        examples=[
+            "If you want to maximize your chances of matching into residency, hands-on clinical "
+            "experience is the best choice."
+        ],
+    )
+    start: int = Field(description="Character offset of the quote in the document's `text`.")
+    end: int = Field(description="Character offset just past the quote.")
+    verified: bool = Field(
+        description="The quote was found at start:end of the canonical text (checked for every "
+        "answer)."
+    )
+    commercial_interest: bool = Field(
+        False, description="The publisher sells rotations or products related to the advice."
+    )
+    stance: str | None = Field(
+        None,
+        description="The document's stance in the corpus metadata, e.g. usce_first, "
+        "research_positive, neutral.",
+        examples=["usce_first"],
+    )
 
 
 class Disagreement(BaseModel):
     """Sources that take different stances on the question, each side with its citations."""
 
-    topic: str
-    sides: list[dict[str, Any]]  # {"stance": str, "citations": [n, ...]}
+    topic: str = Field(
+        description="What they differ on.",
+        examples=["research versus hands-on US clinical experience"],
+    )
+    sides: list[dict[str, Any]] = Field(
+        description="One entry per side: its stance and the citation numbers that state it.",
+        examples=[
+            [
+                {"stance": "research_positive", "citations": [9]},
+                {"stance": "usce_first", "citations": [10]},
+            ]
+        ],
+    )
 
 
 class Timings(BaseModel):
-    retrieve: float = 0.0
-    generate: float = 0.0
-    total: float = 0.0
+    """Where the time went, in milliseconds."""
+
+    retrieve: float = Field(0.0, description="Hybrid retrieval (dense + BM25).")
+    generate: float = Field(
+        0.0, description="Composing the answer (and the model and guard, on a model backend)."
+    )
+    total: float = Field(0.0, description="The whole question, end to end.")
 
 
 class FactEvidence(BaseModel):
@@ -181,26 +230,85 @@ class FactEvidence(BaseModel):
     number `turn` (0 = the first user message of the conversation; the current question is the
     last). A fact without evidence was given explicitly (the profile form, `--profile`)."""
 
-    start: int
-    end: int
-    text: str
-    turn: int = 0
+    start: int = Field(description="Character offset in the message.", examples=[2])
+    end: int = Field(description="Character offset just past the span.", examples=[19])
+    text: str = Field(
+        description="The words the fact was read from.", examples=["graduated in 2018"]
+    )
+    turn: int = Field(
+        0, description="Which user message, from 0 (the last is the current question)."
+    )
 
 
 class Answer(BaseModel):
-    question: str
-    answer: str
-    abstained: bool = False
-    abstain_reason: str | None = None
-    recommendation: Recommendation | None = None
-    profile: dict[str, Any] = Field(default_factory=dict)
-    citations: list[Citation] = Field(default_factory=list)
-    sources_disagree: list[Disagreement] = Field(default_factory=list)
-    backend: str = "grounded"
-    guard: dict[str, Any] | None = None
-    timings_ms: Timings = Field(default_factory=Timings)
-    missing_facts: list[str] = Field(default_factory=list)
-    notices: list[str] = Field(default_factory=list)
+    """The answer to one question: the same object in the API, the CLI's --json and the evals."""
+
+    question: str = Field(description="The question as answered (trimmed).")
+    answer: str = Field(
+        description="Markdown with inline [n] markers that number `citations`: the rendering "
+        "of `blocks`.",
+        examples=["**Recommendation (hands-on USCE first, urgently):** … [1]"],
+    )
+    abstained: bool = Field(
+        False,
+        description="True for a question outside the corpus's scope: a fixed refusal, no "
+        "citations, no model call.",
+    )
+    abstain_reason: str | None = Field(
+        None,
+        description="Why it abstained, in words (null unless `abstained`).",
+        examples=["clinical question"],
+    )
+    recommendation: Recommendation | None = Field(
+        None,
+        description="The verdict; null when the question is not a prioritisation question or "
+        "the profile lacks the facts a verdict needs (then see `missing_facts`).",
+    )
+    profile: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The applicant facts the service used, read from the conversation and the "
+        "explicit profile (explicit wins); only known facts appear.",
+        examples=[
+            {
+                "graduation_year": 2018,
+                "years_since_graduation": 8.0,
+                "is_student": False,
+                "usce_hands_on_months": 0.0,
+            }
+        ],
+    )
+    citations: list[Citation] = Field(
+        default_factory=list, description="The numbered quotes the [n] markers refer to."
+    )
+    sources_disagree: list[Disagreement] = Field(
+        default_factory=list,
+        description="Where the cited sources take different stances on the question.",
+    )
+    backend: str = Field(
+        "grounded",
+        description="What wrote the answer: grounded (no language model), local, openai:MODEL "
+        "or ollama:MODEL.",
+        examples=["grounded"],
+    )
+    guard: dict[str, Any] | None = Field(
+        None,
+        description="When a model backend was asked: the guard's report on its draft (every "
+        "sentence kept or dropped, with its reason; docs/answering.md). Null otherwise.",
+    )
+    timings_ms: Timings = Field(default_factory=Timings, description="Milliseconds spent.")
+    missing_facts: list[str] = Field(
+        default_factory=list,
+        description="When there is no verdict for lack of facts: the facts that would decide it.",
+        examples=[["how many US letters of recommendation you have"]],
+    )
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Notes about how the question was handled: injection_ignored, "
+        "not_covered (with ': ' and why, e.g. 'not_covered: prices and fees'), "
+        "llm_unavailable, llm_fallback. The reader's notes (commercial interest among them) "
+        "are `notice` blocks.",
+        examples=[["injection_ignored"]],
+    )
     blocks: list[Block] = Field(
         default_factory=list,
         description="The answer's structure as typed parts, in order; `answer` is their "

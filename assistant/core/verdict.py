@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class Verdict(StrEnum):
+    """What to do first: USCE_FIRST, USCE_URGENT, ADD_RESEARCH or RESEARCH_AND_USCE."""
+
     USCE_FIRST = "USCE_FIRST"
     USCE_URGENT = "USCE_URGENT"
     ADD_RESEARCH = "ADD_RESEARCH"
