@@ -439,8 +439,10 @@ def _one_line(exc: Exception) -> str:
     from pydantic import ValidationError
 
     if isinstance(exc, ValidationError):
+        from assistant.core.types import profile_error
+
         first = exc.errors()[0]
-        return f"invalid profile: {'.'.join(map(str, first['loc']))}: {first['msg']}"
+        return f"invalid profile: {'.'.join(map(str, first['loc']))}: {profile_error(dict(first))}"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 

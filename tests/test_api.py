@@ -96,7 +96,11 @@ def test_ask_with_profile_and_history(client: TestClient) -> None:
         (
             {"question": "ok?", "profile": {"usce_months": 3}},
             422,
-            "invalid request: profile.usce_months: Extra inputs are not permitted",
+            "invalid request: profile.usce_months: unknown key; the profile keys are "
+            "graduation_year, years_since_graduation, is_student, step1, step2_ck, "
+            "usce_hands_on_months, usce_other_months, usce_types, last_usce_year, usce_years_ago, "
+            "us_letters, specialty, specialty_class, home_clinical_recent, research_output, "
+            "unmatched_before, visa, can_afford_only_one, money_tight, academic_aim",
         ),
         # A specialty is one the lexicon knows (a question typed in the wrong box is not).
         (

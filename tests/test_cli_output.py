@@ -215,3 +215,19 @@ def test_verbose_adds_the_rule_id_and_offsets() -> None:
     joined = _words(text)
     assert "Rule: R1_urgent_old_grad_no_usce" in joined
     assert f"chars 0–{len(LONG)}" in joined and "chars 300–400" in joined
+
+
+def test_a_wrong_profile_key_names_the_keys_there_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    from assistant.cli import _read_profile
+
+    path = tmp_path / "profile.json"
+    path.write_text('{"letters": 2}', encoding="utf-8")
+    with pytest.raises(typer.Exit):
+        _read_profile(path)
+    message = " ".join(capsys.readouterr().err.split())
+    assert "letters: unknown key" in message
+    assert "us_letters" in message and "Extra inputs" not in message

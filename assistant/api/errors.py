@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.core.types import profile_error
+
 log = logging.getLogger("advisor.api")
 
 
@@ -37,7 +39,8 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
     details = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        details.append({"field": loc or "body", "message": err.get("msg", "invalid")})
+        message = profile_error(dict(err)) if loc.startswith("profile.") else err.get("msg")
+        details.append({"field": loc or "body", "message": message or "invalid"})
     if any(err.get("type") == "json_invalid" for err in exc.errors()):
         return "malformed JSON body", details
     first = details[0] if details else {"field": "body", "message": "invalid request"}

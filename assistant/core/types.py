@@ -139,6 +139,14 @@ class ProfileInput(Profile):
     research_output: int | None = Field(None, ge=0, le=10_000)
 
 
+def profile_error(error: dict[str, Any]) -> str:
+    """One validation error of a profile, in words. An unknown key ("letters") names the keys
+    there are, rather than pydantic's "Extra inputs are not permitted"."""
+    if error.get("type") == "extra_forbidden":
+        return "unknown key; the profile keys are " + ", ".join(ProfileInput.model_fields)
+    return str(error.get("msg", "invalid"))
+
+
 class Recommendation(BaseModel):
     """The rules layer's verdict for a prioritisation question (design.md, Verdicts)."""
 
