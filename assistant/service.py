@@ -433,10 +433,11 @@ class Advisor:
         t0 = time.perf_counter()
         rule = turn.decision.rule if turn.decision is not None else None
         queries = searches(query, rule.rationale if rule is not None else None)
-        # One forward pass for every text this turn embeds: the searches and the card match.
+        # One forward pass for every text this turn embeds: the searches, the card match and,
+        # for a message of several asks, each ask (its own card).
+        other_asks = turn.intent.asks[:MAX_OTHER_ASKS] if len(turn.intent.asks) > 1 else []
         self.retriever.prefetch(
-            [q for q, _ in queries],
-            extra=[_card_text(turn, query), *turn.intent.asks[:MAX_OTHER_ASKS]],
+            [q for q, _ in queries], extra=[_card_text(turn, query), *other_asks]
         )
         evidence = self.retriever.retrieve_all(queries, self.settings.top_k)
         retrieve_ms = _ms(t0)

@@ -113,8 +113,12 @@ class HybridRetriever:
             # Dense: abbreviations spelled out in place (as at ingest).
             texts = [spell_out(q) if cfg.use_synonyms else q for q, _ in queries]
             self._embed_missing(texts)
-            for text, (_, weight) in zip(texts, queries, strict=True):
-                rankings.append([cid for cid, _ in self.dense(text, cfg.candidates)])
+            vectors = [self.embed_query(text) for text in texts]
+            candidates = min(cfg.candidates, len(self.index.chunks))
+            for ranking, (_, weight) in zip(
+                self.index.store.query_many(vectors, candidates), queries, strict=True
+            ):
+                rankings.append([cid for cid, _ in ranking])
                 weights.append(cfg.dense_weight * weight)
         if cfg.sparse_weight > 0:
             # BM25: every other spelling appended, so either form of a term matches.
