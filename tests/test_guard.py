@@ -4,6 +4,7 @@ models scripted to misbehave (no real model, no network but a refused loopback c
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -491,8 +492,10 @@ def test_no_answer_quotes_a_sentence_against_its_verdict(base: Advisor) -> None:
     )
     grounded = base.ask(question)
     assert grounded.recommendation and grounded.recommendation.verdict == Verdict.USCE_FIRST
-    evidence = grounded.answer.split("**What the sources say:**", 1)[1]
-    evidence = evidence.split("**The sources differ", 1)[0]
+    # (after a card on the message's specifics the quotes are "More from the sources")
+    evidence = re.split(r"\*\*(?:What the sources say|More from the sources):\*\*", grounded.answer)
+    assert len(evidence) == 2, grounded.answer
+    evidence = evidence[1].split("**The sources differ", 1)[0]
     for line in evidence.splitlines():
         assert contradiction(line, Verdict.USCE_FIRST) is None, line
     model = FakeListChatModel(responses=["Nothing useful here."])
