@@ -3,6 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# llama-cpp-python compiles llama.cpp at install. Built for the host CPU (its default,
+# -march=native) on an Intel Xeon with AMX, its AMX kernels crash the first decode inside a VM
+# (segfault; 0.3.35 and 0.3.36 alike), so it is built portable (AVX2/FMA, no AMX), before the
+# rest and without pip's wheel cache, which may hold a native build from an earlier install.
+LLAMA       := 'llama-cpp-python[server]>=0.3.16'
+LLAMA_BUILD := CMAKE_ARGS="-DGGML_NATIVE=OFF"
 
 .PHONY: setup ingest run test test-fast eval-gate eval-targets lint fmt clean
 
@@ -12,6 +18,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(LLAMA_BUILD) $(BIN)/python -m pip install --quiet --no-cache-dir $(LLAMA)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
