@@ -90,8 +90,12 @@ def reworded(route: Route) -> None:
     route.fulfill(status=200, content_type="text/event-stream", body=sse_body(*events))
 
 
+# The evidence block's title: "More from the sources:" after a card on the message's specifics.
+EVIDENCE_TITLE = re.compile(r"(?:What the sources say|More from the sources):")
+
 REWORDING = {
     "What the sources say": "Here is what the articles state",
+    "More from the sources": "More of what the articles state",
     "Why, in the sources' words": "The reasons, quoted",
     "Recommendation": "Advice",
 }
@@ -201,7 +205,8 @@ def test_a_reworded_answer_text_changes_nothing_on_the_page(tab: Tab) -> None:
     for quote in rule_quotes(answer):
         assert drawn.count(quote) == 1, quote
     # The evidence title comes from its block, not from the markdown.
-    assert "What the sources say:" in text and "Here is what the articles state" not in text
+    title = block(answer, "evidence")["title"]  # after a specifics card, "More from the sources:"
+    assert title in text and "what the articles state" not in text
 
 
 @browser_only
@@ -239,7 +244,7 @@ def test_an_older_server_without_blocks_gets_its_text_whole(tab: Tab) -> None:
     expect(message.locator(".rec")).to_have_count(1)
     text = message.locator(".answer-text")
     expect(text).to_contain_text("Recommendation (")
-    expect(text).to_contain_text("What the sources say:")
+    expect(text).to_contain_text(EVIDENCE_TITLE)
 
 
 # ---------------------------------------------------------------------------------------------
