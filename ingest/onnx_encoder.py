@@ -86,6 +86,11 @@ class OnnxEncoder:
         """Unit vectors, one row per text; texts of similar length are batched together (less
         padding), the rows come back in the input's order."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if len(texts) < batch_size:
+            # A query's few texts differ in length, and padding the short ones to the longest
+            # costs more than a run each (124 questions' texts: 1.08 s one by one, 1.30 s
+            # batched).
+            batch_size = 1
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
