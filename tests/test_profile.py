@@ -151,6 +151,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     # observership never becomes hands-on; questions are not experience
     ("observership for 3 months", {"usce_hands_on_months": 0.0, "usce_other_months": 3.0}),
     ("should I do research or a 4-week sub-I?", {"usce_hands_on_months": None, "usce_types": []}),
+    # a place belongs to the item it follows, not to the next one listed
+    ("1 month hands-on psych externship with 1 good LoR + 1 LoR from home",
+     {"usce_hands_on_months": 1.0, "us_letters": 1}),
+    ("1 LoR from home + 2 months externship", {"usce_hands_on_months": 2.0}),
+    ("2 months of electives back home", {"usce_hands_on_months": None}),
+    ("2 LoRs from home", {"us_letters": None}),
 ]  # fmt: skip
 
 

@@ -132,6 +132,18 @@ _COUNTRIES = (
     r"australia|canada"
 )
 _NOT_US = re.compile(rf"\b(?:home|my country|abroad|back home|non-us|in (?:{_COUNTRIES}))\b")
+# A place belongs to the item it follows, not to the next one listed: in "1 month externship
+# with 1 LoR + 1 LoR from home" only the second letter is from home.
+_NEXT_ITEM = re.compile(r" ?\+ ?| with | plus | and |[,;.]")
+
+
+def _placed_abroad(after: str = "", before: str = "") -> bool:
+    """Whether the words around a count, up to the neighbouring list items, put it outside the
+    US ("2 months of electives back home", "in India: 3 months rotations")."""
+    own = _NEXT_ITEM.split(after, maxsplit=1)[0] + " " + _NEXT_ITEM.split(before)[-1]
+    return bool(_NOT_US.search(own))
+
+
 # (also a figure the writer takes back: "I said 2 months hands-on but it's 2 weeks")
 _NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none|i said|i wrote|i typed)\b|n't\b")
 # a figure that sums up what came before ("so basically half a month of real USCE")
@@ -491,7 +503,7 @@ def _us_part(norm: str, end: int, count: float) -> float | None:
     """The US letters of a count: "3 LORs (2 US, 1 home)" is 2; "2 LORs from home" is None."""
     if m := _US_PART.match(norm, end):
         return float(m.group(1))
-    return None if _NOT_US.search(norm[end : end + 30]) else count
+    return None if _placed_abroad(norm[end : end + 30]) else count
 
 
 def _in_breakdown(norm: str, start: int) -> bool:
@@ -641,7 +653,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if hit is None:  # "externship for 3 months": the type sits just before the duration
             hits = list(_TYPE_RE.finditer(before))
             hit = hits[-1] if hits else None
-        if hit is None or _NOT_US.search(after) or _NOT_US.search(before):
+        if hit is None or _placed_abroad(after, before):
             continue
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
