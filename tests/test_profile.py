@@ -127,6 +127,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("I can only afford one", {"can_afford_only_one": True}),
     ("money is tight", {"money_tight": True}),
     ("I have limited funds", {"money_tight": True}),
+    ("I can afford a short unpaid period (~2 months) but then I need income",
+     {"money_tight": True}),
+    ("I can't afford to be unpaid for long", {"money_tight": True}),
+    ("does research pay an income?", {"money_tight": None}),
     ("I'm on B1/B2", {"visa": "B1/B2"}),
     ("J-1 waiver later", {"visa": "J-1"}),
     ("on an H-1B", {"visa": "H-1B"}),
@@ -157,6 +161,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("1 LoR from home + 2 months externship", {"usce_hands_on_months": 2.0}),
     ("2 months of electives back home", {"usce_hands_on_months": None}),
     ("2 LoRs from home", {"us_letters": None}),
+    # what a plan names is not done yet
+    ("Plan: 4-8 weeks hands-on externship first, then paid research",
+     {"usce_hands_on_months": None}),
+    ("I did 2 months of externships. Next step: a 4 week sub-I", {"usce_hands_on_months": 2.0}),
 ]  # fmt: skip
 
 

@@ -36,6 +36,11 @@ IN_SCOPE: list[tuple[str, bool]] = [
     ),
     ("Step 2 CK 250, 2 YOG, no USCE, aiming IM. What next?", True),
     ("Should I do a sub-I or an observership?", True),
+    # kinds of clinical experience compared: how they compare, not clinical work or research
+    ("and a sub-I is better than an externship?", False),
+    ("How do programs view observership vs shadowing vs externship vs sub-I?", False),
+    ("is a virtual rotation or an observership better?", False),
+    ("is an observership USCE or not?", False),
     ("Should I prioritise USCE or research as an IMG?", True),
     ("should i prioritize research", True),
     ("What should I do next? I have 3 months of externships and 2 US LORs.", True),

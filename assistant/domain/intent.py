@@ -916,10 +916,42 @@ def _names_a_choice(lower: str) -> bool:
 
 def _weighs_options(lower: str) -> bool:
     """A choice in so many words, strong ("research or USCE") or with an activity named
-    ("should I do research?", "rotations first?")."""
+    ("should I do research?", "rotations first?"); not a comparison of kinds of clinical
+    experience ("is a sub-I better than an externship?", "observership vs shadowing"), which
+    asks how the kinds compare, not whether clinical work or research comes first."""
+    if _compares_clinical_kinds(lower):
+        return False
     return _names_a_choice(lower) or bool(
         PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower)
     )
+
+
+_CLINICAL_KIND = _rx(
+    r"\b(?:externships?|observerships?|sub[\s-]?i|sub[\s-]?internships?|clerkships?|electives?|"
+    r"shadowing|volunteer\w*|hands[\s-]?on|(?:virtual\s+)?rotations?|usce|clinicals?)\b"
+)
+_COMPARING = _rx(r"\bvs\.?\b|\bversus\b|\bbetter\s+than\b|\bor\b|\bsame\s+(?:thing\s+)?as\b|\brank")
+
+
+def _compares_clinical_kinds(lower: str) -> bool:
+    """Two or more kinds of clinical experience set against each other, no research or other
+    activity named, and no "what should I do" of its own."""
+    activities = {m.group().replace(" ", "-") for m in ACTIVITY_PATTERN.finditer(lower)}
+    kinds = {m.group().replace(" ", "-").rstrip("s") for m in _CLINICAL_KIND.finditer(lower)}
+    others = {a for a in activities if not _CLINICAL_KIND.fullmatch(a.replace("-", " "))}
+    return (
+        len(kinds) >= 2
+        and not others
+        and bool(_COMPARING.search(lower))
+        and not PRIORITY_STRONG.search(lower)
+        and not _ACTING.search(lower)
+    )
+
+
+# "Should I do a sub-I or an observership?" is the applicant's own next move: a prioritisation.
+_ACTING = _rx(
+    r"\b(?:should|shall|do|can|could)\s+(?:i|we)\s+(?:\w+\s+)?(?:do|take|pick|choose|go|get)\b"
+)
 
 
 def _is_prioritisation(lower: str) -> bool:

@@ -306,7 +306,12 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"problem|concern))|budget is (?:tight|limited|small)|(?:can'?t|cannot) afford much|"
      r"tight (?:budget|on money)|limited "
      r"(?:funds|budget|money|finances|savings)|low on (?:money|funds)|short on money|on a budget|"
-     r"financial(?:ly)? (?:constraints?|limited|strapped|tight))\b"),
+     r"financial(?:ly)? (?:constraints?|limited|strapped|tight)|"
+     # a need to earn: "then I need income", "I can't afford to be unpaid for long"
+     r"(?:i|we) (?:need|have) (?:to earn|to make money|an? (?:steady |regular )?income|"
+     r"(?:some |steady |regular )?income|a (?:paid job|salary))|"
+     r"(?:can'?t|cannot) (?:afford|do|stay) (?:to (?:be|work|stay) )?(?:long |a long )?unpaid|"
+     r"(?:only|just) (?:afford|manage) a short unpaid)\b"),
     # An aim is stated by an aiming word before the kind of program ("I want university IM
     # programs", "Goal = academic IM"); a question about academic programs, or a lab at a
     # university, is not one.
@@ -573,7 +578,19 @@ def _asked_about(norm: str, start: int, end: int) -> bool:
 def _stated(norm: str, start: int) -> bool:
     """False when the mention is negated ("no observership") or hypothetical ("should I do")."""
     before = _before(norm, start)
-    return not (_NEGATED.search(before) or _INTENT.search(before))
+    return not (
+        _NEGATED.search(before)
+        or _INTENT.search(before)
+        or _PLANNED.search(norm, max(0, start - 80), start)
+    )
+
+
+# Under a label that names a plan the sentence is not yet done ("Plan: 4-8 weeks externship
+# first, then paid research"); `_before` stops at the colon.
+_PLANNED = re.compile(
+    r"(?:^|[.;\n!?] ?)(?:my |the )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?) ?:"
+    r"[^.;\n!?]*$"
+)
 
 
 _LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,50}) ?: ?$")
