@@ -233,3 +233,53 @@ def test_recommendation_carries_rule() -> None:
     rec = decision.recommendation()
     assert rec is not None and rec.rule_id == "R5_no_hands_on_usce" and rec.verdict == F
     assert rec.rationale == rule_by_id("R5_no_hands_on_usce").rationale
+
+
+# A scenario row of the articles, quoted to the applicant it describes, whichever rule decides.
+ROW_QUOTED: list[tuple[str, dict[str, Any]]] = [
+    ("| Fresh grad, high scores, no USCE |",
+     {"years_since_graduation": 0.5, "step2_ck": 255, "usce_hands_on_months": 0}),
+    ("| Fresh grad, high scores, no USCE |",  # the unmatched rule decides
+     {"years_since_graduation": 1, "step2_ck": 250, "usce_hands_on_months": 0,
+      "unmatched_before": True}),
+    ("| No USCE, no US letters, average scores |",
+     {"usce_hands_on_months": 0, "us_letters": 0, "step2_ck": 232}),
+    ("| Strong home-country clinical, no USCE |",
+     {"usce_hands_on_months": 0, "home_clinical_recent": True}),
+    ("| Low scores, no USCE |", {"step2_ck": 210, "usce_hands_on_months": 0}),
+    ("| Low scores, no USCE |",  # the competitive-specialty rule decides
+     {**COMP, "step2_ck": 210, "usce_hands_on_months": 0}),
+    ("single 2-week observership",  # the urgency rule decides
+     {"years_since_graduation": 6, "usce_hands_on_months": 0, "usce_other_months": 1}),
+    ("only afford one major US experience",
+     {"usce_hands_on_months": 0, "can_afford_only_one": True}),
+    ("Unpaid research for 12 months", {"usce_hands_on_months": 0, "money_tight": True}),
+    ("Unpaid research for 12 months",
+     {"usce_hands_on_months": 1, "step2_ck": 210, "money_tight": True}),
+    ("Older grad (>5 years) with gaps",
+     {"years_since_graduation": 7, "home_clinical_recent": False, "usce_hands_on_months": 1}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("row", "facts"), ROW_QUOTED, ids=[r[0][:40] for r in ROW_QUOTED])
+def test_situation_rows_are_quoted_to_the_applicant_they_describe(
+    row: str, facts: dict[str, Any]
+) -> None:
+    decision = decide(Profile(**facts))
+    assert any(row in q.text for q in decision.quotes), (decision.rule and decision.rule.id, row)
+
+
+@pytest.mark.parametrize(
+    ("row", "facts"),
+    [
+        ("| Fresh grad, high scores, no USCE |",  # 4 years out is not fresh
+         {"years_since_graduation": 4, "step2_ck": 255, "usce_hands_on_months": 0}),
+        ("| No USCE, no US letters, average scores |",  # 255 is not average
+         {"usce_hands_on_months": 0, "us_letters": 0, "step2_ck": 255}),
+        ("| Low scores, no USCE |", {"step2_ck": 210, "usce_hands_on_months": 3}),
+        ("single 2-week observership", {"usce_hands_on_months": 0}),
+        ("Unpaid research for 12 months", {"usce_hands_on_months": 0}),
+    ],
+)  # fmt: skip
+def test_situation_rows_are_not_quoted_to_others(row: str, facts: dict[str, Any]) -> None:
+    assert not any(row in q.text for q in decide(Profile(**facts)).quotes)

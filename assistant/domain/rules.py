@@ -51,6 +51,7 @@ RESEARCH_ORDER: dict[Verdict, int] = {
 FOUNDATION_MONTHS = 2.0
 FOUNDATION_LETTERS = 2
 LOW_STEP2_CK = 220
+STRONG_STEP2_CK = 240  # "strong" / "high" scores in the scenario rows (the article's CK 245-250)
 
 HANDS_ON_FACT = "how many months of hands-on US clinical experience (externships, sub-internships, clerkships, electives) you have"  # noqa: E501
 LETTERS_FACT = "how many US letters of recommendation you have"
@@ -143,6 +144,31 @@ COMPETITIVE = _c("specialty_class", "==", "competitive")
 ZERO = _c(HOU, "==", 0)
 FOUNDATION = (_c(HOU, ">=", FOUNDATION_MONTHS), _c(LET, ">=", FOUNDATION_LETTERS))
 A, B = "hands-on-usce-vs-research", "prioritize-usce-or-research"
+STRONG = _c("step2_ck", ">=", STRONG_STEP2_CK)
+
+# The articles' scenario rows and situation sentences, each quoted to the applicant it describes
+# whichever rule decides: an applicant with no hands-on USCE is shown the row that names their
+# scores or home clinical work, one short of money the sentence on money, next to the rule's own
+# reason. (They all lean to clinical work, so they fit every rule that sends someone there.)
+NO_HANDS_ON_SITUATIONS = (
+    _q(B, "| Fresh grad, high scores, no USCE | USCE → then research |",
+       ZERO, _c(YRS, "<=", 1), STRONG),
+    _q(A, "| No USCE, no US letters, average scores | Hands-on USCE |",
+       ZERO, _c(LET, "==", 0, if_unknown=True),
+       _c("step2_ck", ">=", LOW_STEP2_CK, if_unknown=True),
+       _c("step2_ck", "<", STRONG_STEP2_CK, if_unknown=True)),
+    _q(A, "| Strong home-country clinical, no USCE | Hands-on USCE |",
+       ZERO, _c("home_clinical_recent", "==", True)),
+    _q(B, "| Low scores, no USCE | USCE first |", ZERO, _c("step2_ck", "<", LOW_STEP2_CK)),
+    _q(B, "If your “US experience” is a single 2-week observership or an online rotation, that "
+       "doesn’t count as robust USCE.", ZERO, _c("usce_other_months", ">", 0)),
+)  # fmt: skip
+MONEY_SITUATIONS = (
+    _q(B, "If you can only afford one major US experience, it should almost always be USCE, not "
+       "research.", _c("can_afford_only_one", "==", True)),
+    _q(B, "Unpaid research for 12 months with no side income is brutal.",
+       _c("money_tight", "==", True)),
+)  # fmt: skip
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -155,7 +181,8 @@ RULES: tuple[Rule, ...] = (
         rationale="You are five or more years out with no hands-on US clinical experience: recent "
         "hands-on USCE is urgent, and research can wait until it is in place.",
         quotes=(_q(B, "| 5+ YOG, no USCE | USCE, urgently |"),
-                _q(A, "Older grad (>5 years) with gaps | Recent USCE first", NO_RECENT_CLINICAL)),
+                _q(A, "Older grad (>5 years) with gaps | Recent USCE first", NO_RECENT_CLINICAL),
+                *NO_HANDS_ON_SITUATIONS, *MONEY_SITUATIONS),
     ),
     Rule(
         id="R2_urgent_no_recent_clinical",
@@ -174,7 +201,9 @@ RULES: tuple[Rule, ...] = (
         "you are current, and research alone does not fix that. Recent hands-on USCE is urgent.",
         quotes=(_q(A, "Am I >3 years out of graduation with no recent clinical work?"),
                 _q(B, "If you’re 4–5+ years out of graduation and mostly doing non-clinical work "
-                   "(lab, admin, gaps), research alone doesn’t fix that problem.")),
+                   "(lab, admin, gaps), research alone doesn’t fix that problem."),
+                _q(A, "Older grad (>5 years) with gaps | Recent USCE first", _c(YRS, ">=", 5)),
+                *NO_HANDS_ON_SITUATIONS, *MONEY_SITUATIONS),
     ),
     Rule(
         id="R2b_urgent_stale_usce",
@@ -192,7 +221,7 @@ RULES: tuple[Rule, ...] = (
         quotes=(_q(A, "Aim for within 1–3 years of the application."),
                 _q(A, "In that situation, recent clinical experience (even in your home country) "
                    "matters a lot, and USCE becomes critical to show you’re “current” and "
-                   "ready.")),
+                   "ready."), *MONEY_SITUATIONS),
     ),
     Rule(
         id="R5b_stale_usce",
@@ -208,7 +237,7 @@ RULES: tuple[Rule, ...] = (
         "fresh US letters, before research.",
         quotes=(_q(A, "Aim for within 1–3 years of the application."),
                 _q(A, "For most IMGs, strong, recent, hands-on US clinical experience is more "
-                   "valuable than another abstract or poster.")),
+                   "valuable than another abstract or poster."), *MONEY_SITUATIONS),
     ),
     Rule(
         id="R3_competitive_no_hands_on",
@@ -223,7 +252,8 @@ RULES: tuple[Rule, ...] = (
         "hands-on USCE and US letters first, then a serious research block.",
         quotes=(_q(A, "If you’re going for hyper-competitive specialties → you probably need both "
                    "(but clinical still cannot be zero)"),
-                _q(B, "But they still need proof you can function clinically.")),
+                _q(B, "But they still need proof you can function clinically."),
+                *NO_HANDS_ON_SITUATIONS, *MONEY_SITUATIONS),
     ),
     Rule(
         id="R4_unmatched_no_hands_on",
@@ -236,7 +266,8 @@ RULES: tuple[Rule, ...] = (
         quotes=(_q(B, "Research is “nice to strong” depending on specialty, but rarely trumps zero "
                    "USCE."),
                 _q(B, "Even with publications, many programs—especially community ones—will be "
-                   "uncomfortable ranking someone with zero US clinical exposure.")),
+                   "uncomfortable ranking someone with zero US clinical exposure."),
+                *NO_HANDS_ON_SITUATIONS, *MONEY_SITUATIONS),
     ),
     Rule(
         id="R5_no_hands_on_usce",
@@ -248,9 +279,7 @@ RULES: tuple[Rule, ...] = (
         "produces, before research. Observerships and virtual rotations are not a substitute.",
         quotes=(_q(A, "If you lack recent, hands-on USCE → prioritize hands-on USCE"),
                 _q(B, "So: if you have zero USCE and zero research, start with USCE.", NO_RESEARCH),
-                _q(B, "If your “US experience” is a single 2-week observership or an online "
-                   "rotation, that doesn’t count as robust USCE.",
-                   _c("usce_other_months", ">", 0))),
+                *NO_HANDS_ON_SITUATIONS, *MONEY_SITUATIONS),
     ),
     Rule(
         id="R6_low_scores",
@@ -266,7 +295,7 @@ RULES: tuple[Rule, ...] = (
         quotes=(_q(A, "But as a rule, no amount of generic research makes up for very low exams."),
                 _q(A, "If your scores are weak, you should invest heavily in: recent clinical "
                    "work, excellent letters, and realistic specialty/program targeting before you "
-                   "chase more research.")),
+                   "chase more research."), *MONEY_SITUATIONS),
     ),
     Rule(
         id="R7_competitive_foundation",
@@ -358,7 +387,7 @@ RULES: tuple[Rule, ...] = (
         rationale="You have some hands-on USCE but not yet 2–3 strong US letters: more hands-on "
         "USCE with a letter focus comes before research.",
         quotes=(_q(A, "Strong scores, 1–2 US letters, no pubs | Balanced, but USCE",
-                   _c(LET, ">=", 1), NO_RESEARCH, _c("step2_ck", ">=", 240)),
+                   _c(LET, ">=", 1), NO_RESEARCH, STRONG),
                 _q(B, "If you’re answering “No” at the USCE or LOR stages, that’s your priority.")),
     ),
     Rule(
