@@ -277,6 +277,8 @@ def test_situation_rows_are_quoted_to_the_applicant_they_describe(
         ("| No USCE, no US letters, average scores |",  # 255 is not average
          {"usce_hands_on_months": 0, "us_letters": 0, "step2_ck": 255}),
         ("| Low scores, no USCE |", {"step2_ck": 210, "usce_hands_on_months": 3}),
+        ("| No USCE, no US letters, average scores |",  # letters not said: not known to be 0
+         {"usce_hands_on_months": 0, "years_since_graduation": 8}),
         ("single 2-week observership", {"usce_hands_on_months": 0}),
         ("Unpaid research for 12 months", {"usce_hands_on_months": 0}),
     ],

@@ -154,7 +154,7 @@ NO_HANDS_ON_SITUATIONS = (
     _q(B, "| Fresh grad, high scores, no USCE | USCE → then research |",
        ZERO, _c(YRS, "<=", 1), STRONG),
     _q(A, "| No USCE, no US letters, average scores | Hands-on USCE |",
-       ZERO, _c(LET, "==", 0, if_unknown=True),
+       ZERO, _c(LET, "==", 0),
        _c("step2_ck", ">=", LOW_STEP2_CK, if_unknown=True),
        _c("step2_ck", "<", STRONG_STEP2_CK, if_unknown=True)),
     _q(A, "| Strong home-country clinical, no USCE | Hands-on USCE |",
