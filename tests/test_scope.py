@@ -41,6 +41,9 @@ IN_SCOPE: list[tuple[str, bool]] = [
     ("How do programs view observership vs shadowing vs externship vs sub-I?", False),
     ("is a virtual rotation or an observership better?", False),
     ("is an observership USCE or not?", False),
+    # "how should I …" asks for a method, not which to do
+    ("how should I keep track of what I did in research so I can write ERAS later?", False),
+    ("How should I split my 2 years between USCE and research?", False),
     ("Should I prioritise USCE or research as an IMG?", True),
     ("should i prioritize research", True),
     ("What should I do next? I have 3 months of externships and 2 US LORs.", True),

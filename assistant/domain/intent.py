@@ -922,8 +922,12 @@ def _weighs_options(lower: str) -> bool:
     if _compares_clinical_kinds(lower):
         return False
     return _names_a_choice(lower) or bool(
-        PRIORITY_WITH_ACTIVITY.search(lower) and ACTIVITY_PATTERN.search(lower)
+        PRIORITY_WITH_ACTIVITY.search(_HOW_SHOULD.sub("", lower)) and ACTIVITY_PATTERN.search(lower)
     )
+
+
+# "How should I keep track of my research?" asks for a method, not which to do.
+_HOW_SHOULD = _rx(r"\bhow\s+(?:should|shall|do|can)\s+(?:i|we)\s+(?:\w+\s+){0,2}?\w+")
 
 
 _CLINICAL_KIND = _rx(
