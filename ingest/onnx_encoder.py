@@ -83,8 +83,9 @@ class OnnxEncoder:
         )
 
     def embed(self, texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
-        """Unit vectors, one row per text; texts of similar length are batched together (less
-        padding), the rows come back in the input's order."""
+        """Unit vectors, one row per text, in the input's order. Many texts (ingest) run in
+        batches of similar length (less padding); fewer than `batch_size` (a query's) one by
+        one."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if len(texts) < batch_size:
             # A query's few texts differ in length, and padding the short ones to the longest

@@ -940,12 +940,10 @@ _COMPARING = _rx(r"\bvs\.?\b|\bversus\b|\bbetter\s+than\b|\bor\b|\bsame\s+(?:thi
 def _compares_clinical_kinds(lower: str) -> bool:
     """Two or more kinds of clinical experience set against each other, no research or other
     activity named, and no "what should I do" of its own."""
-    activities = {m.group().replace(" ", "-") for m in ACTIVITY_PATTERN.finditer(lower)}
-    kinds = {m.group().replace(" ", "-").rstrip("s") for m in _CLINICAL_KIND.finditer(lower)}
-    others = {a for a in activities if not _CLINICAL_KIND.fullmatch(a.replace("-", " "))}
+    kinds = {re.sub(r"[\s-]", "", m.group()).rstrip("s") for m in _CLINICAL_KIND.finditer(lower)}
     return (
         len(kinds) >= 2
-        and not others
+        and all(_CLINICAL_KIND.fullmatch(m.group()) for m in ACTIVITY_PATTERN.finditer(lower))
         and bool(_COMPARING.search(lower))
         and not PRIORITY_STRONG.search(lower)
         and not _ACTING.search(lower)
