@@ -165,6 +165,20 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Plan: 4-8 weeks hands-on externship first, then paid research",
      {"usce_hands_on_months": None}),
     ("I did 2 months of externships. Next step: a 4 week sub-I", {"usce_hands_on_months": 2.0}),
+    # a place won or a rotation that starts later is not experience yet
+    ("an externship program accepted me for 8 weeks", {"usce_hands_on_months": None}),
+    ("got an acceptance for 4 weeks of externship in NY", {"usce_hands_on_months": None}),
+    ("I'll be doing a 4-week externship in June", {"usce_hands_on_months": None}),
+    ("secured a 6-week sub-I", {"usce_hands_on_months": None}),
+    ("I have a 2 month externship starting next month", {"usce_hands_on_months": None}),
+    ("a 6-week sub-I that begins in August", {"usce_hands_on_months": None}),
+    ("my 3 month externship starts January", {"usce_hands_on_months": None}),
+    ("4 weeks of IM externship next spring", {"usce_hands_on_months": None}),
+    # ... while one done at a date, or done and followed by another, still counts
+    ("I did a 2 month externship in March 2025 and got 2 LoRs",
+     {"usce_hands_on_months": 2.0, "us_letters": 2}),
+    ("I did a 1 month externship. my next one starts in May",
+     {"usce_hands_on_months": 1.0}),
 ]  # fmt: skip
 
 

@@ -44,6 +44,10 @@ IN_SCOPE: list[tuple[str, bool]] = [
     # "how should I …" asks for a method, not which to do
     ("how should I keep track of what I did in research so I can write ERAS later?", False),
     ("How should I split my 2 years between USCE and research?", False),
+    # credit offered on a paper is an ethics question, not research against clinical work
+    ("My PI offered to put my name on a paper I didn't work on. should I take it?", False),
+    ("should I accept co-authorship on a case report I only formatted?", False),
+    ("should I do research or an externship first? PI offered authorship", True),
     ("Should I prioritise USCE or research as an IMG?", True),
     ("should i prioritize research", True),
     ("What should I do next? I have 3 months of externships and 2 US LORs.", True),

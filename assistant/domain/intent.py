@@ -919,10 +919,31 @@ def _weighs_options(lower: str) -> bool:
     ("should I do research?", "rotations first?"); not a comparison of kinds of clinical
     experience ("is a sub-I better than an externship?", "observership vs shadowing"), which
     asks how the kinds compare, not whether clinical work or research comes first."""
-    if _compares_clinical_kinds(lower):
+    if _compares_clinical_kinds(lower) or _weighs_an_authorship_offer(lower):
         return False
     return _names_a_choice(lower) or bool(
         PRIORITY_WITH_ACTIVITY.search(_HOW_SHOULD.sub("", lower)) and ACTIVITY_PATTERN.search(lower)
+    )
+
+
+# Credit for a paper, not time spent on research: "my PI offered to put my name on a paper I
+# didn't work on, should I take it?" asks whether that authorship is ethical (the articles' ICMJE
+# rules), not whether research comes before clinical work.
+_AUTHORSHIP_OFFER = _rx(
+    r"\bauthorships?\b|\bco-?authors?\w*|\bfirst[\s-]author\b|\bghost-?writ\w*"
+    r"|\b(?:my|his|her|our)\s+name\s+(?:on|to)\s+(?:a|an|the|his|her|their|this|that)?\s*"
+    r"(?:\w+\s+)?(?:paper|publication|article|abstract|poster|manuscript|case\s+report)s?\b"
+    r"|\bguaranteed\s+(?:\w+\s+)?(?:pubmed|publications?|papers?)\b|\bpay[\s-]to[\s-]publish\b"
+)
+
+
+def _weighs_an_authorship_offer(lower: str) -> bool:
+    """An offer of credit on a paper, weighed with no clinical work named and no choice in so
+    many words ("research or USCE?")."""
+    return (
+        bool(_AUTHORSHIP_OFFER.search(lower))
+        and not _CLINICAL_KIND.search(lower)
+        and not _names_a_choice(lower)
     )
 
 

@@ -153,7 +153,17 @@ _INTENT = re.compile(
     r"going to|gonna|will (?:do|start|have)|about to|applying for|applied for"
     # an offer is not an experience yet: "I got offered a 4 week externship", "accepted into"
     r"|offered|(?:an?|the|two|2) offers? (?:for|of|from)|accepted (?:into|for|to)"
-    r"|admitted (?:into|to)|lined up|scheduled|upcoming)\b"
+    r"|admitted (?:into|to)|lined up|scheduled|upcoming"
+    # nor is a place won but not yet started: "a program accepted me for 8 weeks"
+    r"|accepted me|got (?:accepted|in|into)|(?:an|my) acceptance|secured|confirmed"
+    r"|(?:i'?ll|i will|i'?m going to) be (?:doing|starting)|will be (?:doing|starting))\b"
+)
+# A rotation that starts later is not done yet: "a 2 month externship starting next month",
+# "a 6-week sub-I that begins in August", "my 3 month externship starts January".
+_STARTS_LATER = re.compile(
+    r"\b(?:starts|begins|commences|will (?:start|begin)|starting (?:next|soon|this coming"
+    r"|in (?:a|an|one|two|three|\d+) (?:weeks?|months?)))\b|\bnext (?:month|week|year|spring"
+    r"|summer|fall|autumn|winter)\b|\bthis coming\b|\bcoming up\b"
 )
 
 _NO_USCE = re.compile(
@@ -670,7 +680,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if hit is None:  # "externship for 3 months": the type sits just before the duration
             hits = list(_TYPE_RE.finditer(before))
             hit = hits[-1] if hits else None
-        if hit is None or _placed_abroad(after, before):
+        if hit is None or _placed_abroad(after, before) or _STARTS_LATER.search(after):
             continue
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
