@@ -41,8 +41,9 @@ GRID = [
         step2_ck=ck,
         money_tight=tight,
         academic_aim=academic,
+        months_available=available,
     )
-    for years, months, other, letters, specialty, recent, ago, ck, tight, academic in (
+    for years, months, other, letters, specialty, recent, ago, ck, tight, academic, available in (
         itertools.product(
             (1.0, 4.0, 7.0),
             (None, 0.0, 1.0, 3.0),
@@ -54,6 +55,7 @@ GRID = [
             (None, 210, 245),
             (None, True),
             (None, True),
+            (None, 1.0),
         )
     )
 ]
@@ -99,6 +101,10 @@ def test_steps_follow_the_gaps() -> None:
     stale = Profile(years_since_graduation=8, usce_hands_on_months=3, usce_years_ago=6,
                     us_letters=2, home_clinical_recent=False)  # fmt: skip
     assert "recent" in [s.id for s in plan_for(decide(stale), stale)]
+    # a month is all they have: make the most of it rather than ask for 8–12 weeks
+    short = Profile(years_since_graduation=6, usce_hands_on_months=0, months_available=1)
+    ids = [s.id for s in plan_for(decide(short), short)]
+    assert "short_window" in ids and "hands_on_weeks" not in ids, ids
     unknown = Profile(years_since_graduation=2)
     assert plan_for(decide(unknown), unknown) == []
 

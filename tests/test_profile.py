@@ -179,6 +179,15 @@ CASES: list[tuple[str, dict[str, Any]]] = [
      {"usce_hands_on_months": 2.0, "us_letters": 2}),
     ("I did a 1 month externship. my next one starts in May",
      {"usce_hands_on_months": 1.0}),
+    # the time that is all they have is a limit, not a rotation done
+    ("I can only do a 1 month externship this year because of work, no USCE",
+     {"usce_hands_on_months": 0.0, "months_available": 1.0}),
+    ("I only have 4 weeks of leave to spend in the US", {"months_available": 1.0}),
+    ("I can only stay in the US for 6 weeks on my B1/B2", {"months_available": 1.5}),
+    ("I have just 1 month before ERAS opens", {"months_available": 1.0}),
+    ("my job gives me max 1 month off per year", {"months_available": 1.0}),
+    ("I have only 1 month of USCE and 1 letter",
+     {"usce_hands_on_months": 1.0, "months_available": None}),
 ]  # fmt: skip
 
 

@@ -113,6 +113,8 @@ class Profile(BaseModel):
     can_afford_only_one: bool | None = None
     money_tight: bool | None = None
     academic_aim: bool | None = None
+    # the time the applicant says is all they have ("I can only do 1 month", "max 6 weeks off")
+    months_available: float | None = None
 
     def known(self) -> dict[str, Any]:
         """The facts that are known (not None, not empty)."""
@@ -137,6 +139,7 @@ class ProfileInput(Profile):
     usce_years_ago: float | None = Field(None, ge=0, le=80)
     us_letters: int | None = Field(None, ge=0, le=100)
     research_output: int | None = Field(None, ge=0, le=10_000)
+    months_available: float | None = Field(None, ge=0, le=600)
 
 
 def profile_error(error: dict[str, Any]) -> str:

@@ -66,6 +66,12 @@ def _watched_only(p: Profile) -> bool:
     return (p.usce_other_months or 0) > 0 and not (_months(p) or 0)
 
 
+def _short_window(p: Profile) -> bool:
+    """The applicant has less time than the 8–12 weeks the sources aim for ("I can only do a
+    month"): the plan makes the most of it instead of asking for more."""
+    return p.months_available is not None and p.months_available < 2
+
+
 def _low_scores(p: Profile) -> bool:
     return (p.step2_ck is not None and p.step2_ck < LOW_STEP2_CK) or p.step1 == "fail"
 
@@ -82,7 +88,21 @@ STEPS: tuple[Step, ...] = (
             _q(B, "Hands-on clerkships, externships, and sub-internships are ideal."),
             _q(B, "- Inpatient or strong outpatient with meaningful responsibility"),
         ),
-        lambda p, v: v in USCE_VERDICTS and _below_foundation(p),
+        lambda p, v: v in USCE_VERDICTS and _below_foundation(p) and not _short_window(p),
+    ),
+    Step(
+        "short_window",
+        "With only a few weeks, make it one shorter, intense hands-on rotation that gives you a "
+        "strong letter, at a place known to actually write letters: a month of hands-on USCE can "
+        "absolutely help.",
+        (
+            _q(A, "you should seriously consider a shorter, intense hands-on rotation that gives "
+               "you a strong letter"),
+            _q(B, "- Choose a 4–8 week USCE rotation at a place known to actually write letters"),
+            _q(A, "A month of hands-on USCE in, say, family medicine can absolutely help for "
+               "internal medicine or psychiatry."),
+        ),
+        lambda p, v: v in USCE_VERDICTS and _below_foundation(p) and _short_window(p),
     ),
     Step(
         "not_observing",
@@ -124,7 +144,9 @@ STEPS: tuple[Step, ...] = (
         "With money tight, choose a 4–8 week USCE rotation at a place known to actually write "
         "letters.",
         (_q(B, "- Choose a 4–8 week USCE rotation at a place known to actually write letters"),),
-        lambda p, v: v in USCE_VERDICTS and bool(p.money_tight or p.can_afford_only_one),
+        lambda p, v: v in USCE_VERDICTS
+        and bool(p.money_tight or p.can_afford_only_one)
+        and not _short_window(p),
     ),
     Step(
         "letters",

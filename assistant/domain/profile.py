@@ -156,7 +156,23 @@ _INTENT = re.compile(
     r"|admitted (?:into|to)|lined up|scheduled|upcoming"
     # nor is a place won but not yet started: "a program accepted me for 8 weeks"
     r"|accepted me|got (?:accepted|in|into)|(?:an|my) acceptance|secured|confirmed"
-    r"|(?:i'?ll|i will|i'?m going to) be (?:doing|starting)|will be (?:doing|starting))\b"
+    r"|(?:i'?ll|i will|i'?m going to) be (?:doing|starting)|will be (?:doing|starting)"
+    # a limit is not a rotation done: "I can only do a 1 month externship"
+    r"|(?:can|could) only|only able to)\b"
+)
+# The time an applicant says is all they have: "I can only do a 1 month externship", "max 6
+# weeks off", "I only have 4 weeks of leave", "just 1 month before ERAS opens". ("I only have 1
+# month of USCE" is experience: the time must be free, off, left or allowed, not of a rotation.)
+_UNIT = r"(?P<unit>weeks?|wks?|months?|mos?|mths?)"
+_AVAILABLE = re.compile(
+    rf"\b(?:can|could) only (?:do|spend|stay|take|manage|afford|get|commit|be away|travel)\b"
+    rf"[^.;!?\n]{{0,30}}?\b(?P<n>{_NUM_A})[- ]?{_UNIT}\b"
+    rf"|\b(?:(?:only|just) (?:have|got|get|has)|(?:have|has|got) (?:only|just)) (?:about |around )?"
+    rf"(?P<n2>{_NUM_A})[- ]?"
+    rf"(?P<unit2>weeks?|wks?|months?|mos?|mths?) (?:of )?(?:leave|off|free|vacation|holidays?"
+    r"|time|available|to spend|before|until|left|in the (?:us|states))"
+    rf"|\b(?:max(?:imum)?|at most|no more than) (?:of )?(?P<n3>{_NUM_A})[- ]?"
+    r"(?P<unit3>weeks?|wks?|months?|mos?|mths?)\b"
 )
 # A rotation that starts later is not done yet: "a 2 month externship starting next month",
 # "a 6-week sub-I that begins in August", "my 3 month externship starts January".
@@ -973,6 +989,12 @@ def _read(
     for name, value, rx in _FLAGS:
         if name not in facts and (m := rx.search(norm)):
             read(m.span(), **{name: value})
+    if m := _AVAILABLE.search(norm):
+        amount = _num(m.group("n") or m.group("n2") or m.group("n3"))
+        unit = m.group("unit") or m.group("unit2") or m.group("unit3")
+        if amount:
+            months = amount / 4 if unit.startswith("w") else amount
+            read(m.span(), months_available=_quarter(months))
     if m := _VISA_RE.search(norm):
         read(m.span(), visa=_VISAS[int(str(m.lastgroup)[1:])][0])
     for fact in conflicts:  # a contradicted fact is unknown, with what it depends on
@@ -1019,6 +1041,10 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
+def _months_said(months: float) -> str:
+    return f"{_n(months)} month{'' if months == 1 else 's'}"
+
+
 def describe_profile(profile: Profile) -> str:
     """One sentence echoing what was understood, e.g. for the answer's first line."""
     p, parts = profile, []
@@ -1061,6 +1087,7 @@ def describe_profile(profile: Profile) -> str:
         (p.academic_aim is True, "aiming for academic programs"),
         (p.can_afford_only_one is True, "can afford only one of the two"),
         (p.money_tight is True, "money is tight"),
+        (p.months_available is not None, f"{_months_said(p.months_available or 0)} available"),
         (p.visa is not None, f"visa {p.visa}"),
     )
     parts += [text for cond, text in flags if cond]

@@ -22,6 +22,8 @@ export const FIELDS = [
   { key: 'is_student', label: 'Still in medical school', kind: 'bool', more: true },
   { key: 'home_clinical_recent', label: 'Recent clinical work in your home country', kind: 'bool', more: true },
   { key: 'research_output', label: 'Publications, abstracts or posters', kind: 'int', attrs: { min: 0, max: 200, step: 1 }, more: true },
+  { key: 'months_available', label: 'Time you have, if limited (months)', kind: 'number', attrs: { min: 0, max: 60, step: 0.5 }, more: true,
+    hint: 'Only if a month or so is all you can spend: the plan then makes the most of it.' },
 ];
 
 const SPECIALTY_CLASS = {
@@ -55,6 +57,7 @@ export function describeProfile(p) {
   if (p.academic_aim === true) parts.push('aiming for academic programs');
   if (p.can_afford_only_one === true) parts.push('can afford only one of the two');
   if (p.money_tight === true) parts.push('money is tight');
+  if (typeof p.months_available === 'number') parts.push(`${plural(p.months_available, 'month', 'months')} available`);
   if (p.visa) parts.push(`visa ${p.visa}`);
   return parts.length ? `I read your profile as: ${parts.join(', ')}.` : '';
 }
