@@ -589,18 +589,21 @@ class Advisor:
         if turn.decision is not None and turn.decision.verdict is not None and turn.intent.chooses:
             return None
         asked = _card_text(turn, query)
-        return self._close_card(asked, _earlier_question(asked, turn.history))
+        return self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))
 
-    def _close_card(self, asked: str, earlier: str | None = None) -> Card | None:
-        """The card closest to `asked` (a short follow-up: with its `earlier` question mixed in),
-        if close enough. `asked` is embedded as written (spelling abbreviations out, as retrieval
-        does, lowered lead relevance on forum dev from 0.733 to 0.683)."""
+    def _close_card(
+        self, asked: str, applicant: Profile, earlier: str | None = None
+    ) -> Card | None:
+        """The card closest to `asked` (a short follow-up: with its `earlier` question mixed in)
+        among those that may describe `applicant`, if close enough. `asked` is embedded as
+        written (spelling abbreviations out, as retrieval does, lowered lead relevance on forum
+        dev from 0.733 to 0.683)."""
         vector, terms = self.retriever.embed_query(asked), self._card_terms.scores(asked)
         if earlier is not None:
             vector, terms = in_context(
                 vector, terms, self.retriever.embed_query(earlier), self._card_terms.scores(earlier)
             )
-        found = match(asked, vector, self._cards, self._card_vectors(), terms)
+        found = match(asked, vector, self._cards, self._card_vectors(), terms, applicant)
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
 
     def _card_after_verdict(self, turn: _Turn, query: str) -> list[Card]:
@@ -611,7 +614,7 @@ class Advisor:
         if turn.asks or not verdict or not turn.intent.chooses:
             return []  # no verdict to follow, or _card_for's card leads instead
         asked = _card_text(turn, query)
-        card = self._close_card(asked, _earlier_question(asked, turn.history))
+        card = self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))
         return [card] if card is not None else []
 
     def _cards_for_other_asks(self, turn: _Turn) -> list[Card]:
@@ -624,7 +627,7 @@ class Advisor:
         for ask in turn.intent.asks[:MAX_OTHER_ASKS]:
             if classify(ask).chooses:
                 continue
-            card = self._close_card(ask)
+            card = self._close_card(ask, turn.applicant)
             if card is not None and card not in out:
                 out.append(card)
         return out

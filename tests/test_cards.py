@@ -18,6 +18,8 @@ from assistant.answer.cards import (
     load_cards,
     match,
 )
+from assistant.core.types import Profile
+from assistant.domain.rules import holds
 from assistant.text.support import needed_passages, split_sentences, support
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -101,3 +103,28 @@ def test_a_follow_up_mixes_in_its_earlier_question_at_a_lower_weight() -> None:
     assert float(np.linalg.norm(vector)) == pytest.approx(1.0)
     assert vector[0] > vector[1] > 0  # the follow-up leads, the earlier question counts
     assert terms == pytest.approx({"a": 1 + EARLIER_TURN_WEIGHT * 0.5, "b": EARLIER_TURN_WEIGHT})
+
+
+def test_a_card_for_another_applicant_is_passed_over() -> None:
+    """ "Is it too late at 4 YOG?" from someone with 2 months of externships is not answered by
+    the card for 5+ YOG with no USCE; unknown facts never rule a card out."""
+    older = next(c for c in CARDS if c.id == "older-grad-priority")
+    general = _card("general")
+    vectors = [np.array([[1.0, 0.0]]), np.array([[0.6, 0.8]])]
+    question = np.array([1.0, 0.0])
+    has_usce = Profile(years_since_graduation=4, usce_hands_on_months=2)
+    found = match("x", question, [older, general], vectors, applicant=has_usce)
+    assert found is not None and found.card.id == "general"
+    for profile in (None, Profile(), Profile(years_since_graduation=6, usce_hands_on_months=0)):
+        found = match("x", question, [older, general], vectors, applicant=profile)
+        assert found is not None and found.card.id == "older-grad-priority"
+
+
+def test_card_conditions_name_real_facts_and_operators() -> None:
+    conditioned = [c for c in CARDS if c.when]
+    assert conditioned
+    for card in conditioned:
+        for cond in card.when:
+            assert cond.fact in Profile.model_fields, (card.id, cond.fact)
+            assert holds(cond, Profile()), (card.id, "an unknown fact must not rule a card out")
+            assert cond.op in ("==", "!=", "<", "<=", ">", ">="), (card.id, cond.op)

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.domain.rules import Quote
+from assistant.core.types import Profile
+from assistant.domain.rules import Cond, Quote, holds
 from assistant.text.support import split_sentences
 from assistant.text.synonyms import expand_query
 from ingest.sparse import SparseIndex, tokenize
@@ -63,6 +64,13 @@ class Card:
     asks: tuple[str, ...]
     answer: str
     quotes: tuple[Quote, ...]
+    # The applicant a card's answer describes ("with 5+ YOG and no USCE…"): a card is never the
+    # answer for someone whose known facts say otherwise. Unknown facts do not rule it out.
+    when: tuple[Cond, ...] = ()
+
+    def fits(self, profile: Profile | None) -> bool:
+        """Whether the card's answer may describe this applicant."""
+        return profile is None or all(holds(cond, profile) for cond in self.when)
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -107,6 +115,10 @@ def load_cards(path: Path = CARDS_FILE) -> tuple[Card, ...]:
                 asks=tuple(row["asks"]),
                 answer=row["answer"],
                 quotes=tuple(Quote(doc_id=q["doc_id"], text=q["text"]) for q in row["quotes"]),
+                when=tuple(
+                    Cond(fact=fact, op=op, value=value, if_unknown=True)
+                    for fact, op, value in row.get("when", [])
+                ),
             )
         )
     return tuple(cards)
@@ -177,6 +189,7 @@ def match(
     cards: Sequence[Card],
     phrasing_vectors: Sequence[np.ndarray],
     terms: Mapping[str, float] | None = None,
+    applicant: Profile | None = None,
 ) -> CardMatch | None:
     """The card that best answers the question: closest phrasings (unit vectors: dot = cosine),
     the kind of answer asked for, and the key terms shared (`terms`, from `CardTerms.scores`).
@@ -187,6 +200,7 @@ def match(
         cards: The cards.
         phrasing_vectors: Per card, a matrix of its phrasings' embeddings (rows).
         terms: Per card id, the scaled BM25 score of the question's terms (none: similarity only).
+        applicant: The applicant's facts; cards describing someone else are passed over.
     """
     if not cards:
         return None
@@ -194,6 +208,8 @@ def match(
     terms = terms or {}
     best: CardMatch | None = None
     for card, vectors in zip(cards, phrasing_vectors, strict=True):
+        if not card.fits(applicant):
+            continue
         score = float(np.max(vectors @ question_vector))
         if card.kind in kinds:
             score += KIND_BONUS

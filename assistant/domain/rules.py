@@ -431,7 +431,8 @@ def rule_by_id(rule_id: str) -> Rule:
         raise KeyError(f"unknown rule id {rule_id!r}; known: {', '.join(_BY_ID)}") from None
 
 
-def _holds(cond: Cond, profile: Profile) -> bool:
+def holds(cond: Cond, profile: Profile) -> bool:
+    """Whether one clause holds for the profile (an unknown fact gives `cond.if_unknown`)."""
     value = getattr(profile, cond.fact, None)
     if cond.op == "is unknown":
         return value is None
@@ -445,7 +446,7 @@ def _holds(cond: Cond, profile: Profile) -> bool:
 
 def matches(rule: Rule, profile: Profile) -> bool:
     """Whether any alternative of the rule's condition holds for the profile."""
-    return any(all(_holds(c, profile) for c in alt) for alt in rule.when)
+    return any(all(holds(c, profile) for c in alt) for alt in rule.when)
 
 
 def missing_facts(profile: Profile) -> list[str]:
@@ -471,7 +472,7 @@ def decide(profile: Profile) -> Decision:
     for rule in RULES:
         if matches(rule, profile):
             trace.append(f"{rule.id}: fired -> {rule.verdict}")
-            fitting = tuple(q for q in rule.quotes if all(_holds(c, profile) for c in q.when))
+            fitting = tuple(q for q in rule.quotes if all(holds(c, profile) for c in q.when))
             return Decision(
                 verdict=rule.verdict, rule=rule, missing_facts=[], trace=trace, quotes=fitting
             )
