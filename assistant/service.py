@@ -101,6 +101,17 @@ def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
     return question if earlier is None else f"{earlier} {question}"
 
 
+def _first_of_each(cards: list[tuple[Card, str | None]]) -> list[tuple[Card, str | None]]:
+    """Each card once, with the first question it answers."""
+    seen: set[str] = set()
+    out = []
+    for card, ask in cards:
+        if card.id not in seen:
+            seen.add(card.id)
+            out.append((card, ask))
+    return out
+
+
 def _earlier_question(question: str, history: Sequence[Turn] | None) -> str | None:
     """The question a short follow-up continues ("can they be from my research PI?"): the last
     user turn, for a question under 12 words."""
@@ -124,6 +135,7 @@ class _Turn:
 
 
 MAX_OTHER_ASKS = 3  # more asks than this are a list of facts, not questions
+SHORT_ASK_WORDS = 8  # an ask of a multi-part message shorter than this continues the one before
 
 
 def _card_text(turn: _Turn, query: str) -> str:
@@ -564,10 +576,8 @@ class Advisor:
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
             card=self._card_for(turn, query),
-            more_cards=list(
-                dict.fromkeys(
-                    [*self._card_after_verdict(turn, query), *self._cards_for_other_asks(turn)]
-                )
+            more_cards=_first_of_each(
+                [*self._card_after_verdict(turn, query), *self._cards_for_other_asks(turn)]
             ),
             branches=branches(turn.applicant)
             if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
@@ -606,7 +616,7 @@ class Advisor:
         found = match(asked, vector, self._cards, self._card_vectors(), terms, applicant)
         return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
 
-    def _card_after_verdict(self, turn: _Turn, query: str) -> list[Card]:
+    def _card_after_verdict(self, turn: _Turn, query: str) -> list[tuple[Card, str | None]]:
         """A message that weighs the options itself is answered by its verdict first; a card on
         its specifics ("is an observership even USCE?", "unpaid for 12 months?") follows it.
         (Forum dev: evidence recall of decision questions 31/34 without, 33/34 with.)"""
@@ -615,21 +625,26 @@ class Advisor:
             return []  # no verdict to follow, or _card_for's card leads instead
         asked = _card_text(turn, query)
         card = self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))
-        return [card] if card is not None else []
+        return [(card, None)] if card is not None else []
 
-    def _cards_for_other_asks(self, turn: _Turn) -> list[Card]:
+    def _cards_for_other_asks(self, turn: _Turn) -> list[tuple[Card, str | None]]:
         """Each further question of a multi-part message ("… and how many months should I
-        get?") answered by its own card when one is close enough; the choice itself is left to
-        the verdict."""
+        get?") answered by its own card when one is close enough, with the question it answers;
+        the choice itself is left to the verdict."""
         if len(turn.intent.asks) < 2 or turn.asks:
             return []
-        out: list[Card] = []
+        out: list[tuple[Card, str | None]] = []
+        before: str | None = None
         for ask in turn.intent.asks[:MAX_OTHER_ASKS]:
+            # a short ask continues the one before it ("… research-heavy? do their lists
+            # match?"), as a short follow-up continues the earlier turn
+            earlier = before if before is not None and len(ask.split()) < SHORT_ASK_WORDS else None
+            before = ask
             if classify(ask).chooses:
                 continue
-            card = self._close_card(ask, turn.applicant)
-            if card is not None and card not in out:
-                out.append(card)
+            card = self._close_card(ask, turn.applicant, earlier)
+            if card is not None:
+                out.append((card, ask))
         return out
 
     def _card_vectors(self) -> list[np.ndarray]:

@@ -186,3 +186,15 @@ def test_each_question_of_a_multi_part_message_gets_its_answer(real: Advisor) ->
     directs = [b.text for b in answer.blocks if b.kind == "direct_answer"]
     assert len(directs) >= 2, kinds(answer)
     assert any(re.search(r"\d", text) for text in directs), directs
+
+
+def test_a_further_question_of_a_multi_part_message_is_named_with_its_answer(
+    real: Advisor,
+) -> None:
+    answer = real.ask(
+        "unmatched once, CK 238, 2 months externship, 1 LoR. should I do research now? also can "
+        "research compensate for my score?"
+    )
+    named = [b for b in answer.blocks if b.kind == "direct_answer" and b.asks]
+    assert [b.asks for b in named] == ["can research compensate for my score?"], kinds(answer)
+    assert "**On “can research compensate for my score?”:**" in answer.answer

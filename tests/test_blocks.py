@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answer.render import render, renumber
+from assistant.answer.composer import ask_label
+from assistant.answer.render import render, render_block, renumber
 from assistant.api.app import create_app
+from assistant.core import blocks as b
 from assistant.core.blocks import EvidenceBlock, Item, RecommendationBlock
 from assistant.core.types import Answer, Verdict
 from assistant.service import Advisor
@@ -132,3 +134,27 @@ def test_each_block_kind_is_described_in_the_openapi_schema() -> None:
     for ref in mapping.values():
         model = schemas[ref.rsplit("/", 1)[-1]]
         assert model.get("description"), ref
+
+
+@pytest.mark.parametrize(
+    ("ask", "label"),
+    [
+        ("also can research compensate for my score?", "can research compensate for my score?"),
+        # markup and citation markers never reach the label
+        ("and is [1] **this** `ok`?", "is 1 this ok?"),
+        ("I'm an IMG pls help", None),  # no question mark: context, not named
+        ("2 months done. how long should research be?", "how long should research be?"),
+    ],
+)
+def test_an_ask_is_named_without_markup(ask: str, label: str | None) -> None:
+    found = ask_label(ask)
+    assert found == label
+    if found:
+        assert render_block(b.DirectAnswerBlock(text="x", asks=found)).startswith(
+            f"**On “{found}”:**"
+        )
+
+
+def test_a_long_ask_is_named_briefly() -> None:
+    found = ask_label("how " + "very " * 30 + "long?")
+    assert found is not None and found.endswith("very…") and len(found) <= 71

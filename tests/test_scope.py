@@ -44,6 +44,10 @@ IN_SCOPE: list[tuple[str, bool]] = [
     # "how should I …" asks for a method, not which to do
     ("how should I keep track of what I did in research so I can write ERAS later?", False),
     ("How should I split my 2 years between USCE and research?", False),
+    # "how many/long … should I …" asks for the articles' numbers, not which to do
+    ("how many months of USCE should I get?", False),
+    ("how long should I do research as an unmatched IMG?", False),
+    ("how long should I do research before switching to USCE or should I do USCE first?", True),
     # credit offered on a paper is an ethics question, not research against clinical work
     ("My PI offered to put my name on a paper I didn't work on. should I take it?", False),
     ("should I accept co-authorship on a case report I only formatted?", False),

@@ -458,3 +458,33 @@ def test_no_page_script_looks_for_sections_in_the_answer_text() -> None:
     assert problems == []
     # The answer is drawn from its blocks.
     assert "answer.blocks" in scan_js((STATIC / "message.js").read_text(encoding="utf-8"))[0]
+
+
+# What an applicant wrote, named over an answer: it must show as text, never as markup.
+NAMED_ASK = "can <b>research</b> make up for my score?"
+
+
+def named(route: Route) -> None:
+    """The real streamed answer, its first direct answer naming a question of the message (as a
+    multi-part message's further answers do; the test server's fake embedder picks no cards)."""
+    events = parse_sse(route.fetch().text())
+    name, final = events[-1]
+    assert name == "final", [n for n, _ in events]
+    first = next(b for b in final["blocks"] if b["kind"] == "direct_answer")
+    first["asks"] = NAMED_ASK
+    route.fulfill(status=200, content_type="text/event-stream", body=sse_body(*events))
+
+
+@browser_only
+@pytest.mark.timeout(120)
+def test_a_further_question_is_named_over_its_answer(tab: Tab) -> None:
+    """A further question of a multi-part message is answered under its own words, as the
+    markdown labels it ("On “…”:" instead of "In short:"), drawn as text."""
+    tab.page.route("**/api/ask/stream", named)
+    tab.ask_and_capture(INFO_QUESTION)
+    message = tab.last_answer()
+    lead = message.locator(".answer-block[data-block=direct_answer] p").first
+    expect(lead.locator("strong").first).to_have_text(f"On “{NAMED_ASK}”:")
+    expect(message.locator(".answer-text b")).to_have_count(0)
+    message.scroll_into_view_if_needed()
+    tab.screenshot("22-multi-part-named", full_page=True)

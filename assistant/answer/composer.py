@@ -194,7 +194,7 @@ def compose(
     change: Change | None = None,
     branches: Sequence[Branch] = (),
     card: Card | None = None,
-    more_cards: Sequence[Card] = (),
+    more_cards: Sequence[tuple[Card, str | None]] = (),
     unchanged: bool = False,
     changed: str | None = None,
 ) -> Composed:
@@ -271,10 +271,10 @@ def compose(
     # The message's other questions, each answered by its own card (never one that reads
     # against the verdict, never the lead's again).
     answered: set[int] = set()
-    for other in more_cards:
+    for other, asked in more_cards:
         if other == card or any(contradiction(s, verdict_now) for s in other.sentences):
             continue
-        extra = card_block(other, registry)
+        extra = card_block(other, registry, asked)
         parts.append(extra)
         answered |= set(extra.citations)
 
@@ -417,9 +417,34 @@ def _cite_needed(text: str, quotes: Sequence[Quote], registry: CitationRegistry)
     return [n for n in dict.fromkeys(refs) if n is not None]
 
 
-def card_block(card: Card, registry: CitationRegistry) -> DirectAnswerBlock:
-    """A card's answer, each sentence cited with the quotes it rests on."""
-    return _direct_answer([(sentence, card.quotes) for sentence in card.sentences], registry)
+def card_block(
+    card: Card, registry: CitationRegistry, asks: str | None = None
+) -> DirectAnswerBlock:
+    """A card's answer, each sentence cited with the quotes it rests on; `asks` names the
+    question of a multi-part message it answers."""
+    block = _direct_answer([(sentence, card.quotes) for sentence in card.sentences], registry)
+    return block.model_copy(update={"asks": ask_label(asks)}) if asks else block
+
+
+# What an applicant wrote is shown inside a label: no markup, no citation markers, short.
+_MARKUP = re.compile(r"[\[\]*_`<>#|\\]+")
+ASK_LABEL_CHARS = 70
+
+
+def ask_label(ask: str) -> str | None:
+    """The question an ask puts, to name it ("can research compensate for my score?"); None
+    for an ask without a question mark ("I'm an IMG pls help"), whose words may be context."""
+    questions = [q for q in re.split(r"(?<=[.!?])\s+", ask) if q.rstrip().endswith("?")]
+    if not questions:
+        return None
+    text = " ".join(_MARKUP.sub(" ", questions[-1]).split()).strip(" ,;:-–—")
+    text = re.sub(r"\s+(?=[?.!,])", "", text)
+    text = re.sub(
+        r"^(?:(?:and|also|btw|plus|so|ok(?:ay)?|but|\d\)|[a-d]\))\s+)+", "", text, flags=re.I
+    )
+    if len(text) > ASK_LABEL_CHARS:
+        text = text[:ASK_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
+    return text or None
 
 
 def branches_block(branches: Sequence[Branch], registry: CitationRegistry) -> DirectAnswerBlock:

@@ -29,13 +29,18 @@ def _titled(title: str | None, body: str) -> str:
     return f"**{title}**\n{body}" if title else body
 
 
+def answer_label(asks: str | None) -> str:
+    """A direct answer's label: which question of a multi-part message it answers."""
+    return f"On “{asks}”:" if asks else "In short:"
+
+
 def render_block(block: b.Block) -> str:
     """One block as markdown."""
     if isinstance(block, b.RecommendationBlock):
         head = f"**Recommendation ({block.label}):** {block.text}"
         return f"{head}\n\n{_titled(WHY_TITLE, _bullets(block.items))}" if block.items else head
     if isinstance(block, b.DirectAnswerBlock):
-        return f"**In short:** {block.text}"
+        return f"**{answer_label(block.asks)}** {block.text}"
     if isinstance(block, b.EvidenceBlock):
         if block.origin == "model":
             return block.text or ""

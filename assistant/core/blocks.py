@@ -96,6 +96,12 @@ class DirectAnswerBlock(BaseModel):
     kind: Literal["direct_answer"] = Field("direct_answer", description=KIND)
     text: str = Field(description="The answer in one or two cited sentences.")
     citations: list[int] = Field(default_factory=list, description=CITATIONS)
+    asks: str | None = Field(
+        None,
+        description="The question of a multi-part message this block answers, as the applicant "
+        "wrote it (shortened, markup removed); null when it answers the message as a whole.",
+        examples=["can research compensate for my score"],
+    )
 
 
 class PlanBlock(BaseModel):

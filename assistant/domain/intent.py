@@ -163,7 +163,8 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         (
             "asks_amount",
             r"\bhow\s+(?:long|many|much\s+time|recent|early|soon)\b[^.?!\n]{0,40}\b(?:research"
-            r"|rotations?|electives?|shadowing|letters?|externships?|observerships?)\b"
+            r"|rotations?|electives?|shadowing|letters?|externships?|observerships?|hands[\s-]?on"
+            r"|usce|clinicals?)\b"
             r"|\bwhen\s+should\s+i\s+(?:start|begin|do|switch|stop)\b",
             1,
         ),
@@ -921,8 +922,9 @@ def _weighs_options(lower: str) -> bool:
     asks how the kinds compare, not whether clinical work or research comes first."""
     if _compares_clinical_kinds(lower) or _weighs_an_authorship_offer(lower):
         return False
+    asked = _AMOUNT_SHOULD.sub("", _HOW_SHOULD.sub("", lower))
     return _names_a_choice(lower) or bool(
-        PRIORITY_WITH_ACTIVITY.search(_HOW_SHOULD.sub("", lower)) and ACTIVITY_PATTERN.search(lower)
+        PRIORITY_WITH_ACTIVITY.search(asked) and ACTIVITY_PATTERN.search(lower)
     )
 
 
@@ -949,6 +951,11 @@ def _weighs_an_authorship_offer(lower: str) -> bool:
 
 # "How should I keep track of my research?" asks for a method, not which to do.
 _HOW_SHOULD = _rx(r"\bhow\s+(?:should|shall|do|can)\s+(?:i|we)\s+(?:\w+\s+){0,2}?\w+")
+# "How many months of USCE should I get?" asks for an amount (the articles' numbers), not which.
+_AMOUNT_SHOULD = _rx(
+    r"\bhow\s+(?:many|much|long)\b[^.?!\n]{0,60}?\b(?:should|do|must)\s+(?:i|we)\s+(?:\w+\s+){0,2}?"
+    r"\w+"
+)
 
 
 _CLINICAL_KIND = _rx(

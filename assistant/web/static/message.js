@@ -252,7 +252,8 @@ const note = (text, marker) => h('p', {}, renderInline(text, marker, h('em')));
 
 // The blocks shown as text in the answer-text area, each as the markdown reads it.
 const TEXT_BLOCKS = {
-  direct_answer: (b, marker) => labelled(IN_SHORT, b.text, marker),
+  // (an answer to one question of a multi-part message names it, as render.answer_label does)
+  direct_answer: (b, marker) => labelled(b.asks ? `On “${b.asks}”:` : IN_SHORT, b.text, marker),
   evidence: (b, marker) => (b.origin === 'model' ? renderMarkdown(b.text, marker) : titledList(b.title, b.items, marker)),
   plan: (b, marker) => titledList(PLAN_TITLE, b.items, marker),
   what_would_change: (b, marker) => labelled(WHAT_WOULD_CHANGE_TITLE, b.text, marker),
