@@ -48,6 +48,10 @@ IN_SCOPE: list[tuple[str, bool]] = [
     ("how many months of USCE should I get?", False),
     ("how long should I do research as an unmatched IMG?", False),
     ("how long should I do research before switching to USCE or should I do USCE first?", True),
+    # a choice among visas or sections is not the choice between clinical work and research
+    ("which visa should I get for a research position in the US?", False),
+    ("which section should I put my research in on ERAS?", False),
+    ("which one should I do first, research or externship?", True),
     # credit offered on a paper is an ethics question, not research against clinical work
     ("My PI offered to put my name on a paper I didn't work on. should I take it?", False),
     ("should I accept co-authorship on a case report I only formatted?", False),

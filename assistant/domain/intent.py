@@ -693,6 +693,12 @@ _ACTIVITY = (
     r"posters?|pubs|lab|wards"
 )
 ACTIVITY_PATTERN = _rx(rf"\b(?:{_ACTIVITY})\b")
+# Things an applicant picks among that are not activities: "which visa should I get?"
+_THINGS = (
+    r"(?:visas?|specialt(?:y|ies)|programs?|journals?|states?|cities|sections?|hospitals?"
+    r"|compan(?:y|ies)|letters?|lors?|pis?|mentors?|exams?|steps?)"
+)
+_WHICH_THING = _rx(rf"\bwhich\s+{_THINGS}\b[^.?!\n]{{0,40}}?\bshould\s+(?:i|we)\s+\w+")
 # Enough on their own: the question asks what to do.
 PRIORITY_STRONG = _rx(
     r"\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b"
@@ -701,7 +707,9 @@ PRIORITY_STRONG = _rx(
     r"|\bwhat\s+(?:should\s+|would\s+|could\s+)?(?:be|comes?)\s+next\b|\bwhat\s+(?:first|next)\b"
     r"|\b(?:my|the)\s+(?:best\s+)?next\s+(?:step|move)s?\b|\b(?:do|add|take|pursue)\s+next\b"
     r"|\bwhere\s+(?:should|do|can)\s+i\s+(?:\w+\s+)?(?:start|begin)\b"
-    r"|\bwhich\s+(?:\w+\s+){0,3}?(?:first|should\s+i|is\s+better|matters\s+more|is\s+more)\b"
+    # (not "which visa / specialty / section should I …": a choice among those, not of activity)
+    rf"|\bwhich\s+(?!{_THINGS}\b)(?:\w+\s+){{0,3}}?"
+    r"(?:first|should\s+i|is\s+better|matters\s+more|is\s+more)\b"
     r"|\bworth\s+it\b|\bworth\s+(?:doing|pursuing|my\s+time|anything|much|the\s+money)\b"
     r"|\bonly\s+afford\b"
     r"|\bafford\s+only\b|\bafford\s+(?:one|both)\b|\bwould\s+you\s+(?:recommend|suggest|advise)\b"
@@ -922,7 +930,7 @@ def _weighs_options(lower: str) -> bool:
     asks how the kinds compare, not whether clinical work or research comes first."""
     if _compares_clinical_kinds(lower) or _weighs_an_authorship_offer(lower):
         return False
-    asked = _AMOUNT_SHOULD.sub("", _HOW_SHOULD.sub("", lower))
+    asked = _WHICH_THING.sub("", _AMOUNT_SHOULD.sub("", _HOW_SHOULD.sub("", lower)))
     return _names_a_choice(lower) or bool(
         PRIORITY_WITH_ACTIVITY.search(asked) and ACTIVITY_PATTERN.search(lower)
     )
