@@ -5,9 +5,11 @@ supported, for the grounded service and, where it can be scored, the naive LangC
     python -m evals.answer_quality --dataset forum --split dev --show     # tune on this
     python -m evals.answer_quality --dataset forum --split heldout        # figures only
     python -m evals.answer_quality --dataset eval --split heldout
+    python -m evals.answer_quality --dataset forum_b --split dev --show   # the second forum set
 
-Gold lists every passage that answers: `forum_gold.jsonl` as written, the eval questions with
-their `gold` plus `also_gold` from `questions_gold_more.jsonl` (evals/cases.py). Definitions:
+Gold lists every passage that answers: `forum_gold.jsonl` and `forum_gold_b.jsonl` as written,
+the eval questions with their `gold` plus `also_gold` from `questions_gold_more.jsonl`
+(evals/cases.py). Definitions:
 evals/metrics/answers.py. The naive pipeline has no lead, plan or facts request, so only its
 evidence recall (one of its four chunks covers a gold passage) is shown.
 """
@@ -34,11 +36,13 @@ from evals.metrics.answers import (
 from evals.metrics.retrieval import Span
 
 FORUM = DATASETS / "forum_gold.jsonl"
+FORUM_B = DATASETS / "forum_gold_b.jsonl"
+DATASET_FILES = {"forum": FORUM, "forum_b": FORUM_B, "eval": QUESTIONS}
 
 
 def load(dataset: str, split: str) -> list[dict[str, Any]]:
     """Cases with gold (the eval's out-of-scope cases have none)."""
-    path = FORUM if dataset == "forum" else QUESTIONS
+    path = DATASET_FILES[dataset]
     return [
         c for c in load_cases(path, split=split) if c.get("gold") and not c.get("expect_abstain")
     ]
@@ -81,7 +85,7 @@ def _cell(figure: Mapping[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--dataset", choices=["forum", "eval"], default="forum")
+    parser.add_argument("--dataset", choices=sorted(DATASET_FILES), default="forum")
     parser.add_argument("--split", default="dev", choices=["dev", "heldout", "all"])
     parser.add_argument("--show", action="store_true", help="list the misses (dev only)")
     parser.add_argument("--out", type=Path, help="write every answer and score as JSON lines")

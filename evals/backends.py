@@ -34,6 +34,7 @@ BASELINE_UNSCORED: Mapping[str, str] = {
     "lead_relevance": "the baseline has no lead",
     "numeric_answered": "the baseline has no lead or direct answer",
     "facts_request_only": "the baseline never asks for facts",
+    "facts_asked_on_information": "the baseline never asks for facts",
     "plan_steps_supported": "the baseline gives no plan",
     "verdict_accuracy": "the baseline gives no verdict",
     "spurious_verdicts": "the baseline gives no verdict",

@@ -255,6 +255,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("lead_relevance", "Lead relevance: the lead cites such a passage", "share"),
     ("numeric_answered", "Numeric questions answered with a number", "share"),
     ("facts_request_only", "Information answered only with a request for facts", "share"),
+    ("facts_asked_on_information", "Information answers that ask for facts at all", "share"),
     ("plan_steps_supported", "Plan steps supported by their citations", "share"),
     ("citation_validity", "Citation validity", "share"),
     ("citation_recall", "Citation recall (ALCE)", "share"),

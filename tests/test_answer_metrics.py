@@ -46,6 +46,22 @@ def test_a_request_for_facts_alone_is_counted_for_information_questions() -> Non
     assert score_answer(a, GOLD, TEXTS, kind="decision", numeric=False).facts_only is None
 
 
+def test_any_request_for_facts_on_an_information_question_is_counted() -> None:
+    """An answer that answers, then asks "Which applies to you?" of a question without a
+    decision in it, still asks needlessly; of a multi-part or decision question it may not."""
+    a = answer(
+        [
+            {"kind": "direct_answer", "text": "6–12 months [1]", "citations": [1]},
+            {"kind": "missing_facts", "text": "Which applies to you?", "items": []},
+        ],
+        {1: (100, 160)},
+    )
+    assert score_answer(a, GOLD, TEXTS, kind="information", numeric=False).facts_asked is True
+    assert score_answer(a, GOLD, TEXTS, kind="multi_part", numeric=False).facts_asked is None
+    plain = answer([{"kind": "direct_answer", "text": "x [1]", "citations": [1]}], {1: (0, 9)})
+    assert score_answer(plain, GOLD, TEXTS, kind="information", numeric=False).facts_asked is False
+
+
 def test_an_answer_without_blocks_has_no_lead_to_judge() -> None:
     a = answer([], {1: (100, 160)})
     s = score_answer(a, GOLD, TEXTS, kind="information", numeric=False)

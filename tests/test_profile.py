@@ -165,6 +165,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Plan: 4-8 weeks hands-on externship first, then paid research",
      {"usce_hands_on_months": None}),
     ("I did 2 months of externships. Next step: a 4 week sub-I", {"usce_hands_on_months": 2.0}),
+    ("my plan for next 12 months: 6 months volunteer research, then 2 months externship",
+     {"usce_hands_on_months": None, "usce_other_months": None}),
     # a place won or a rotation that starts later is not experience yet
     ("an externship program accepted me for 8 weeks", {"usce_hands_on_months": None}),
     ("got an acceptance for 4 weeks of externship in NY", {"usce_hands_on_months": None}),

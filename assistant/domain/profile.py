@@ -614,8 +614,9 @@ def _stated(norm: str, start: int) -> bool:
 # Under a label that names a plan the sentence is not yet done ("Plan: 4-8 weeks externship
 # first, then paid research"); `_before` stops at the colon.
 _PLANNED = re.compile(
-    r"(?:^|[.;\n!?] ?)(?:my |the )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?) ?:"
-    r"[^.;\n!?]*$"
+    r"(?:^|[.;\n!?] ?)(?:my |the )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?)"
+    # (a plan with its time frame: "my plan for the next 12 months: …")
+    r"(?: (?:for|in|over) [^.;:\n!?]{0,30})? ?:[^.;\n!?]*$"
 )
 
 

@@ -10,6 +10,8 @@ that answers (the articles repeat their advice):
 - numeric answered: for a "how long / how many" question, the lead or one of the direct answers
   holds a number that a gold passage holds;
 - facts request only: an information question answered with nothing but a request for facts;
+- facts asked on information: an information question (no decision in it) whose answer asks for
+  the applicant's facts at all (a needless "Which applies to you?");
 - plan steps supported: each plan step is judged supported by the sentences it cites;
 - follow-up repeats: a follow-up whose answer repeats the earlier turn's recommendation block
   although no fact changed.
@@ -58,6 +60,7 @@ class AnswerScore:
     lead: bool | None
     numeric: bool | None
     facts_only: bool | None
+    facts_asked: bool | None
     plan_steps: int
     plan_supported: int
 
@@ -124,6 +127,7 @@ def score_answer(
             if information and blocks
             else None
         ),
+        facts_asked="missing_facts" in kinds if kind == "information" and blocks else None,
         plan_steps=len(plan_support),
         plan_supported=sum(plan_support),
     )
@@ -138,6 +142,8 @@ DEFINITIONS: dict[str, str] = {
     "holds a number a gold passage holds",
     "facts_request_only": "information questions answered only with a request for facts "
     "(lower is better)",
+    "facts_asked_on_information": "information questions (no decision in them) whose answer "
+    "asks for the applicant's facts at all (lower is better)",
     "plan_steps_supported": "plan steps the support scorer judges supported by their citations",
 }
 
@@ -174,6 +180,7 @@ def summarize(scores: Sequence[AnswerScore]) -> dict[str, Any]:
         "lead_relevance": share([s.lead for s in scores]),
         "numeric_answered": share([s.numeric for s in scores]),
         "facts_request_only": share([s.facts_only for s in scores]),
+        "facts_asked_on_information": share([s.facts_asked for s in scores]),
         "plan_steps_supported": {
             "value": round(sum(s.plan_supported for s in scores) / steps, 3) if steps else None,
             "hits": sum(s.plan_supported for s in scores),
