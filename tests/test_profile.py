@@ -181,6 +181,20 @@ CASES: list[tuple[str, dict[str, Any]]] = [
      {"usce_hands_on_months": 2.0, "us_letters": 2}),
     ("I did a 1 month externship. my next one starts in May",
      {"usce_hands_on_months": 1.0}),
+    # amounts weighed in a question are options, not experience had
+    ("which is better for the match — 3 months of observerships only, OR 2 months hands-on "
+     "externship + 1 month research?",
+     {"usce_hands_on_months": None, "usce_other_months": None}),
+    ("what's better, 1 month sub-I or 2 months observership?", {"usce_hands_on_months": None}),
+    ("is my 2 months of externship enough or should I do more?", {"usce_hands_on_months": 2.0}),
+    ("I have 3 months of externship, should I do research or more?",
+     {"usce_hands_on_months": 3.0}),
+    # a field set against a negated one is a correction: the one kept is the target
+    ("omg sorry forgot to mention — target is plastics not IM", {"specialty": "plastic surgery"}),
+    ("switching to derm instead of IM", {"specialty": "dermatology"}),
+    ("not IM, plastics", {"specialty": "plastic surgery"}),
+    ("not derm", {"specialty": None}),
+    ("I like derm and IM", {"specialty": None}),
     # the time that is all they have is a limit, not a rotation done
     ("I can only do a 1 month externship this year because of work, no USCE",
      {"usce_hands_on_months": 0.0, "months_available": 1.0}),

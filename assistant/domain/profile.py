@@ -503,19 +503,27 @@ def _only_specialty(
 ) -> tuple[tuple[str, SpecialtyClass | None], Span] | None:
     """The one specialty a message names, wherever it names it ("3 months of hands-on IM (all
     inpatient)", "For radiology I have done …"): a writer who names a single field is asking
-    about it. Two different fields, or a field negated ("not derm"), name no target."""
+    about it. Two different fields name no target, nor does a field negated alone ("not derm");
+    a field set against a negated one is a correction ("target is plastics not IM", "derm
+    instead of IM"), and names the one kept."""
     if _UNDECIDED.search(norm):
         return None
     named: dict[str, tuple[tuple[str, SpecialtyClass | None], Span]] = {}
+    negated: set[str] = set()
     for m in _SPEC_ANY.finditer(norm):
         alias = m.group()
         if alias in _CAPITALS_ONLY and not re.search(rf"\b{alias.upper()}\b", original):
             continue
-        if re.search(r"\bnot (?:in |into )?$", norm[max(0, m.start() - 10) : m.start()]):
-            return None
         spec = _ALIAS[alias]
+        if _NEGATED_FIELD.search(norm[max(0, m.start() - 14) : m.start()]):
+            negated.add(spec[0])
+            continue
         named.setdefault(spec[0], (spec, m.span()))
-    return next(iter(named.values())) if len(named) == 1 else None
+    kept = {name: found for name, found in named.items() if name not in negated}
+    return next(iter(kept.values())) if len(kept) == 1 else None
+
+
+_NEGATED_FIELD = re.compile(r"\b(?:not|instead of|rather than)\s+(?:in |into )?$")
 
 
 def _in_specialty_list(norm: str, start: int, end: int) -> bool:
@@ -601,6 +609,19 @@ def _asked_about(norm: str, start: int, end: int) -> bool:
     return not _DONE.search(norm, opening, min(closing))
 
 
+_WEIGHED = re.compile(r"\b(?:or|vs\.?|versus|better|rather)\b")
+
+
+def _an_option(norm: str, start: int, end: int) -> bool:
+    """An amount weighed in a question, not had: "which is better — 3 months of observerships
+    or 2 months hands-on?" ("is my 2 months enough or …?" is had)."""
+    if not _asked_about(norm, start, end):
+        return False
+    opening = max(norm.rfind(c, 0, start) for c in ".;:!?\n") + 1
+    clause = norm[opening : norm.find("?", end) + 1]
+    return bool(_WEIGHED.search(clause)) and not re.search(r"\bmy\b", clause)
+
+
 def _stated(norm: str, start: int) -> bool:
     """False when the mention is negated ("no observership") or hypothetical ("should I do")."""
     before = _before(norm, start)
@@ -680,7 +701,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
     hands_years: list[tuple[int, Span]] = []
     for m in _DURATION.finditer(norm):
         amount = _num(m.group(1))
-        if amount is None or not _stated(norm, m.start()):
+        if amount is None or not _stated(norm, m.start()) or _an_option(norm, m.start(), m.end()):
             continue
         unit = m.group(3)
         amount += 0.5 if m.group(4) else 0  # "a month and a half"
@@ -917,7 +938,9 @@ def _read(
         and not any(t in HANDS_ON_TYPES for t in seen.types)
         and not _rotations_had(norm)
     )
-    no_hands_on = _NO_HANDS_ON.search(norm)
+    no_hands_on = next(
+        (m for m in _NO_HANDS_ON.finditer(norm) if not _an_option(norm, m.start(), m.end())), None
+    )
     if seen.saw_hands or no_usce or only_other or no_hands_on:
         said_none = no_usce or no_hands_on
         said = said_none.span() if said_none else None
