@@ -189,6 +189,16 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("is my 2 months of externship enough or should I do more?", {"usce_hands_on_months": 2.0}),
     ("I have 3 months of externship, should I do research or more?",
      {"usce_hands_on_months": 3.0}),
+    # options offered, listed or weighed are not experience had
+    ("hospital gives me only ONE month off this year. options for that month: (a) 4wk hands-on "
+     "IM externship (b) 4wk observership at Mayo. no US exp yet",
+     {"usce_hands_on_months": 0.0, "usce_other_months": None, "months_available": 1.0}),
+    ("US: 2 observerships (8 wks total), 2 LoRs. i have money for ONE more US thing: either "
+     "1-month hands-on externship in Chicago or 6 months volunteer research",
+     {"usce_hands_on_months": 0.0, "usce_other_months": 2.0, "can_afford_only_one": True}),
+    ("2 offers on my table: 4 month clinical research asst (unpaid, cardiology) vs 2 month IM "
+     "externship in Brooklyn", {"usce_hands_on_months": None}),
+    ("starting 4 wk IM externship in Michigan next monday", {"usce_hands_on_months": None}),
     # a field set against a negated one is a correction: the one kept is the target
     ("omg sorry forgot to mention — target is plastics not IM", {"specialty": "plastic surgery"}),
     ("switching to derm instead of IM", {"specialty": "dermatology"}),

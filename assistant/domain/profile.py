@@ -158,7 +158,7 @@ _INTENT = re.compile(
     r"|accepted me|got (?:accepted|in|into)|(?:an|my) acceptance|secured|confirmed"
     r"|(?:i'?ll|i will|i'?m going to) be (?:doing|starting)|will be (?:doing|starting)"
     # a limit is not a rotation done: "I can only do a 1 month externship"
-    r"|(?:can|could) only|only able to)\b"
+    r"|(?:can|could) only|only able to|starting|about to start)\b"
 )
 # The time an applicant says is all they have: "I can only do a 1 month externship", "max 6
 # weeks off", "I only have 4 weeks of leave", "just 1 month before ERAS opens". ("I only have 1
@@ -171,6 +171,8 @@ _AVAILABLE = re.compile(
     rf"(?P<n2>{_NUM_A})[- ]?"
     rf"(?P<unit2>weeks?|wks?|months?|mos?|mths?) (?:of )?(?:leave|off|free|vacation|holidays?"
     r"|time|available|to spend|before|until|left|in the (?:us|states))"
+    rf"|\b(?:only|just) (?P<n4>{_NUM_A})[- ]?(?P<unit4>weeks?|wks?|months?|mos?|mths?)"
+    r" (?:off|of leave|free|of vacation|available)\b"
     rf"|\b(?:max(?:imum)?|at most|no more than) (?:of )?(?P<n3>{_NUM_A})[- ]?"
     r"(?P<unit3>weeks?|wks?|months?|mos?|mths?)\b"
 )
@@ -179,7 +181,8 @@ _AVAILABLE = re.compile(
 _STARTS_LATER = re.compile(
     r"\b(?:starts|begins|commences|will (?:start|begin)|starting (?:next|soon|this coming"
     r"|in (?:a|an|one|two|three|\d+) (?:weeks?|months?)))\b|\bnext (?:month|week|year|spring"
-    r"|summer|fall|autumn|winter)\b|\bthis coming\b|\bcoming up\b"
+    r"|summer|fall|autumn|winter|mon|tues|wednes|thurs|fri|satur|sun)(?:day)?\b|\bthis coming\b"
+    r"|\bcoming up\b|\btomorrow\b"
 )
 
 _NO_USCE = re.compile(
@@ -191,7 +194,7 @@ _NO_USCE = re.compile(
     r"|\b(?:usce|u\.?s\.? clinical experience) ?(?::|-|=) ?(?:none|zero|0)\b"
     r"|\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
-    r"u\.?s\.? experience|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
+    r"u\.?s\.? exp(?:erience)?|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
     r"u\.?s\.? rotations?)"
     # "zero clinical experience in the USA", "never done any clinical rotation in the US",
     # "no rotations of any kind in the US", "nothing hands-on in the US"
@@ -326,7 +329,9 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"graduates))|\b(?:didn'?t|did not|failed to|never) match(?:ed)?\b"),
     ("unmatched_before", False, r"\b(?:first[- ]time applicant|applying for the first time|"
      r"first time applying)"),
-    ("can_afford_only_one", True, r"\b(?:only (?:afford|pay for|fund) (?:one|1|a single)|afford "
+    ("can_afford_only_one", True, r"\b(?:money (?:for|to do) (?:only |just )?(?:one|1) "
+     r"(?:more )?(?:us |u\.s\. )?(?:thing|option|experience)"
+     r"|only (?:afford|pay for|fund) (?:one|1|a single)|afford "
      r"(?:only|just) (?:one|1)|(?:can'?t|cannot|can not) afford both)\b"),
     ("money_tight", True, r"\b(?:money is (?:tight|limited|a (?:big |huge |major |real )?(?:issue|"
      r"problem|concern))|budget is (?:tight|limited|small)|(?:can'?t|cannot) afford much|"
@@ -593,6 +598,7 @@ def _rotations_had(norm: str) -> bool:
             _DONE.search(norm, opening, m.start())
             and _stated(norm, m.start())
             and not _asked_about(norm, m.start(), m.end())
+            and not _an_option(norm, m.start(), m.end())
             and not _FIELD_NONE.match(norm, m.end())
         ):
             return True
@@ -609,12 +615,15 @@ def _asked_about(norm: str, start: int, end: int) -> bool:
     return not _DONE.search(norm, opening, min(closing))
 
 
+_EITHER = re.compile(r"\beither\b[^.;!?\n]{0,160}?\bor\b[^.;!?\n]{0,120}")
 _WEIGHED = re.compile(r"\b(?:or|vs\.?|versus|better|rather)\b")
 
 
 def _an_option(norm: str, start: int, end: int) -> bool:
     """An amount weighed in a question, not had: "which is better — 3 months of observerships
-    or 2 months hands-on?" ("is my 2 months enough or …?" is had)."""
+    or 2 months hands-on?" ("is my 2 months enough or …?" is had); or one of "either … or …"."""
+    if any(m.start() < start and end <= m.end() for m in _EITHER.finditer(norm)):
+        return True
     if not _asked_about(norm, start, end):
         return False
     opening = max(norm.rfind(c, 0, start) for c in ".;:!?\n") + 1
@@ -628,16 +637,18 @@ def _stated(norm: str, start: int) -> bool:
     return not (
         _NEGATED.search(before)
         or _INTENT.search(before)
-        or _PLANNED.search(norm, max(0, start - 80), start)
+        or _PLANNED.search(norm, max(0, start - 200), start)
     )
 
 
 # Under a label that names a plan the sentence is not yet done ("Plan: 4-8 weeks externship
 # first, then paid research"); `_before` stops at the colon.
 _PLANNED = re.compile(
-    r"(?:^|[.;\n!?] ?)(?:my |the )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?)"
-    # (a plan with its time frame: "my plan for the next 12 months: …")
-    r"(?: (?:for|in|over) [^.;:\n!?]{0,30})? ?:[^.;\n!?]*$"
+    r"\b(?:my |the |\w+ )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?"
+    r"|offers?|choices?)"
+    # (a plan with its time frame or place: "my plan for the next 12 months: …", "2 offers on
+    # my table: …")
+    r"(?: (?:for|in|over|on) [^.;:\n!?]{0,30})? ?:[^.;\n!?]*$"
 )
 
 
@@ -755,6 +766,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
             and not _ASKING.match(_before(norm, hit.start()))
             and not _FIELD_NONE.match(norm, hit.end())
             and not _asked_about(norm, hit.start(), hit.end())
+            and not _an_option(norm, hit.start(), hit.end())
         ):
             types.append(kind)
             types_at.append(hit.span())
@@ -1014,8 +1026,8 @@ def _read(
         if name not in facts and (m := rx.search(norm)):
             read(m.span(), **{name: value})
     if m := _AVAILABLE.search(norm):
-        amount = _num(m.group("n") or m.group("n2") or m.group("n3"))
-        unit = m.group("unit") or m.group("unit2") or m.group("unit3")
+        amount = _num(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
+        unit = m.group("unit") or m.group("unit2") or m.group("unit3") or m.group("unit4")
         if amount:
             months = amount / 4 if unit.startswith("w") else amount
             read(m.span(), months_available=_quarter(months))
