@@ -33,6 +33,7 @@ from assistant.core.settings import Settings
 from assistant.core.types import Answer, Citation, FactEvidence, Profile, ScoredChunk, Timings
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
+from assistant.domain.options import pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import ProfileReading, describe_profile, merge_profile, read_profile
 from assistant.domain.proposals import accept_proposals
@@ -576,6 +577,9 @@ class Advisor:
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
             card=self._card_for(turn, query),
+            option=pick_option(turn.intent.stripped_question, turn.decision.verdict)
+            if turn.decision is not None and turn.intent.chooses
+            else None,
             more_cards=_first_of_each(
                 [*self._card_after_verdict(turn, query), *self._cards_for_other_asks(turn)]
             ),

@@ -198,3 +198,15 @@ def test_a_further_question_of_a_multi_part_message_is_named_with_its_answer(
     named = [b for b in answer.blocks if b.kind == "direct_answer" and b.asks]
     assert [b.asks for b in named] == ["can research compensate for my score?"], kinds(answer)
     assert "**On “can research compensate for my score?”:**" in answer.answer
+
+
+def test_the_applicants_own_options_are_answered_after_the_verdict(real: Advisor) -> None:
+    answer = real.ask(
+        "YOG 2022, IM, no US exp yet. options for that month: (a) 4wk hands-on IM externship "
+        "(b) 4wk observership at Mayo (c) 4wk research elective. which one??"
+    )
+    order = kinds(answer)
+    assert order[:2] == ["recommendation", "direct_answer"], order
+    pick = answer.blocks[1]
+    assert pick.text.startswith("Take the hands-on externship"), pick.text
+    assert "observership" in pick.text and pick.citations

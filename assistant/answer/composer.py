@@ -37,6 +37,7 @@ from assistant.core.types import (
 )
 from assistant.domain.clarify import Clarification
 from assistant.domain.intent import NotCovered
+from assistant.domain.options import Pick
 from assistant.domain.plan import Branch, Change, Step
 from assistant.domain.rules import Decision, Quote
 from assistant.text.citations import locate, make_citation
@@ -195,6 +196,7 @@ def compose(
     branches: Sequence[Branch] = (),
     card: Card | None = None,
     more_cards: Sequence[tuple[Card, str | None]] = (),
+    option: Pick | None = None,
     unchanged: bool = False,
     changed: str | None = None,
 ) -> Composed:
@@ -238,6 +240,9 @@ def compose(
             rationale=decision.rule.rationale,
             citations=cited,
         )
+        if option is not None:
+            # which of the applicant's own options the verdict points to, right after it
+            parts.append(_direct_answer(list(option.sentences), registry))
         if plan:
             parts.append(plan_block(plan, registry))
         if change is not None:

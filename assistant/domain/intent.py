@@ -708,6 +708,8 @@ PRIORITY_STRONG = _rx(
     r"|\b(?:my|the)\s+(?:best\s+)?next\s+(?:step|move)s?\b|\b(?:do|add|take|pursue)\s+next\b"
     r"|\bwhere\s+(?:should|do|can)\s+i\s+(?:\w+\s+)?(?:start|begin)\b"
     # (not "which visa / specialty / section should I …": a choice among those, not of activity)
+    # "options: (a) … (b) … which one??" weighs the options listed
+    r"|\bwhich\s+one\s*[?!]|\bwhich\s+one\s+(?:should|would|do|to|is\s+better)\b"
     rf"|\bwhich\s+(?!{_THINGS}\b)(?:\w+\s+){{0,3}}?"
     r"(?:first|should\s+i|is\s+better|matters\s+more|is\s+more)\b"
     r"|\bworth\s+it\b|\bworth\s+(?:doing|pursuing|my\s+time|anything|much|the\s+money)\b"

@@ -1,0 +1,152 @@
+"""Which of the applicant's own options the verdict picks (issue 18; pure, no I/O).
+
+"Options for that month: (a) 4wk hands-on IM externship (b) 4wk observership at Mayo (c) a research
+elective. Which one?" deserves "take the hands-on externship" first, not only "hands-on USCE
+first". When a message that weighs the options names a concrete hands-on rotation beside an
+observership-like experience or a research position, `pick_option` says which of them the verdict
+points to, in sentences that cite the source sentences they rest on (a test support-checks every
+one). It never decides anything itself: the verdict comes from the rules table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.core.types import Verdict
+from assistant.domain.rules import Quote
+
+A, B = "hands-on-usce-vs-research", "prioritize-usce-or-research"
+
+# A research elective or rotation is research, not clinical work: read first and taken out.
+_RESEARCH = re.compile(
+    r"\bresearch\s+(?:position|job|fellow\w*|year|assistant|asst|associate|coordinator|spot|"
+    r"elective|rotation|block|role|gig|offer|program\w*)\b|\b(?:lab|crc)\b|\bresearch\b",
+    re.IGNORECASE,
+)
+_HANDS_ON = re.compile(
+    r"\b(?P<kind>externships?|sub[\s-]?i\b|sub[\s-]?internships?|acting\s+internships?"
+    r"|clerkships?|electives?|hands[\s-]?on\s+(?:rotations?|months?|blocks?))",
+    re.IGNORECASE,
+)
+_WATCHING = re.compile(
+    r"\bobserverships?\b|\bshadowing\b|\bvirtual\s+(?:rotations?|electives?)\b|\btelehealth\b",
+    re.IGNORECASE,
+)
+_RESEARCH_PLACE = re.compile(r"\bresearch\s+(?:elective|rotation)s?\b", re.IGNORECASE)
+
+# Words that set options against each other, and words that make a rotation one already done.
+_SETS_OUT_OPTIONS = re.compile(
+    r"\b(?:or|vs\.?|versus|either|options?|offers?|offered|choices?|choose|pick)\b|\(b\)|\bb\)",
+    re.IGNORECASE,
+)
+_HAD_AFTER = re.compile(r"\W*(?:\w+\W+)?(?:done|completed|finished)\b", re.IGNORECASE)
+_HAD = re.compile(r"\b(?:did|done|completed?|finished|had|have)\b[^.;!?\n]*$", re.IGNORECASE)
+
+_KIND_NAMES = {
+    "extern": "externship",
+    "sub": "sub-internship",
+    "acting": "acting internship",
+    "clerk": "clerkship",
+    "elect": "elective",
+    "hands": "rotation",
+}
+
+# The source sentences each kind of pick rests on.
+_TAKE_HANDS_ON = (
+    Quote(doc_id=A, text="Take the externship every time."),
+    Quote(doc_id=B, text="Hands-on clerkships, externships, and sub-internships are ideal."),
+)
+_NOT_ROBUST = (
+    Quote(
+        doc_id=B,
+        text="If your “US experience” is a single 2-week observership or an online rotation, "
+        "that doesn’t count as robust USCE.",
+    ),
+)
+_ADD_RESEARCH = (
+    Quote(
+        doc_id=A,
+        text="If you already have 3+ months of strong USCE + good letters → consider adding "
+        "research",
+    ),
+)
+_BOTH_RESEARCH_EDGE = (
+    Quote(
+        doc_id=B,
+        text="- Radiology, Dermatology, Neurosurgery, Ortho: You need both; research may even "
+        "slightly edge first if you already have some USCE.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The option the verdict points to, in sentences each with the quotes it rests on."""
+
+    option: str
+    sentences: tuple[tuple[str, tuple[Quote, ...]], ...]
+
+
+def pick_option(message: str, verdict: Verdict | None) -> Pick | None:
+    """The applicant's option the verdict points to, or None when the message does not set a
+    concrete hands-on rotation against an observership-like experience or research (or sets
+    them out but the verdict picks none of them)."""
+    if verdict is None:
+        return None
+    text = _RESEARCH_PLACE.sub(" research position ", message)
+    if not _SETS_OUT_OPTIONS.search(text):
+        return None
+    hands = next(
+        (
+            m
+            for m in _HANDS_ON.finditer(text)
+            if not _HAD.search(text[max(0, m.start() - 30) : m.start()])
+            and not _HAD_AFTER.match(text, m.end())
+        ),
+        None,
+    )
+    watching = bool(_WATCHING.search(text))
+    research = bool(_RESEARCH.search(text))
+    if verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
+        if hands is None or not (watching or research):
+            return None
+        kind = _KIND_NAMES[
+            next(k for k in _KIND_NAMES if hands.group("kind").lower().startswith(k))
+        ]
+        sentences: list[tuple[str, tuple[Quote, ...]]] = [
+            (
+                f"Take the hands-on {kind}: hands-on clerkships, externships and "
+                "sub-internships are ideal.",
+                _TAKE_HANDS_ON,
+            )
+        ]
+        if watching:
+            sentences.append(
+                ("An observership or an online rotation doesn’t count as robust USCE.", _NOT_ROBUST)
+            )
+        # (that research can wait is the plan's step for every USCE verdict: not said twice)
+        return Pick(kind, tuple(sentences))
+    if not research or (hands is None and not watching):
+        return None
+    if verdict is Verdict.ADD_RESEARCH:
+        return Pick(
+            "research",
+            (
+                (
+                    "Take the research: with 3+ months of strong USCE and good letters, consider "
+                    "adding research.",
+                    _ADD_RESEARCH,
+                ),
+            ),
+        )
+    return Pick(
+        "research",
+        (
+            (
+                "Take the research: you need both, and research may even edge first if you "
+                "already have some USCE.",
+                _BOTH_RESEARCH_EDGE,
+            ),
+        ),
+    )

@@ -1,0 +1,70 @@
+"""Which of the applicant's own options the verdict points to (assistant/domain/options.py):
+the right option for each verdict, none without concrete options, and every sentence supported
+by the verbatim quotes it cites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.types import Verdict
+from assistant.domain.options import pick_option
+from assistant.text.support import support
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+USCE = (Verdict.USCE_FIRST, Verdict.USCE_URGENT)
+RESEARCH = (Verdict.ADD_RESEARCH, Verdict.RESEARCH_AND_USCE)
+
+OPTIONS = [
+    "options for that month: (a) 4wk hands-on IM externship (b) 4wk observership at Mayo (c) 4wk "
+    "research elective at a Boston lab. which one??",
+    "either 1-month hands-on externship in Chicago or 6 months volunteer research. which one?",
+    "2 offers: 4 month clinical research asst vs 2 month IM externship. which one?",
+    "a sub-I in neurology or a year in a lab?",
+]
+
+
+@pytest.mark.parametrize("message", OPTIONS)
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_every_pick_is_supported_by_its_verbatim_quotes(message: str, verdict: Verdict) -> None:
+    pick = pick_option(message, verdict)
+    assert pick is not None
+    for sentence, quotes in pick.sentences:
+        for quote in quotes:
+            assert quote.text in (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
+        assert support(sentence, " ".join(q.text for q in quotes)).supported, sentence
+
+
+@pytest.mark.parametrize("message", OPTIONS)
+def test_the_verdict_picks_the_option(message: str) -> None:
+    for verdict in USCE:
+        pick = pick_option(message, verdict)
+        assert pick is not None and pick.option != "research"
+        assert pick.sentences[0][0].startswith("Take the hands-on ")
+    for verdict in RESEARCH:
+        pick = pick_option(message, verdict)
+        assert pick is not None and pick.option == "research"
+
+
+def test_a_research_elective_is_research_and_an_observership_is_not_hands_on() -> None:
+    pick = pick_option("4wk observership or 4wk research elective, which one?", Verdict.USCE_FIRST)
+    assert pick is None  # no hands-on option to point to
+    pick = pick_option("4wk observership or 4wk externship, which one?", Verdict.USCE_FIRST)
+    assert pick is not None and pick.option == "externship"
+    assert any("observership" in s for s, _ in pick.sentences)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "USCE or research first?",  # the choice itself: the verdict answers it
+        "should I do an externship?",  # one option only
+        "I did a 2 month externship, what next?",
+        "I did a 2 month externship, should I do research or more rotations?",  # had, not offered
+        "1 month hands-on externship done, 1 US LOR. more USCE or start research?",
+    ],
+)
+def test_no_pick_without_concrete_options_set_against_each_other(message: str) -> None:
+    assert pick_option(message, Verdict.USCE_FIRST) is None
+    assert pick_option(message, None) is None
