@@ -9,7 +9,7 @@ import pytest
 
 from assistant.core.types import Profile
 from assistant.domain.profile import parse_profile
-from assistant.domain.rules import RULES, _holds, decide, matches
+from assistant.domain.rules import RULES, decide, holds, matches
 from assistant.text.support import support
 from evals.applicant_probe import load
 
@@ -37,10 +37,10 @@ def test_quotes_fit_every_probe_profile_the_rule_fires_for(rule) -> None:  # typ
         assert matches(rule, profile)
         assert decision.quotes, profile
         for quote in decision.quotes:
-            assert all(_holds(c, profile) for c in quote.when), (quote.text, profile.known())
+            assert all(holds(c, profile) for c in quote.when), (quote.text, profile.known())
         left_out = [q for q in rule.quotes if q not in decision.quotes]
         for quote in left_out:
-            assert not all(_holds(c, profile) for c in quote.when)
+            assert not all(holds(c, profile) for c in quote.when)
 
 
 def test_zero_research_row_is_not_quoted_to_someone_with_publications() -> None:

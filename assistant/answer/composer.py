@@ -126,7 +126,8 @@ class CitationRegistry:
         doc = self.documents.get(doc_id)
         if doc is None:
             return None
-        where = locate(quote.strip(" |"), doc.text)
+        # (a list item is cited without its bullet, as the source panel shows the item)
+        where = locate(_BULLET.sub("", quote).strip(" |"), doc.text)
         if where is None:
             return None
         if not section and self.section_at is not None:
@@ -135,6 +136,9 @@ class CitationRegistry:
 
     def cite_span(self, span: Span) -> int | None:
         return self.cite(span.doc_id, span.section, span.start, span.end)
+
+
+_BULLET = re.compile(r"^\s*[-*•]\s+")
 
 
 def markers(numbers: Sequence[int | None]) -> str:

@@ -158,7 +158,7 @@ _INTENT = re.compile(
     r"|accepted me|got (?:accepted|in|into)|(?:an|my) acceptance|secured|confirmed"
     r"|(?:i'?ll|i will|i'?m going to) be (?:doing|starting)|will be (?:doing|starting)"
     # a limit is not a rotation done: "I can only do a 1 month externship"
-    r"|(?:can|could) only|only able to|starting|about to start)\b"
+    r"|(?:can|could) only|only able to|starting|about to start|selecte?d (?:for|into))\b"
 )
 # The time an applicant says is all they have: "I can only do a 1 month externship", "max 6
 # weeks off", "I only have 4 weeks of leave", "just 1 month before ERAS opens". ("I only have 1
