@@ -189,6 +189,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("is my 2 months of externship enough or should I do more?", {"usce_hands_on_months": 2.0}),
     ("I have 3 months of externship, should I do research or more?",
      {"usce_hands_on_months": 3.0}),
+    # the writer's own count beside the year is what they mean, whenever they wrote it
+    ("YOG 2021 (so 4 yrs), no USCE", {"graduation_year": 2021, "years_since_graduation": 4.0}),
+    ("I graduated in 2019 (6 years ago)", {"years_since_graduation": 6.0}),
+    ("graduated 2019, 3 years of research", {"years_since_graduation": float(YEAR - 2019)}),
+    ("YOG 2020 2 yrs externship", {"years_since_graduation": float(YEAR - 2020)}),
     # options offered, listed or weighed are not experience had
     ("hospital gives me only ONE month off this year. options for that month: (a) 4wk hands-on "
      "IM externship (b) 4wk observership at Mayo. no US exp yet",

@@ -643,6 +643,11 @@ def _stated(norm: str, start: int) -> bool:
 
 # Under a label that names a plan the sentence is not yet done ("Plan: 4-8 weeks externship
 # first, then paid research"); `_before` stops at the colon.
+_OWN_COUNT = re.compile(
+    r"\W{0,3}(?:(?:so|i\.?e\.?|=|which is|that'?s|means) ?(\d{1,2}) ?(?:yrs?|years?)\b(?! of\b)"
+    r"|\( ?(\d{1,2}) ?(?:yrs?|years?)\b(?! of\b)"
+    r"|(\d{1,2}) ?(?:yrs?|years?) (?:ago|out|since|post)\b)"
+)
 _PLANNED = re.compile(
     r"\b(?:my |the |\w+ )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?"
     r"|offers?|choices?)"
@@ -899,6 +904,11 @@ def _read(
     if said_years:
         year, at = said_years[0]
         graduated(year, at)
+        # the writer's own count beside the year is what they mean, whenever they wrote it:
+        # "YOG 2021 (so 4 yrs)" is 4 years out
+        count = _OWN_COUNT.match(norm, at[1])
+        if count and (n := _num(next(g for g in count.groups() if g))) is not None:
+            read((at[0], count.end()), years_since_graduation=float(n))
         other = next((item for item in said_years if item[0] != year), None)
         if other is not None:  # "graduated 2016 … graduated 2019": ask, never pick one
             conflicts["graduation_year"] = [said_years[0], other]
