@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -121,6 +122,20 @@ DataDirOpt = Annotated[
 ]
 
 
+log = logging.getLogger(__name__)
+
+
+def _store_card_vectors(settings: Settings) -> None:
+    """The answer cards' phrasings embedded beside the index, so that the first `advisor serve`
+    after an ingest does not wait for them (a failure only moves the work to that start)."""
+    from assistant.service import store_card_vectors
+
+    try:
+        store_card_vectors(settings)
+    except Exception as exc:  # the index is built; the cards are embedded on first use instead
+        log.info("answer cards not embedded ahead: %s", exc)
+
+
 @app.command()
 def ingest(
     corpus: Annotated[
@@ -141,6 +156,7 @@ def ingest(
             summary = run_ingest(settings, rebuild=rebuild, progress=progress)
         except (CorpusError, NothingToIngest, RuntimeError) as exc:
             raise fail(str(exc)) from None
+    _store_card_vectors(settings)
     if as_json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return

@@ -102,6 +102,24 @@ def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
     return question if earlier is None else f"{earlier} {question}"
 
 
+def card_vectors(cards: Sequence[Card], embedder: Embedder, settings: Settings) -> list[np.ndarray]:
+    """Per card, its phrasings' embeddings: read from the model folder, where `advisor ingest`
+    (or the first process that needs them) stores them; embedding all ~850 takes about 3.5 s."""
+    texts = [p for card in cards for p in card.phrasings]
+    vectors = embed_cached(embedder, texts, settings.encoder_dir, "cards")
+    out, at = [], 0
+    for card in cards:
+        out.append(vectors[at : at + len(card.phrasings)])
+        at += len(card.phrasings)
+    return out
+
+
+def store_card_vectors(settings: Settings, embedder: Embedder | None = None) -> None:
+    """Embed the answer cards' phrasings ahead of the first server start (after an ingest), so
+    that no start waits for them; milliseconds when they are stored already."""
+    card_vectors(load_cards(), embedder or embedder_for(settings), settings)
+
+
 def _first_of_each(cards: list[tuple[Card, str | None]]) -> list[tuple[Card, str | None]]:
     """Each card once, with the first question it answers."""
     seen: set[str] = set()
@@ -656,13 +674,7 @@ class Advisor:
         the first process to need them stores them (embedding all ~500 takes about 3 s)."""
         with self._cards_lock:
             if self._card_matrix is None:
-                texts = [p for card in self._cards for p in card.phrasings]
-                vectors = embed_cached(self.embedder, texts, self.settings.encoder_dir, "cards")
-                out, at = [], 0
-                for card in self._cards:
-                    out.append(vectors[at : at + len(card.phrasings)])
-                    at += len(card.phrasings)
-                self._card_matrix = out
+                self._card_matrix = card_vectors(self._cards, self.embedder, self.settings)
             return self._card_matrix
 
     def _grounded(self, turn: _Turn, composed: Composed, retrieve_ms: float, t1: float) -> Answer:

@@ -220,6 +220,9 @@ def test_cli_ingest_json_and_exit_codes(tmp_path: Path, corpus_copy: Path) -> No
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["documents"] == 5 and summary["changed_anything"] is True
+    # the answer cards' phrasings are embedded beside the index: no server start waits for them
+    models = Settings(data_dir=data, embedder="fake").encoder_dir
+    assert len(list(models.glob("cards-*.npy"))) == 1
     result = runner.invoke(
         app, ["ingest", "--corpus", str(corpus_copy), "--data-dir", str(data)], env=env
     )

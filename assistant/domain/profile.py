@@ -906,9 +906,9 @@ def _read(
         graduated(year, at)
         # the writer's own count beside the year is what they mean, whenever they wrote it:
         # "YOG 2021 (so 4 yrs)" is 4 years out
-        count = _OWN_COUNT.match(norm, at[1])
-        if count and (n := _num(next(g for g in count.groups() if g))) is not None:
-            read((at[0], count.end()), years_since_graduation=float(n))
+        own = _OWN_COUNT.match(norm, at[1])
+        if own and (n := _num(next(g for g in own.groups() if g))) is not None:
+            read((at[0], own.end()), years_since_graduation=float(n))
         other = next((item for item in said_years if item[0] != year), None)
         if other is not None:  # "graduated 2016 … graduated 2019": ask, never pick one
             conflicts["graduation_year"] = [said_years[0], other]

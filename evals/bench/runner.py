@@ -29,9 +29,11 @@ RUNNERS: dict[str, Callable[[Context], SectionResult]] = {
 
 def _ensure_index(ctx: Context) -> None:
     """Sections after `ingest` read its index; build it when that section was skipped."""
+    from assistant.service import store_card_vectors
     from ingest.pipeline import run_ingest
 
     run_ingest(ingest.settings(ctx), embedder=ctx.embedder)
+    store_card_vectors(ingest.settings(ctx), ctx.embedder)
 
 
 def _command_line(argv: list[str]) -> str:
