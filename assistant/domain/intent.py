@@ -932,7 +932,9 @@ def _weighs_options(lower: str) -> bool:
     asks how the kinds compare, not whether clinical work or research comes first."""
     if _compares_clinical_kinds(lower) or _weighs_an_authorship_offer(lower):
         return False
-    asked = _WHICH_THING.sub("", _AMOUNT_SHOULD.sub("", _HOW_SHOULD.sub("", lower)))
+    asked = lower
+    for not_a_choice in (_HOW_SHOULD, _AMOUNT_SHOULD, _WHICH_THING):
+        asked = not_a_choice.sub("", asked)
     return _names_a_choice(lower) or bool(
         PRIORITY_WITH_ACTIVITY.search(asked) and ACTIVITY_PATTERN.search(lower)
     )

@@ -1104,11 +1104,7 @@ def describe_profile(profile: Profile) -> str:
     hands_types = [t for t in p.usce_types if t in HANDS_ON_TYPES]
     if p.usce_hands_on_months is not None:
         months = p.usce_hands_on_months
-        text = (
-            "no hands-on USCE"
-            if months == 0
-            else (f"{_n(months)} month{'' if months == 1 else 's'} of hands-on USCE")
-        )
+        text = "no hands-on USCE" if months == 0 else f"{_months_said(months)} of hands-on USCE"
         parts.append(text + (f" ({', '.join(hands_types)})" if hands_types and months else ""))
     if p.last_usce_year is not None and p.usce_hands_on_months:
         parts.append(f"the last of it in {p.last_usce_year}")
