@@ -6,8 +6,9 @@ supported, for the grounded service and, where it can be scored, the naive LangC
     python -m evals.answer_quality --dataset forum --split heldout        # figures only
     python -m evals.answer_quality --dataset eval --split heldout
     python -m evals.answer_quality --dataset forum_b --split dev --show   # the second forum set
+    python -m evals.answer_quality --dataset forum_c --split dev --show   # the third (session 12)
 
-Gold lists every passage that answers: `forum_gold.jsonl` and `forum_gold_b.jsonl` as written,
+Gold lists every passage that answers: the `forum_gold*.jsonl` sets as written,
 the eval questions with their `gold` plus `also_gold` from `questions_gold_more.jsonl`
 (evals/cases.py). Definitions:
 evals/metrics/answers.py. The naive pipeline has no lead, plan or facts request, so only its
@@ -37,7 +38,8 @@ from evals.metrics.retrieval import Span
 
 FORUM = DATASETS / "forum_gold.jsonl"
 FORUM_B = DATASETS / "forum_gold_b.jsonl"
-DATASET_FILES = {"forum": FORUM, "forum_b": FORUM_B, "eval": QUESTIONS}
+FORUM_C = DATASETS / "forum_gold_c.jsonl"
+DATASET_FILES = {"forum": FORUM, "forum_b": FORUM_B, "forum_c": FORUM_C, "eval": QUESTIONS}
 
 
 def load(dataset: str, split: str) -> list[dict[str, Any]]:

@@ -76,7 +76,10 @@ def test_an_undecided_decision_is_answered_both_ways_before_asking(real: Advisor
 
 def test_a_decision_gets_a_supported_plan_and_what_would_change(real: Advisor) -> None:
     answer = real.ask("yog 2022, no usce, no US letters, want IM. research or rotations first?")
-    assert kinds(answer)[:3] == ["recommendation", "plan", "what_would_change"], kinds(answer)
+    # the recommendation, its short answer in plain words when a card has one, then the plan
+    order = [k for k in kinds(answer) if k != "direct_answer"]
+    assert order[:3] == ["recommendation", "plan", "what_would_change"], kinds(answer)
+    assert kinds(answer).index("plan") <= 2, kinds(answer)
     quotes = {c.n: c.quote for c in answer.citations}
     plan = next(b for b in answer.blocks if b.kind == "plan")
     assert 3 <= len(plan.items) <= 5

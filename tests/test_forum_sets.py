@@ -1,4 +1,4 @@
-"""The two independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
+"""The three independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
 fixed by id before any tuning, every gold phrase verbatim on one line of its article, and no
 held-out question a near-copy of a dev one."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl"]
+SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl", "forum_gold_c.jsonl"]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
     p.stem: p.read_text(encoding="utf-8").splitlines() for p in (ROOT / "corpus").glob("*.txt")

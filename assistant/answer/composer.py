@@ -44,6 +44,7 @@ from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
 from assistant.text.stance import Stance, contradiction, stances
 from assistant.text.support import is_negated, needed_passages, support
+from ingest.sparse import tokenize
 
 # The verdict as a label in plain words; the claim after it is the rule's headline (its sources'
 # own words), cited with the rule's quotes.
@@ -210,7 +211,7 @@ def compose(
     recommendation: Recommendation | None = None
 
     verdict_now = decision.verdict if decision is not None else None
-    if card is not None and any(contradiction(s, verdict_now) for s in card.sentences):
+    if card is not None and _against(card, verdict_now):
         # A general answer that reads as advice against this applicant's verdict ("with good
         # letters, extra time can go toward research" to someone the rules send to USCE) is
         # not shown: the verdict and its quotes answer instead.
@@ -244,9 +245,15 @@ def compose(
             rationale=decision.rule.rationale,
             citations=cited,
         )
-        if option is not None:
-            # which of the applicant's own options the verdict points to, right after it
-            parts.append(_direct_answer(list(option.sentences), registry))
+        # Which of the applicant's own options the verdict points to, and a card on the
+        # message's specifics ("unpaid for 12 months?"), in one short answer right after it,
+        # before the plan: not a second "In short" at the end.
+        sentences = list(option.sentences) if option is not None else []
+        for other, asked in more_cards:
+            if asked is None and other != card and not _against(other, verdict_now):
+                sentences += [(sentence, other.quotes) for sentence in other.sentences]
+        if sentences:
+            parts.append(_direct_answer(sentences, registry))
         if plan:
             parts.append(plan_block(plan, registry))
         if change is not None:
@@ -279,13 +286,12 @@ def compose(
 
     # The message's other questions, each answered by its own card (never one that reads
     # against the verdict, never the lead's again).
-    answered: set[int] = set()
     for other, asked in more_cards:
-        if other == card or any(contradiction(s, verdict_now) for s in other.sentences):
+        if other == card or _against(other, verdict_now):
             continue
-        extra = card_block(other, registry, asked)
-        parts.append(extra)
-        answered |= set(extra.citations)
+        if asked is None and recommendation is not None and not unchanged:
+            continue  # answered right after the verdict
+        parts.append(card_block(other, registry, asked))
 
     if profile_echo and (prioritisation or decision is not None):
         parts.append(ProfileEchoBlock(text=profile_echo))
@@ -316,10 +322,16 @@ def compose(
                 continue
             title = documents[span.doc_id].meta.title
             lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
-        if card is not None or answered:
-            if isinstance(parts[0], DirectAnswerBlock):
-                answered |= set(parts[0].citations)
-            lines = [line for line in lines if not set(line.citations) <= answered]
+        direct = [p for p in parts if isinstance(p, DirectAnswerBlock)]
+        if direct:
+            # quotes the answers above already cite or say are not repeated below them
+            answered = {n for p in direct for n in p.citations}
+            said = " ".join(p.text for p in direct)
+            lines = [
+                line
+                for line in lines
+                if not set(line.citations) <= answered and not _repeats(line.text, said)
+            ]
             lead = "More from the sources:" if lines else None
         if not parts and lines:
             # No verdict to lead with: the best quote is the direct answer.
@@ -426,6 +438,11 @@ def _cite_needed(text: str, quotes: Sequence[Quote], registry: CitationRegistry)
     return [n for n in dict.fromkeys(refs) if n is not None]
 
 
+def _against(card: Card, verdict: Verdict | None) -> bool:
+    """Whether a card's answer reads as advice against the verdict."""
+    return any(contradiction(sentence, verdict) for sentence in card.sentences)
+
+
 def card_block(
     card: Card, registry: CitationRegistry, asks: str | None = None
 ) -> DirectAnswerBlock:
@@ -487,6 +504,17 @@ def disagreement_block(item: Disagreement, citations: list[Citation]) -> Disagre
         title="The sources differ in emphasis, research-positive and clinical-first:",
         items=[quote_line(by_n[n]) for side in item.sides for n in side["citations"] if n in by_n],
     )
+
+
+# A further quote whose words the answers above already say adds nothing: "2–3 months of solid,
+# hands-on USCE…" below an answer that says it.
+REPEAT_SHARE = 0.8
+
+
+def _repeats(quote: str, said: str) -> bool:
+    """Whether most of the quote's key words (stemmed, no stopwords) are in `said`."""
+    words = set(tokenize(quote.split(" (", 1)[0] if quote.startswith("“") else quote))
+    return bool(words) and len(words & set(tokenize(said))) >= REPEAT_SHARE * len(words)
 
 
 def _short(title: str, limit: int = 60) -> str:
