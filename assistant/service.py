@@ -35,7 +35,13 @@ from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.options import pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
-from assistant.domain.profile import ProfileReading, describe_profile, merge_profile, read_profile
+from assistant.domain.profile import (
+    ProfileReading,
+    added_to,
+    describe_profile,
+    merge_profile,
+    read_profile,
+)
 from assistant.domain.proposals import accept_proposals
 from assistant.domain.rules import Decision
 from assistant.llm.backends import (
@@ -258,7 +264,8 @@ class Advisor:
             reading = read_profile(text, current_year=year)
             if reader is not None and turn == len(texts) - 1:
                 reading = _with_proposals(reader, text, reading, year)
-            profile = merge_profile(profile, reading.profile, current_year=year)
+            later = added_to(profile, reading.profile, text) if turn else reading.profile
+            profile = merge_profile(profile, later, current_year=year)
             for fact in reading.profile.known():
                 conflicts.pop(fact, None)  # a later turn that states it plainly settles it
             for fact, said in reading.conflicts.items():

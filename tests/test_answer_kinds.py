@@ -150,6 +150,25 @@ def test_a_follow_up_with_new_facts_says_what_changed_first(real: Advisor) -> No
     )
 
 
+def test_a_follow_up_that_also_has_experience_adds_to_the_earlier_facts(real: Advisor) -> None:
+    earlier = (
+        "YOG 2021, working in IM wards at home until last month. Did an 8-week hands-on IM "
+        "externship in Chicago last year, got 1 good letter. CK 241, applying IM. Research next?"
+    )
+    first = real.ask(earlier)
+    assert first.recommendation is not None
+    assert first.recommendation.verdict.value == "USCE_FIRST"
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": first.answer}]
+    answer = real.ask(
+        "wait, I forgot: I also did a 4 wk sub-I in 2023 and the attending wrote me a really "
+        "strong letter. does that change anything?",
+        history=history,
+    )
+    assert (answer.profile["usce_hands_on_months"], answer.profile["us_letters"]) == (3.0, 2)
+    assert answer.recommendation is not None
+    assert answer.recommendation.verdict.value == "ADD_RESEARCH"
+
+
 @pytest.mark.parametrize(
     ("text", "alone"),
     [

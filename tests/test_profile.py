@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from assistant.core.types import Profile
 from assistant.domain import profile as profile_module
 from assistant.domain.profile import (
+    added_to,
     describe_profile,
     merge_profile,
     normalize_specialty,
@@ -389,3 +390,68 @@ def test_parser_probe(case: dict[str, Any]) -> None:
     if "specialty" in expected:
         expected["specialty"] = normalize_specialty(expected["specialty"])[0]
     assert {k: parsed[k] for k in expected} == expected, case["text"]
+
+
+# Kinds of wording found by the third independent forum set's dev part (session 12); each
+# stated here in words of our own, with a variant, so a test names the kind, not the case.
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # scribing is US exposure, not hands-on USCE; the months are other experience
+        (
+            "I have a year of US clinical exposure from scribing in an ED.",
+            {"usce_hands_on_months": 0.0, "usce_other_months": 12.0},
+        ),
+        ("6 months of US experience through shadowing", {"usce_hands_on_months": 0.0}),
+        # "0 rotations" says none, as "no rotations" does
+        ("0 clinical rotations so far, 2 yrs since graduation", {"usce_hands_on_months": 0.0}),
+        ("zero rotations in the US yet", {"usce_hands_on_months": 0.0}),
+        # a job away from patients
+        (
+            "since graduating it's been admin work, nothing clinical",
+            {"home_clinical_recent": False},
+        ),
+        # a student then, a graduate now
+        (
+            "graduated 4 years ago; I did a clerkship as a final-year student back then",
+            {"is_student": False, "years_since_graduation": 4.0},
+        ),
+        # intensified letters count
+        ("the attending wrote me a really strong letter", {"us_letters": 1}),
+        ("got a glowing letter from my PD", {"us_letters": 1}),
+    ],
+)
+def test_kinds_of_wording_read(text: str, facts: dict[str, Any]) -> None:
+    known = parse_profile(text, current_year=2026).known()
+    assert {k: known.get(k) for k in facts} == facts, known
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I booked an 8-week externship that starts in March.",
+        "I've applied for an externship at a community hospital.",
+        "I'm waitlisted for a sub-I in the spring.",
+    ],
+)
+def test_a_rotation_booked_or_applied_for_is_not_an_experience(text: str) -> None:
+    assert not {"externship", "sub-internship"} & set(
+        parse_profile(text, current_year=2026).usce_types
+    )
+
+
+def test_a_later_turn_that_also_has_experience_adds_to_the_earlier_one() -> None:
+    earlier = parse_profile(
+        "8-week hands-on IM externship last year, 1 good letter", current_year=2026
+    )
+    text = "oh I forgot, I also did a 4 wk sub-I in 2023 and got a really strong letter"
+    later = parse_profile(text, current_year=2026)
+    both = added_to(earlier, later, text)
+    assert (both.usce_hands_on_months, both.us_letters) == (3.0, 2)
+    assert set(both.usce_types) == {"externship", "sub-internship"}
+    # a correction replaces instead: no "also"
+    fixed = "sorry, it was a 4 wk sub-I, not an externship"
+    assert (
+        added_to(earlier, parse_profile(fixed, current_year=2026), fixed).usce_hands_on_months
+        == 1.0
+    )

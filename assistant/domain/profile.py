@@ -108,6 +108,7 @@ _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hand
     ("observership", r"observer ?ships?|observing|obs(?![-/ &]{0,3}(?:gyn|and gyn))"),
     ("shadowing", r"shadow(?:ing|ed)?"),
     ("volunteering", r"volunteer(?:ing|ed)?"),
+    ("scribing", r"scrib(?:e|es|ing|ed)"),
     ("research", r"research"),
     ("sub-internship", r"sub[- ]?intern(?:ship)?s?|sub[- ]?is?|acting intern(?:ship)?s?"),
     ("externship", r"extern(?:ship)?s?|ext"),
@@ -218,7 +219,8 @@ _NO_HANDS_ON = re.compile(
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
     r"|\b(?:observer ?ships?|shadowing|virtual rotations?) only\b|\bresearch[- ]only\b"
     # "no clinical rotations at all" (not "no rotations in India": that is not about the US)
-    r"|\bno (?:clinical |hands[- ]on |us |u\.s\. )?(?:rotations?|clerkships?|externships?)"
+    r"|\b(?:no|zero|0) (?:clinical |hands[- ]on |us |u\.s\. )?"
+    r"(?:rotations?|clerkships?|externships?)"
     r"(?: (?:at all|of any kind|yet))?\b(?! in (?!the us|the u\.s|usa|america)| at home| back home)"
 )
 # "Externship: 0", "sub-i - none": a form's field that names a kind to say there was none
@@ -227,7 +229,8 @@ _FIELD_NONE = re.compile(r"\s?(?::|-|=|x)\s?(?:0|none|no|zero|nil|n/a)\b")
 _DONE = re.compile(r"\b(?:did|done|doing|completed?|had|have|got|finished|worked)\b")
 _LETTERS = re.compile(
     rf"(?<!')\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|"
-    r"american|clinical|usce|hands-on|specialty|im)[- ]){0,3}"
+    r"american|clinical|usce|hands-on|specialty|im|really|very|super|glowing|stellar|nice|"
+    r"outstanding|personal(?:i[sz]ed)?)[- ]){0,3}"
     r"(?:letters? of rec(?:ommendation)?s?|letters?|"
     r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
 )
@@ -291,6 +294,10 @@ _STUDENT = re.compile(
     r"(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th) (?:yr|year) student|"
     r"(?:i'?m|i am) a (?:\w+ )?student|carib(?:bean)? (?:med )?student)\b"
 )
+# "a clerkship as a final-year student (so ~5 yrs ago)": then, not now
+_PAST_STUDENT = re.compile(
+    r"\b(?:as|when i was|while i was|back when|during my time as) an? (?:\S+ ){0,2}$"
+)
 _STEP1 = re.compile(
     r"\b(?:step ?1|s1)\b(?: ?(?:score|is|was|of|=|:|-|a|result)){0,4} ?(pass(?:ed)?|fail(?:ed)?|"
     r"\d{3}\b|p\b|f\b)"
@@ -351,8 +358,9 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      rf"residency|spots?|positions?|{_SPEC_RE})\b"),
     ("academic_aim", False, _AIMING + r"community(?:[- ]based)? (?:programs?|hospitals?)\b"),
     ("home_clinical_recent", False, r"\b(?:no (?:recent )?clinical (?:work|practice|experience)"
-     r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|not (?:been )?"
-     r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? job|"
+     r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|"
+     r"nothing clinical\b|not (?:been )?"
+     r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? (?:job|work|role)|"
      r"haven'?t (?:worked|practi[cs]ed) (?:clinically|"
      r"medicine)|out of clinical practice|no recent clinical|(?:currently )?not (?:currently )?"
      r"practi[cs]ing|no clinical (?:work|practice)\b(?! (?:in|at) the (?:us|u\.s\.))|"
@@ -664,7 +672,20 @@ _IF = re.compile(r"\b(?:if|whether|unless|what if)\b")
 _ASKING = re.compile(
     r" ?(?:does|do|is|are|would|will|can|could|should|what about|how about|what if)\b"
 )
-_NOT_HANDS_ON_TYPES = frozenset({"observership", "shadowing", "volunteering", "virtual"})
+# A kind named as where the experience came from: "… clinical exposure from scribing".
+_SOURCE = re.compile(
+    r"\b(?:from|through|via|by|as an?|doing|in the form of) (?:\w+ ){0,2}?"
+    r"(?:(?P<observership>observer ?ships?)|(?P<shadowing>shadow(?:ing|ed)?)"
+    r"|(?P<volunteering>volunteer(?:ing|ed)?)|(?P<virtual>virtual|online)|(?P<scribing>scrib\w*))\b"
+)
+# A rotation booked or applied for is not done ("I booked an externship that starts in March").
+_NOT_YET = re.compile(
+    r"\b(?:booked|scheduled|reserved|lined up|applied (?:for|to)|signed up for|registered for|"
+    r"waitlisted for|waiting (?:for|on))\b[^.;!?\n]{0,40}$"
+)
+_NOT_HANDS_ON_TYPES = frozenset(
+    {"observership", "shadowing", "volunteering", "virtual", "scribing"}
+)
 # A duration followed by these words dates an event instead of measuring an experience.
 _TIME_REFERENCE = re.compile(r"\s*(?:ago|since|out\b|after|post|back)")
 _NEGATED_GAP = re.compile(r"\b(?:no|without|zero|never|not)\b")
@@ -739,6 +760,9 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
         kind = str(hit.lastgroup).replace("_", "-")
+        if kind == "hands-on" and (source := _SOURCE.search(after, hit.end())):
+            # "a year of US clinical exposure from scribing": what it was names the kind
+            kind = str(source.lastgroup).replace("_", "-")
         # where it was read: the duration and its type word, in the message's coordinates
         if hit.string is after:
             base = m.end()
@@ -772,6 +796,8 @@ def _experience(norm: str, current_year: int) -> _Experience:
             and not _FIELD_NONE.match(norm, hit.end())
             and not _asked_about(norm, hit.start(), hit.end())
             and not _an_option(norm, hit.start(), hit.end())
+            and not _NOT_YET.search(norm, max(0, hit.start() - 60), hit.start())
+            and not _STARTS_LATER.search(_CUT.split(norm[hit.end() : hit.end() + 60], 1)[0])
         ):
             types.append(kind)
             types_at.append(hit.span())
@@ -925,8 +951,9 @@ def _read(
                 read(m.span(), years_since_graduation=float(value), is_student=False)
         elif m := _FRESH.search(norm):
             read(m.span(), years_since_graduation=0.5, is_student=False)
-    if m := _STUDENT.search(norm):
-        read(m.span(), is_student=True)
+    student = _STUDENT.search(norm)
+    if student and not _PAST_STUDENT.search(norm, max(0, student.start() - 25), student.start()):
+        read(student.span(), is_student=True)
 
     if m := _STEP1.search(norm):
         raw = m.group(1) or m.group(2)
@@ -1081,6 +1108,30 @@ def merge_profile(
     elif "years_since_graduation" in override and "graduation_year" not in override:
         merged["graduation_year"] = None  # a parsed year would contradict the explicit count
     return Profile(**merged)
+
+
+# A later message that adds to what an earlier one said ("oh I forgot, I also did a 4-week
+# sub-I and got a strong letter"): its counts add to the earlier ones instead of replacing them.
+_ADDS = re.compile(
+    r"\b(?:also|another|additional(?:ly)?|in addition|on top of (?:that|this|those|it)|"
+    r"forgot (?:to (?:mention|say|add|tell)|that)|plus)\b"
+)
+_COUNTED = ("usce_hands_on_months", "usce_other_months", "us_letters", "research_output")
+
+
+def added_to(earlier: Profile, later: Profile, text: str) -> Profile:
+    """A later turn's facts, with the experience and letters it says it *also* has added to
+    the earlier turns' (unchanged when it does not say so, or counts nothing)."""
+    if not _ADDS.search(_normalize(text).lower()):
+        return later
+    update: dict[str, Any] = {}
+    for fact in _COUNTED:
+        before, now = getattr(earlier, fact), getattr(later, fact)
+        if before is not None and now is not None:
+            update[fact] = type(now)(before + now)
+    if update and later.usce_types:
+        update["usce_types"] = list(dict.fromkeys([*earlier.usce_types, *later.usce_types]))
+    return later.model_copy(update=update) if update else later
 
 
 def _n(value: float) -> str:
