@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.answer.cards import MIN_SCORE as CARD_MIN_SCORE
+from assistant.answer.cards import MIN_SCORE_OVER_VERDICT as CARD_MIN_SCORE_OVER_VERDICT
 from assistant.answer.cards import Card, CardTerms, in_context, load_cards, match
 from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
 from assistant.answer.render import render
@@ -622,16 +623,26 @@ class Advisor:
 
     def _card_for(self, turn: _Turn, query: str) -> Card | None:
         """The reviewed answer card for what was asked, when one is close enough; not when the
-        message weighs the options itself and a verdict answers it."""
+        message weighs the options itself and a verdict answers it. Over a verdict a card leads
+        only when it is very close: otherwise the recommendation leads and the card follows it
+        (`_card_after_verdict`)."""
         if turn.asks:
             return None  # a fact said two ways decides the answer: ask which is right first
-        if turn.decision is not None and turn.decision.verdict is not None and turn.intent.chooses:
+        verdict = turn.decision is not None and turn.decision.verdict is not None
+        if verdict and turn.intent.chooses:
             return None
         asked = _card_text(turn, query)
-        return self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))
+        floor = CARD_MIN_SCORE_OVER_VERDICT if verdict else CARD_MIN_SCORE
+        return self._close_card(
+            asked, turn.applicant, _earlier_question(asked, turn.history), floor
+        )
 
     def _close_card(
-        self, asked: str, applicant: Profile, earlier: str | None = None
+        self,
+        asked: str,
+        applicant: Profile,
+        earlier: str | None = None,
+        floor: float = CARD_MIN_SCORE,
     ) -> Card | None:
         """The card closest to `asked` (a short follow-up: with its `earlier` question mixed in)
         among those that may describe `applicant`, if close enough. `asked` is embedded as
@@ -643,15 +654,18 @@ class Advisor:
                 vector, terms, self.retriever.embed_query(earlier), self._card_terms.scores(earlier)
             )
         found = match(asked, vector, self._cards, self._card_vectors(), terms, applicant)
-        return found.card if found is not None and found.score >= CARD_MIN_SCORE else None
+        return found.card if found is not None and found.score >= floor else None
 
     def _card_after_verdict(self, turn: _Turn, query: str) -> list[tuple[Card, str | None]]:
-        """A message that weighs the options itself is answered by its verdict first; a card on
-        its specifics ("is an observership even USCE?", "unpaid for 12 months?") follows it.
-        (Forum dev: evidence recall of decision questions 31/34 without, 33/34 with.)"""
+        """A message that weighs the options itself, or a card not close enough to lead over a
+        verdict, is answered by its verdict first; a card on its specifics ("is an observership
+        even USCE?", "unpaid for 12 months?") follows it. (Forum dev: evidence recall of
+        decision questions 31/34 without, 33/34 with.)"""
         verdict = turn.decision is not None and turn.decision.verdict is not None
-        if turn.asks or not verdict or not turn.intent.chooses:
-            return []  # no verdict to follow, or _card_for's card leads instead
+        if turn.asks or not verdict:
+            return []  # no verdict to follow
+        if not turn.intent.chooses and self._card_for(turn, query) is not None:
+            return []  # _card_for's card leads instead
         asked = _card_text(turn, query)
         card = self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))
         return [(card, None)] if card is not None else []
