@@ -59,6 +59,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.searches import searches
 from assistant.text.citations import verify_all
 from assistant.text.evidence import rank_spans, spans_of
+from assistant.text.synonyms import name_scores
 from ingest.embedder import Embedder, embed_cached, embedder_for
 from ingest.index import IndexSnapshot, open_index
 
@@ -128,11 +129,13 @@ def store_card_vectors(settings: Settings, embedder: Embedder | None = None) -> 
 
 
 def _first_of_each(cards: list[tuple[Card, str | None]]) -> list[tuple[Card, str | None]]:
-    """Each card once, with the first question it answers."""
+    """Each card once, with the first question it answers: named by that question when one of
+    the message's asks is what it answers."""
+    named = {card.id for card, ask in cards if ask is not None}
     seen: set[str] = set()
     out = []
     for card, ask in cards:
-        if card.id not in seen:
+        if card.id not in seen and (ask is not None or card.id not in named):
             seen.add(card.id)
             out.append((card, ask))
     return out
@@ -648,10 +651,12 @@ class Advisor:
         among those that may describe `applicant`, if close enough. `asked` is embedded as
         written (spelling abbreviations out, as retrieval does, lowered lead relevance on forum
         dev from 0.733 to 0.683)."""
-        vector, terms = self.retriever.embed_query(asked), self._card_terms.scores(asked)
+        said = name_scores(asked)  # "my 221" is a score to the embedder too
+        vector, terms = self.retriever.embed_query(said), self._card_terms.scores(said)
         if earlier is not None:
+            before = name_scores(earlier)
             vector, terms = in_context(
-                vector, terms, self.retriever.embed_query(earlier), self._card_terms.scores(earlier)
+                vector, terms, self.retriever.embed_query(before), self._card_terms.scores(before)
             )
         found = match(asked, vector, self._cards, self._card_vectors(), terms, applicant)
         return found.card if found is not None and found.score >= floor else None

@@ -87,3 +87,18 @@ def spell_out(text: str) -> str:
     for long_form, pattern in _ABBREVIATIONS:
         text = pattern.sub(rf"\g<0> ({long_form})", text)
     return text
+
+
+# A Step score written as a bare number ("will research make up for my 221?"): the embedding
+# model cannot tell 221 is a score. Three digits in the USMLE range, not an amount, a time or
+# part of a longer number, get the word after them.
+_BARE_SCORE = re.compile(
+    r"(?<![\w$£€.,/-])(?:1[89]\d|2\d\d|300)(?![\w%-]|[.,/]\d)"
+    r"(?!\s*(?:score|points?|pts|weeks?|wks?|months?|days?|hours?|hrs?|k\b|usd|dollars|\$|pubs?))",
+    re.I,
+)
+
+
+def name_scores(text: str) -> str:
+    """`text` with "score" after each bare Step-score number ("my 221" → "my 221 score")."""
+    return _BARE_SCORE.sub(r"\g<0> score", text)
