@@ -31,7 +31,15 @@ from assistant.core.blocks import Notice, NoticeBlock
 from assistant.core.events import ErrorEvent, FinalEvent, MetaEvent, StreamEvent, TokenEvent
 from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, Citation, FactEvidence, Profile, ScoredChunk, Timings
+from assistant.core.types import (
+    Answer,
+    Citation,
+    FactEvidence,
+    Profile,
+    ScoredChunk,
+    Timings,
+    Verdict,
+)
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.options import pick_option
@@ -44,7 +52,7 @@ from assistant.domain.profile import (
     read_profile,
 )
 from assistant.domain.proposals import accept_proposals
-from assistant.domain.rules import Decision
+from assistant.domain.rules import Decision, Rule
 from assistant.llm.backends import (
     Backend,
     BackendError,
@@ -578,13 +586,32 @@ class Advisor:
         now = len(said_before)
         new = {f for f, ev in turn.evidence.items() if ev.turn == now}
         if new:
-            changed = Profile(**{f: getattr(turn.applicant, f) for f in new})
-            return False, describe_profile(changed).replace(
+            changed = describe_profile(Profile(**{f: getattr(turn.applicant, f) for f in new}))
+            if self._verdict_before(turn) == (turn.decision.verdict, turn.decision.rule):
+                # a new fact that moves nothing ("I only have a B1/B2 visa"): the new question
+                # is answered, the recommendation named once
+                return not turn.intent.chooses, changed.replace(
+                    "I read your profile as:", "New in this message:"
+                )
+            return False, changed.replace(
                 "I read your profile as:", "New in this message, so the advice is recomputed:"
             )
         # No fact came from this message, so the earlier turns alone give the same profile and
         # the same verdict: nothing to re-read.
         return not turn.intent.chooses, None
+
+    def _verdict_before(self, turn: _Turn) -> tuple[Verdict | None, Rule | None]:
+        """The verdict and rule the earlier turns alone gave (their own words; no explicit
+        profile, which both turns would share)."""
+        said = [t for t in turn.history if t.get("role") == "user"]
+        if not said:
+            return None, None
+        last = max(i for i, t in enumerate(turn.history) if t.get("role") == "user")
+        applicant, _, conflicts = self.reading_for(
+            str(said[-1].get("content") or ""), turn.history[:last], None
+        )
+        before, _ = decide_or_ask(applicant, conflicts, current_year=dt.date.today().year)
+        return (before.verdict, before.rule) if before is not None else (None, None)
 
     def _compose(self, turn: _Turn, query: str, evidence: list[ScoredChunk]) -> Composed:
         prioritisation = turn.intent.prioritisation
@@ -635,7 +662,10 @@ class Advisor:
         if verdict and turn.intent.chooses:
             return None
         asked = _card_text(turn, query)
-        floor = CARD_MIN_SCORE_OVER_VERDICT if verdict else CARD_MIN_SCORE
+        # a recommendation shown in full leads unless the card is very close; one only named
+        # (a follow-up that moves nothing) does not compete with the card
+        shown = verdict and not self._since_last_turn(turn)[0]
+        floor = CARD_MIN_SCORE_OVER_VERDICT if shown else CARD_MIN_SCORE
         return self._close_card(
             asked, turn.applicant, _earlier_question(asked, turn.history), floor
         )

@@ -150,6 +150,23 @@ def test_a_follow_up_with_new_facts_says_what_changed_first(real: Advisor) -> No
     )
 
 
+def test_a_follow_up_whose_new_fact_moves_nothing_answers_the_new_question(
+    real: Advisor,
+) -> None:
+    earlier = "YOG 2023, no USCE at all, no US letters, want IM. research or externships first?"
+    first = real.ask(earlier)
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": first.answer}]
+    answer = real.ask(
+        "problem is I only have a B1/B2 visa. can I even do a hands-on externship with it?",
+        history=history,
+    )
+    assert kinds(answer)[0] == "direct_answer", kinds(answer)
+    assert "recommendation" not in kinds(answer), kinds(answer)
+    assert "It leaves the recommendation as it was: hands-on USCE first." in answer.answer
+    assert answer.recommendation is not None
+    assert answer.recommendation.verdict.value == "USCE_FIRST"
+
+
 def test_a_follow_up_that_also_has_experience_adds_to_the_earlier_facts(real: Advisor) -> None:
     earlier = (
         "YOG 2021, working in IM wards at home until last month. Did an 8-week hands-on IM "

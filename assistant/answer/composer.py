@@ -219,22 +219,29 @@ def compose(
     if card is not None:
         # A reviewed answer to what was asked leads; the quotes below are its evidence.
         parts.append(card_block(card, registry))
+    # a follow-up that moves nothing names the recommendation only when something answers the
+    # new question; otherwise the recommendation, shown in full, is the answer
+    repeated = unchanged and card is None and not more_cards
+    unchanged = unchanged and not repeated
     if unchanged and decision is not None and decision.verdict is not None and decision.rule:
         # A follow-up that changed no fact: the new question is answered, the recommendation
         # is named once, not repeated with its quotes and plan.
         recommendation = Recommendation(
             verdict=decision.verdict, rule_id=decision.rule.id, rationale=decision.rule.rationale
         )
+        label = VERDICT_LABEL[decision.verdict]
         parts.append(
             ProfileEchoBlock(
-                text=f"Your facts are as before, so the recommendation stands: "
-                f"{VERDICT_LABEL[decision.verdict]}."
+                text=f"{changed} It leaves the recommendation as it was: {label}."
+                if changed
+                else f"Your facts are as before, so the recommendation stands: {label}."
             )
         )
         profile_echo = None
     elif decision is not None and decision.verdict is not None and decision.rule is not None:
-        if changed:
-            parts.append(ProfileEchoBlock(text=changed))  # a follow-up's new facts, first
+        if changed:  # a follow-up's new facts, first
+            said = f"{changed} The recommendation is as before:" if repeated else changed
+            parts.append(ProfileEchoBlock(text=said))
         rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.quotes]
         cited = [n for n in rule_refs if n is not None]
         headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]

@@ -759,6 +759,8 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
             continue  # "6 years … with no US experience": the negation owns the type
+        if hit.string is after and _INTENT.search(after, 0, hit.start()):
+            continue  # "waitlists are 6 months, should I do observerships": a plan, not a length
         kind = str(hit.lastgroup).replace("_", "-")
         if kind == "hands-on" and (source := _SOURCE.search(after, hit.end())):
             # "a year of US clinical exposure from scribing": what it was names the kind
