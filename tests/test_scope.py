@@ -44,6 +44,15 @@ IN_SCOPE: list[tuple[str, bool]] = [
     # "how should I …" asks for a method, not which to do
     ("how should I keep track of what I did in research so I can write ERAS later?", False),
     ("How should I split my 2 years between USCE and research?", False),
+    ("how and when I should ask the attending for the LoR? last day ok?", False),
+    ("when should I ask for my letter, during or after the externship?", False),
+    # how programs rank what they look at, asked in general (session 12, forum_c dev)
+    ("where does research rank vs scores vs USCE vs letters for IM programs?", False),
+    ("what do PDs look at first for IMGs, USCE or research? in order pls", False),
+    ("what do PDs look at? should I do research or USCE first?", True),
+    # whether one may, not which to do
+    ("is a sub-I better than an externship, and can I even do a sub-I as a graduate?", False),
+    ("can I do a sub-I or an observership?", True),
     # "how many/long … should I …" asks for the articles' numbers, not which to do
     ("how many months of USCE should I get?", False),
     ("how long should I do research as an unmatched IMG?", False),

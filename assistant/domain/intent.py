@@ -930,7 +930,11 @@ def _weighs_options(lower: str) -> bool:
     ("should I do research?", "rotations first?"); not a comparison of kinds of clinical
     experience ("is a sub-I better than an externship?", "observership vs shadowing"), which
     asks how the kinds compare, not whether clinical work or research comes first."""
-    if _compares_clinical_kinds(lower) or _weighs_an_authorship_offer(lower):
+    if (
+        _compares_clinical_kinds(lower)
+        or _weighs_an_authorship_offer(lower)
+        or _asks_what_programs_weigh(lower)
+    ):
         return False
     asked = lower
     for not_a_choice in (_HOW_SHOULD, _AMOUNT_SHOULD, _WHICH_THING):
@@ -961,8 +965,29 @@ def _weighs_an_authorship_offer(lower: str) -> bool:
     )
 
 
-# "How should I keep track of my research?" asks for a method, not which to do.
-_HOW_SHOULD = _rx(r"\bhow\s+(?:should|shall|do|can)\s+(?:i|we)\s+(?:\w+\s+){0,2}?\w+")
+# "How should I keep track of my research?" asks for a method, not which to do; "how and when
+# I should ask for the letter?" for a method and a time.
+_HOW_SHOULD = _rx(
+    r"\b(?:how|when)(?:\s+(?:and|or)\s+(?:how|when))?\s+(?:(?:should|shall|do|can)\s+(?:i|we)"
+    r"|(?:i|we)\s+(?:should|shall|can))\s+(?:\w+\s+){0,2}?\w+"
+)
+# "Where does research rank vs USCE vs letters?", "what do PDs look at, in order?": how programs
+# rank what they look at, asked in general, not what this applicant should do. ("Which matters
+# more, research or clinical?" is the choice itself, asked in general: a prioritisation.)
+_WEIGHED_BY_PROGRAMS = _rx(
+    r"\b(?:rank(?:s|ing|ed)?|order|look(?:s|ing)?\s+(?:at|for)|care\s+about)\b"
+)
+_OWN_MOVE = _rx(
+    r"\b(?:should|shall|must|do|can|could|would)\s+i\b|\bi\s+(?:should|need|must|have\s+to)\b"
+    r"|\bfor\s+me\b|\bmy\s+(?:case|situation|profile|plan)\b"
+)
+
+
+def _asks_what_programs_weigh(lower: str) -> bool:
+    """What programs weigh, asked in general, with no move of the writer's own."""
+    return bool(_WEIGHED_BY_PROGRAMS.search(lower)) and not _OWN_MOVE.search(lower)
+
+
 # "How many months of USCE should I get?" asks for an amount (the articles' numbers), not which.
 _AMOUNT_SHOULD = _rx(
     r"\bhow\s+(?:many|much|long)\b[^.?!\n]{0,60}?\b(?:should|do|must)\s+(?:i|we)\s+(?:\w+\s+){0,2}?"
@@ -992,7 +1017,9 @@ def _compares_clinical_kinds(lower: str) -> bool:
 
 # "Should I do a sub-I or an observership?" is the applicant's own next move: a prioritisation.
 _ACTING = _rx(
-    r"\b(?:should|shall|do|can|could)\s+(?:i|we)\s+(?:\w+\s+)?(?:do|take|pick|choose|go|get)\b"
+    # (not "can I even/still do a sub-I?": whether one may, not which to do)
+    r"\b(?:should|shall|do|can|could)\s+(?:i|we)\s+(?!even\b|still\b)(?:\w+\s+)?"
+    r"(?:do|take|pick|choose|go|get)\b"
 )
 
 
