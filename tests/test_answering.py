@@ -42,8 +42,11 @@ def assert_citations_verified(answer: Answer, advisor: Advisor) -> None:
     # Every [n] in the text refers to a citation that exists.
     import re
 
-    for marker in re.findall(r"\[(\d+)\]", answer.answer):
-        assert int(marker) in numbers
+    shown = {int(marker) for marker in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert shown <= set(numbers)
+    if answer.backend == "grounded":
+        # and every citation is shown: none is counted that the reader never sees
+        assert set(numbers) <= shown, (sorted(set(numbers) - shown), answer.answer)
 
 
 def test_every_citation_of_every_eval_question_is_verified(advisor: Advisor) -> None:

@@ -138,6 +138,10 @@ class CitationRegistry:
     def cite_span(self, span: Span) -> int | None:
         return self.cite(span.doc_id, span.section, span.start, span.end)
 
+    def number(self, span: Span) -> int | None:
+        """The number `span` is already cited under, if it is."""
+        return self._by_span.get((span.doc_id, span.start, span.end))
+
 
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 
@@ -322,24 +326,28 @@ def compose(
     chosen = rank_spans(focus, candidates, limit=max_quotes, similarity=similarity)
     if chosen:
         lead = "What the sources say:" if parts else None
+        shown = chosen
+        direct = [p for p in parts if isinstance(p, DirectAnswerBlock)]
+        if direct:
+            # quotes the answers above already cite or say are not repeated below them (and,
+            # never shown, are not cited either)
+            answered = {n for p in direct for n in p.citations}
+            said = " ".join(p.text for p in direct)
+            shown = [
+                span
+                for span in chosen
+                if registry.number(span) not in answered and not _repeats(span.text, said)
+            ]
+            lead = "More from the sources:"
         lines: list[Item] = []
-        for span in chosen:
+        for span in shown:
             n = registry.cite_span(span)
             if n is None:
                 continue
             title = documents[span.doc_id].meta.title
             lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
-        direct = [p for p in parts if isinstance(p, DirectAnswerBlock)]
-        if direct:
-            # quotes the answers above already cite or say are not repeated below them
-            answered = {n for p in direct for n in p.citations}
-            said = " ".join(p.text for p in direct)
-            lines = [
-                line
-                for line in lines
-                if not set(line.citations) <= answered and not _repeats(line.text, said)
-            ]
-            lead = "More from the sources:" if lines else None
+        if not lines:
+            lead = None
         if not parts and lines:
             # No verdict to lead with: the best quote is the direct answer.
             first = chosen[0]
@@ -520,7 +528,7 @@ REPEAT_SHARE = 0.8
 
 def _repeats(quote: str, said: str) -> bool:
     """Whether most of the quote's key words (stemmed, no stopwords) are in `said`."""
-    words = set(tokenize(quote.split(" (", 1)[0] if quote.startswith("“") else quote))
+    words = set(tokenize(quote))
     return bool(words) and len(words & set(tokenize(said))) >= REPEAT_SHARE * len(words)
 
 
@@ -573,7 +581,7 @@ def _disagreements(
     clinical = [sc for sc in evidence if stance.get(sc.chunk.doc_id) in CLINICAL_STANCES]
     if not research or not clinical:
         return []
-    sides = []
+    quoted = []
     for group, name, says_it in (
         (research, "research_positive", _for_research),
         (clinical, "usce_first", _for_clinical),
@@ -582,8 +590,13 @@ def _disagreements(
         # research-positive article is not the research side (issue 18).
         spans = [(s, sc.score) for sc in group for s in spans_of(sc.chunk) if says_it(s.text)]
         best = rank_spans(question + " research clinical", spans, limit=1)
-        refs = [registry.cite_span(best[0])] if best else []
-        sides.append({"stance": name, "citations": [n for n in refs if n is not None]})
+        if not best:
+            return []  # one side has nothing that says it: no disagreement, nothing cited
+        quoted.append((name, best[0]))
+    sides = []
+    for name, span in quoted:
+        n = registry.cite_span(span)
+        sides.append({"stance": name, "citations": [n] if n is not None else []})
     if not all(side["citations"] for side in sides):
         return []
     return [Disagreement(topic="research versus hands-on US clinical experience", sides=sides)]
