@@ -79,6 +79,23 @@ def run(
     return rows
 
 
+def verdict_agreement(
+    rows: Sequence[tuple[Mapping[str, Any], Mapping[str, Any], AnswerScore]],
+) -> tuple[int, int, int] | None:
+    """For a set with verdict labels (`forum_gold_c.jsonl`): of the messages labelled as asking
+    what this applicant should do, how many get the labelled verdict (None: facts missing),
+    and how many of those labels the labeller marked ambiguous."""
+    labelled = [(c, a) for c, a, _ in rows if c.get("prioritisation")]
+    if not labelled:
+        return None
+    right = sum(
+        ((a.get("recommendation") or {}).get("verdict")) == c.get("expected_verdict")
+        for c, a in labelled
+    )
+    unsure = sum(str(c.get("verdict_why", "")).startswith("AMBIGUOUS") for c, _ in labelled)
+    return right, len(labelled), unsure
+
+
 def _cell(figure: Mapping[str, Any]) -> str:
     if figure["value"] is None:
         return "—"
@@ -121,6 +138,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"lead {_cell(figure['lead_relevance'])}"
         )
     print("\nBy kind (grounded): " + "; ".join(by_kind))
+    verdicts = verdict_agreement(ours)
+    if verdicts:
+        right, total, unsure = verdicts
+        print(
+            f"\nVerdicts on the labelled decisions: {right}/{total} right "
+            f"({unsure} of them labelled ambiguous by the labeller)"
+        )
     if args.show and args.split != "heldout":
         print("\nMisses:")
         for case, answer, score in ours:

@@ -60,3 +60,15 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
         mine = tokens(case["question"])
         closest = max(len(mine & other) / len(mine | other) for other in dev)
         assert closest < 0.6, (case["id"], closest)
+
+
+def test_the_third_sets_verdict_labels_are_consistent() -> None:
+    verdicts = {"USCE_URGENT", "USCE_FIRST", "RESEARCH_AND_USCE", "ADD_RESEARCH", None}
+    for case in rows("forum_gold_c.jsonl"):
+        assert isinstance(case["prioritisation"], bool), case["id"]
+        assert case["expected_verdict"] in verdicts, case["id"]
+        assert case["verdict_why"].strip(), case["id"]
+        if not case["prioritisation"]:
+            assert case["expected_verdict"] is None and not case["expected_missing"], case["id"]
+        if case["expected_verdict"] is not None:
+            assert not case["expected_missing"], case["id"]
