@@ -280,8 +280,20 @@ def compose(
     elif prioritisation and decision is not None:
         facts = "; ".join(decision.missing_facts) or "more about your situation"
         if branches:
-            # Asking for facts never replaces the answer: what the rules say either way first.
-            parts.append(branches_block(branches, registry))
+            # Asking for facts never replaces the answer: what the rules say either way first,
+            # in the same short answer as a card that leads (one "In short", not two).
+            either_way = branches_block(branches, registry)
+            if card is not None and isinstance(parts[0], DirectAnswerBlock):
+                parts[0] = parts[0].model_copy(
+                    update={
+                        "text": f"{parts[0].text} {either_way.text}",
+                        "citations": list(
+                            dict.fromkeys([*parts[0].citations, *either_way.citations])
+                        ),
+                    }
+                )
+            else:
+                parts.append(either_way)
         heading = (
             "**Which applies to you?**"
             if branches

@@ -160,6 +160,9 @@ NO_HANDS_ON_SITUATIONS = (
     _q(A, "| Strong home-country clinical, no USCE | Hands-on USCE |",
        ZERO, _c("home_clinical_recent", "==", True)),
     _q(B, "| Low scores, no USCE | USCE first |", ZERO, _c("step2_ck", "<", LOW_STEP2_CK)),
+    # a Step 1 fail is a weak score too (R6): the same row, when the CK score does not say it
+    _q(B, "| Low scores, no USCE | USCE first |", ZERO, _c("step1", "==", "fail"),
+       _c("step2_ck", ">=", LOW_STEP2_CK, if_unknown=True)),
     _q(B, "If your “US experience” is a single 2-week observership or an online rotation, that "
        "doesn’t count as robust USCE.", ZERO, _c("usce_other_months", ">", 0)),
 )  # fmt: skip
