@@ -120,7 +120,7 @@ def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
 
 def card_vectors(cards: Sequence[Card], embedder: Embedder, settings: Settings) -> list[np.ndarray]:
     """Per card, its phrasings' embeddings: read from the model folder, where `advisor ingest`
-    (or the first process that needs them) stores them; embedding all ~850 takes about 3.5 s."""
+    (or the first process that needs them) stores them; embedding all ~1450 takes about 4.5 s."""
     texts = [p for card in cards for p in card.phrasings]
     vectors = embed_cached(embedder, texts, settings.encoder_dir, "cards")
     out, at = [], 0
