@@ -603,19 +603,18 @@ class Advisor:
     def _verdict_before(self, turn: _Turn) -> tuple[Verdict | None, Rule | None]:
         """The verdict and rule the earlier turns alone gave (their own words; no explicit
         profile, which both turns would share)."""
-        said = [t for t in turn.history if t.get("role") == "user"]
+        said = _user_turns(turn.history)
         if not said:
             return None, None
         last = max(i for i, t in enumerate(turn.history) if t.get("role") == "user")
-        applicant, _, conflicts = self.reading_for(
-            str(said[-1].get("content") or ""), turn.history[:last], None
-        )
+        applicant, _, conflicts = self.reading_for(said[-1], turn.history[:last], None)
         before, _ = decide_or_ask(applicant, conflicts, current_year=dt.date.today().year)
         return (before.verdict, before.rule) if before is not None else (None, None)
 
     def _compose(self, turn: _Turn, query: str, evidence: list[ScoredChunk]) -> Composed:
         prioritisation = turn.intent.prioritisation
         unchanged, what_changed = self._since_last_turn(turn)
+        card = self._card_for(turn, query, unchanged)
         return compose(
             turn.question,
             prioritisation=prioritisation,
@@ -632,12 +631,12 @@ class Advisor:
             not_covered=turn.intent.not_covered,
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
-            card=self._card_for(turn, query),
+            card=card,
             option=pick_option(turn.intent.stripped_question, turn.decision.verdict)
             if turn.decision is not None and turn.intent.chooses
             else None,
             more_cards=_first_of_each(
-                [*self._card_after_verdict(turn, query), *self._cards_for_other_asks(turn)]
+                [*self._card_after_verdict(turn, query, card), *self._cards_for_other_asks(turn)]
             ),
             branches=branches(turn.applicant)
             if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
@@ -651,7 +650,7 @@ class Advisor:
         self.retriever.warm_up()
         self._card_vectors()
 
-    def _card_for(self, turn: _Turn, query: str) -> Card | None:
+    def _card_for(self, turn: _Turn, query: str, unchanged: bool) -> Card | None:
         """The reviewed answer card for what was asked, when one is close enough; not when the
         message weighs the options itself and a verdict answers it. Over a verdict a card leads
         only when it is very close: otherwise the recommendation leads and the card follows it
@@ -663,8 +662,8 @@ class Advisor:
             return None
         asked = _card_text(turn, query)
         # a recommendation shown in full leads unless the card is very close; one only named
-        # (a follow-up that moves nothing) does not compete with the card
-        shown = verdict and not self._since_last_turn(turn)[0]
+        # (`unchanged`: a follow-up that moves nothing) does not compete with the card
+        shown = verdict and not unchanged
         floor = CARD_MIN_SCORE_OVER_VERDICT if shown else CARD_MIN_SCORE
         return self._close_card(
             asked, turn.applicant, _earlier_question(asked, turn.history), floor
@@ -691,7 +690,9 @@ class Advisor:
         found = match(asked, vector, self._cards, self._card_vectors(), terms, applicant)
         return found.card if found is not None and found.score >= floor else None
 
-    def _card_after_verdict(self, turn: _Turn, query: str) -> list[tuple[Card, str | None]]:
+    def _card_after_verdict(
+        self, turn: _Turn, query: str, lead: Card | None
+    ) -> list[tuple[Card, str | None]]:
         """A message that weighs the options itself, or a card not close enough to lead over a
         verdict, is answered by its verdict first; a card on its specifics ("is an observership
         even USCE?", "unpaid for 12 months?") follows it. (Forum dev: evidence recall of
@@ -699,8 +700,8 @@ class Advisor:
         verdict = turn.decision is not None and turn.decision.verdict is not None
         if turn.asks or not verdict:
             return []  # no verdict to follow
-        if not turn.intent.chooses and self._card_for(turn, query) is not None:
-            return []  # _card_for's card leads instead
+        if not turn.intent.chooses and lead is not None:
+            return []  # `lead`, _card_for's card, leads instead
         asked = _card_text(turn, query)
         card = self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))
         return [(card, None)] if card is not None else []
