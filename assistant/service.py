@@ -273,7 +273,7 @@ class Advisor:
         conflicts: dict[str, list[tuple[Any, str]]] = {}
         texts = [*_user_turns(history), question]
         for turn, text in enumerate(texts):
-            reading = read_profile(text, current_year=year)
+            reading = read_profile(text, current_year=year, earlier="\n".join(texts[:turn]))
             if reader is not None and turn == len(texts) - 1:
                 reading = _with_proposals(reader, text, reading, year)
             later = added_to(profile, reading.profile, text) if turn else reading.profile

@@ -62,7 +62,16 @@ def same(field: str, expected: Any, got: Any) -> bool:
         return bool(expected) == bool(got) and isinstance(got, bool)
     if isinstance(expected, int | float):
         return isinstance(got, int | float) and abs(float(expected) - float(got)) <= 0.05
+    if field == "specialty":  # one specialty by any of its names ("ENT", "otolaryngology")
+        expected, got = (_specialty_name(str(v)) for v in (expected, got))
     return str(expected).strip().lower() == str(got).strip().lower()
+
+
+def _specialty_name(name: str) -> str:
+    from assistant.domain.profile import normalize_specialty
+
+    known = normalize_specialty(name)
+    return known[0] if known else name
 
 
 def score(rows: list[dict[str, Any]], answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,7 +143,7 @@ def score(rows: list[dict[str, Any]], answers: Mapping[str, Any]) -> dict[str, A
     }
 
 
-def run(split: str, data_dir: Path | None = None) -> dict[str, Any]:
+def run(split: str, data_dir: Path | None = None, files: Iterable[str] = FILES) -> dict[str, Any]:
     from assistant.core.settings import Settings
     from assistant.service import Advisor
 
@@ -142,7 +151,7 @@ def run(split: str, data_dir: Path | None = None) -> dict[str, Any]:
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     advisor = Advisor(settings)
-    rows = load(split)
+    rows = load(split, files)
     answers = {r["id"]: advisor.ask(r["message"]).model_dump(mode="json") for r in rows}
     return score(rows, answers)
 
@@ -151,11 +160,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.applicant_probe", description=__doc__)
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument(
+        "--file",
+        action="append",
+        dest="files",
+        metavar="NAME",
+        help="a probe file in evals/datasets in the same format (repeatable; default: "
+        + ", ".join(FILES)
+        + "), e.g. reading_traps_dev.jsonl",
+    )
     args = parser.parse_args(argv)
-    if not load(args.split):
-        print("no probe files in evals/datasets (applicants_*.jsonl)", file=sys.stderr)
+    files = tuple(args.files or FILES)
+    unknown = [n for n in files if Path(n).name != n or not (DATASETS / n).is_file()]
+    if unknown:
+        print(f"no such probe file in {DATASETS}: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    if not load(args.split, files):
+        print(f"no {args.split} rows in {', '.join(files)}", file=sys.stderr)
         return 1
-    result = run(args.split, args.data_dir)
+    result = run(args.split, args.data_dir, files)
     misses = result.pop("misses")
     for key, value in result.items():
         print(f"{key:26} {value}")

@@ -29,6 +29,7 @@ from typing import Any
 
 from assistant.core import lexicon
 from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
+from assistant.domain import attribution
 from assistant.text import spelling
 
 Span = tuple[int, int]  # [start, end) character offsets
@@ -844,8 +845,9 @@ def parse_profile(text: str, *, current_year: int) -> Profile:
     return read_profile(text, current_year=current_year).profile
 
 
-def read_profile(text: str, *, current_year: int) -> ProfileReading:
-    """`parse_profile`, with the span of `text` each fact was read from.
+def read_profile(text: str, *, current_year: int, earlier: str = "") -> ProfileReading:
+    """`parse_profile`, with the span of `text` each fact was read from. `earlier`: the
+    conversation's earlier user turns, which may say whom the messages are about.
 
     Returns:
         A ProfileReading whose evidence has a span for every known fact of its profile. Never
@@ -853,18 +855,20 @@ def read_profile(text: str, *, current_year: int) -> ProfileReading:
     """
     text = text if isinstance(text, str) else str(text)
     try:
-        facts, spans, norm, back, said_twice = _read(text, current_year)
+        # other people's sentences blanked ("my roommate has 3 LoRs"), offsets unchanged
+        own = attribution.applicant_only(text, earlier)
+        facts, spans, norm, back, said_twice = _read(own, current_year)
         profile = Profile(**facts)
     except Exception:  # a parser bug must degrade to "nothing understood", not a 500
         return ProfileReading(Profile(), {})
-    where = _offsets(text, norm)
+    where = _offsets(own, norm)
 
     def source(found: Span) -> FactSpan | None:
         span = (back[found[0]], back[found[1] - 1] + 1)  # before spelling corrections
         if where is not None:
             at: Span | None = (where[span[0]], where[span[1] - 1] + 1)
         else:  # the rare fallback (a combining mark changed lengths): find it by content
-            at = _found_by_content(text, norm, *span)
+            at = _found_by_content(own, norm, *span)
         return FactSpan(at[0], at[1], text[at[0] : at[1]]) if at is not None else None
 
     evidence = {

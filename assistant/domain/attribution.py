@@ -1,0 +1,277 @@
+"""Whose facts a message states: the applicant's, or someone else's (pure: no I/O, no models).
+
+Applicants compare themselves with others ("my roommate did 3 months of externships and got 3
+LoRs … me: 1 month, 1 LoR"), and parents, spouses and mentors write on an applicant's behalf
+with their own careers beside the applicant's ("I'm a cardiologist for 25 years … my son
+graduated in 2025"). The profile reader counts months, letters and papers wherever they are
+written, so it must see only the applicant's sentences. `applicant_only` blanks the others,
+keeping every character's offset, so the reader's evidence spans still point into the message.
+
+Who the applicant is:
+- normally the writer ("I"); sentences whose subject is another person ("my brother", "one girl
+  in my batch", "he", "she") are someone else's;
+- the person the message is written for, when it says so ("asking for my wife", "writing on
+  behalf of a mentee") or when its question asks what he or she should do and never what the
+  writer should; the writer's own sentences are then someone else's.
+A sentence without a subject ("CK 241.", "graduated 2024, IM") belongs to the owner named by a
+preceding label ("me:", "her:", "My cousin:") and otherwise to the applicant. Anything unclear
+stays the applicant's: the reader's own caution (ranges low, conflicts asked) applies as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+import pysbd
+
+# People with careers of their own, who are not the applicant unless the message is written for
+# them. Attendings, consultants and professors are left out on purpose: what they did ("my
+# attending wrote me a letter") is usually about the applicant.
+_MALE: tuple[str, ...] = ("son", "brother", "bro", "husband", "father", "dad", "nephew")
+_MALE += ("boyfriend", "fiance", "fiancé")
+_FEMALE: tuple[str, ...] = ("daughter", "sister", "sis", "wife", "mother", "mom", "mum", "niece")
+_FEMALE += ("girlfriend", "fiancee", "fiancée", "girl")
+_EITHER = (
+    "friend", "roommate", "roomate", "flatmate", "cousin", "spouse", "partner", "colleague",
+    "coworker", "co-worker", "classmate", "batchmate", "batch mate", "senior", "junior", "mentee",
+    "student", "mentor", "pi", "advisor", "uncle", "aunt", "guy", "relative", "neighbour",
+    "neighbor",
+)  # fmt: skip
+_NOUNS = tuple(sorted((*_MALE, *_FEMALE, *_EITHER), key=len, reverse=True))
+_NOUN = r"(?P<noun>" + "|".join(re.escape(n) for n in _NOUNS) + r")(?:s|es)?\b"
+_SHE = r"(?:she|she's|shes|she'd|she'll|her)"
+_HE = r"(?:he|he's|hes|he'd|he'll|his|him)"
+
+# What a sentence opens with before its subject: greetings, connectives, "Edit:".
+_LEAD_IN = re.compile(
+    r"(?:(?:so|and|but|also|plus|btw|ok|okay|well|anyway|now|then|edit|update|context|"
+    r"background|fyi|meanwhile|honestly|basically|actually|in contrast|on the other hand)"
+    r"\b[,:]?\s*|(?:hi|hello|hey|dear|respected|greetings|good (?:morning|evening|day))\b"
+    r"(?:\s+(?:all|everyone|seniors?|doctors?|drs?|sirs?|madams?|guys|folks|friends|team|"
+    r"colleagues|members|people|ppl))?\s*[,!.:]*\s*|[-*•>\s(\"':,]+)*"
+)
+_FIRST_PERSON = re.compile(
+    r"(?:i|i'm|i've|ive|i'd|i'll|me|myself|mine|my own|we)\b(?!\s*:)"
+    r"|(?:my|our)\s+(?:own\s+)?(?:profile|stats|situation|case|background|cv|story)\b"
+)
+_OWN_LABEL = re.compile(
+    r"(?:me|myself|mine|about me|as for me|my (?:own )?(?:profile|stats|case|situation|cv))"
+    r"\s*[:\-=]"
+)
+_SHE_LABEL = re.compile(r"(?:her|she)\s*[:\-=](?!\w)")
+_HE_LABEL = re.compile(r"(?:him|he|his)\s*[:\-=](?!\w)")
+# "my older brother", "one girl", "a friend of mine", "Dr. K, my mentor", "my PI friend", and
+# "someone", "people"; never a bare noun ("final year med student" describes the writer).
+_ANYONE = r"(?P<anyone>someone|somebody|everyone|everybody|people|ppl|others)\b"
+_PERSON = re.compile(
+    r"(?:dr\.?\s+\w+,?\s+)?(?:my|our|a|an|one|this|that|his|her|their|the|some|every|many|"
+    r"most|all)\s+(?:(?!(?:from|by|at|in|of|with|to|for|my|our|and|or)\b)[\w-]+\s+){0,3}?"
+    + _NOUN
+    + r"(?:'s)?|"
+    + _ANYONE
+)
+_PERSON_LABEL = re.compile(r"(?:my\s+)?(?:[\w-]+\s+){0,2}?" + _NOUN + r"\s*[:\-=](?!\w)")
+_PRONOUN = re.compile(rf"\b(?:(?P<she>{_SHE})\b|(?P<he>{_HE})\b|(?P<they>they|they're|their)\b)")
+# "and I", "my friend and I": the applicant is in the subject.
+_WITH_ME = re.compile(r"\b(?:and|&) (?:i|me)\b|^(?:i|me) (?:and|&)\b")
+# Another person's sentence that gives the applicant something ("my PI wrote me a letter").
+_GIVES_ME = re.compile(
+    r"\b(?:wrote|writes|write|writing|gave|gives|give|giving|signed|sent|got|gets|get|arranged|"
+    r"found)\s+(?:me|us)\b|\b(?:will|would|can|could|to)\s+\w+\s+(?:me|us)\b"
+)
+
+_BEHALF = re.compile(
+    r"\b(?:(?:asking|writing|posting|inquiring|enquiring|question|here|this is|message)\s+"
+    r"(?:for|on behalf of|about)|on behalf of)\s+(?:my|our|a|an|one of my)\s+"
+    r"(?:[\w-]+\s+){0,2}?" + _NOUN
+)
+# "My husband … asked me to post this because his English …"
+_ASKED_ME = re.compile(
+    r"\b(?:my|our|a|an)\s+(?:(?!(?:from|by|at|in|of|with|to|for|my|our|and|or)\b)[\w-]+\s+){0,2}?"
+    + _NOUN
+    + r"[^.!?\n]{0,80}?\b(?:asked|asks|ask|wanted|wants|made|told)\s+me\s+to\s+"
+    r"(?:post|write|ask|share)"
+)
+# The writer giving the applicant something ("… and I wrote her a letter").
+_GIVES_THEM = re.compile(
+    r"\b(?:wrote|write|writing|gave|give|giving|signed|sent|got|get|arranged|found)\s+"
+    r"(?:her|him|them)\b"
+)
+_OWN_ASK = re.compile(
+    r"\b(?:should|shd|can|could|do|would|will|must|am|have)\s+(?:i|we)\b|\bi\s+(?:should|need|"
+    r"must|have to)\b|\b(?:for|help|advise)\s+me\b|\bmy\s+(?:next|best|chances|plan|options)\b"
+)
+_THIRD_ASK = re.compile(
+    r"\b(?:should|shd|can|could|does|would|will|must)\s+(?P<who>she|he)\b"
+    r"|\b(?:for|help|advise|guide)\s+(?P<whom>her|him)\b"
+)
+# Splits a sentence where another subject takes over: "I have 1 LoR while my friend has 3".
+_CLAUSE = re.compile(
+    r",?\s+(?:but|while|whereas|whilst)\s+|;\s*|\s+-{1,2}\s+|\s+(?=\()|\)\s*"
+    # "…'s fellowship is 2 years, I'm a 2022 grad", "… 4 months and I did 1": a new subject
+    r"|(?:,\s*(?:and|so|but|because|bc|since)?|\s+(?:and|so|because|bc|since))\s+"
+    r"(?=(?:i|i'm|i've|i'd|he|she|he's|she's|my|his|her)\s)"
+)
+
+_PIECE = re.compile(
+    r"(?:[^\n.!?]|[.!?](?!\s+(?:[A-Z]|i\b))|(?<=\b[DdMmSs][rts])\.|(?<=\bMrs)\.)+[.!?]*"
+)
+_SEGMENTER_CAP = 20_000  # pysbd is superlinear on pathological runs; beyond this, split by lines
+
+
+class Owner(Enum):
+    APPLICANT = "applicant"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of the message and whose facts it states."""
+
+    start: int
+    end: int
+    owner: Owner
+
+
+@dataclass(frozen=True)
+class _Applicant:
+    """Who the applicant is: the writer, or the person named in "asking for my …"."""
+
+    writer: bool
+    noun: str | None = None
+    pronoun: str | None = None  # "she" / "he" / None when the noun does not tell
+
+
+def _gender(noun: str) -> str | None:
+    return "he" if noun in _MALE else "she" if noun in _FEMALE else None
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    if len(text) > _SEGMENTER_CAP:
+        return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    try:
+        spans = pysbd.Segmenter(language="en", clean=False, char_span=True).segment(text)
+        out = [(s.start, s.end) for s in spans]
+    except Exception:  # pysbd has edge-case bugs on odd input: lines are a safe fallback
+        return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    # pysbd keeps lines of a list together, and sometimes two sentences ("… for me. I am
+    # having no USCE"): a line break, or a full stop before a capital, ends a stretch too
+    pieces: list[tuple[int, int]] = []
+    for start, end in out:
+        for m in _PIECE.finditer(text, start, end):
+            pieces.append((m.start(), m.end()))
+    return pieces
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches between the clause separators (left out, so never blanked)."""
+    out: list[tuple[int, int]] = []
+    at = start
+    for m in _CLAUSE.finditer(text, start, end):
+        if _PERSON.fullmatch(text[at : m.start()].strip()):  # "my friend and I did …"
+            continue
+        if m.start() > at:
+            out.append((at, m.start()))
+        at = max(at, m.end())
+    if end > at:
+        out.append((at, end))
+    return out
+
+
+def _applicant(lowered: str) -> _Applicant:
+    """Whether the message is written for someone else, and for whom."""
+    if m := _BEHALF.search(lowered) or _ASKED_ME.search(lowered):
+        noun = m.group("noun")
+        pronoun = _gender(noun)
+        if pronoun is None:  # "posting for my friend … her: 2024 grad": the first pronoun after
+            after = _PRONOUN.search(lowered, m.end())
+            pronoun = after.lastgroup if after and after.lastgroup != "they" else None
+        return _Applicant(writer=False, noun=noun, pronoun=pronoun)
+    asks = list(_THIRD_ASK.finditer(lowered))
+    if asks and not _OWN_ASK.search(lowered):
+        # "My wife graduated in 2019 … Should she take it?": the person asked about is the
+        # applicant; who it is, is the first person of that gender named as a subject
+        pronoun = (
+            "she" if (asks[-1].group("who") or asks[-1].group("whom")) in ("she", "her") else "he"
+        )
+        for person in _PERSON.finditer(lowered):
+            noun = person.group("noun")
+            if noun and _gender(noun) in (pronoun, None):
+                return _Applicant(writer=False, noun=noun, pronoun=pronoun)
+    return _Applicant(writer=True)
+
+
+def _subject(clause: str, who: _Applicant, original: str) -> Owner | None:
+    """Whose fact the clause states, from its opening words; None when it names no subject.
+    `original` is the clause as written: "IM" in capitals is the specialty, "im" is "I'm"."""
+    at = _LEAD_IN.match(clause)
+    head = clause[at.end() if at else 0 :]
+    if re.match(r"im\b", head) and not original[at.end() if at else 0 :].startswith("IM"):
+        head = "i'm" + head[2:]
+    if _OWN_LABEL.match(head):
+        return Owner.APPLICANT if who.writer else Owner.OTHER
+    for label, pronoun in ((_SHE_LABEL, "she"), (_HE_LABEL, "he")):
+        if label.match(head):
+            return _third(pronoun, None, who)
+    if m := _PERSON_LABEL.match(head):
+        return _third(None, m.group("noun"), who)
+    if _FIRST_PERSON.match(head):
+        if not who.writer and not _WITH_ME.search(head[:40]) and not _GIVES_THEM.search(head):
+            return Owner.OTHER
+        return Owner.APPLICANT
+    person = _PERSON.match(head)
+    if person and not _WITH_ME.search(head[: person.end() + 8]):
+        if _GIVES_ME.search(head):
+            return Owner.APPLICANT
+        return _third(None, person.group("noun") or person.group("anyone"), who)
+    said = _PRONOUN.match(head)
+    if said:
+        if _GIVES_ME.search(head):
+            return Owner.APPLICANT
+        return _third(said.lastgroup, None, who)
+    return None
+
+
+def _third(pronoun: str | None, noun: str | None, who: _Applicant) -> Owner:
+    """A third person's clause: the applicant's only when the message is written for them."""
+    if who.writer:
+        return Owner.OTHER
+    if noun is not None:
+        return Owner.APPLICANT if noun == who.noun else Owner.OTHER
+    if pronoun == "they" or who.pronoun is None or pronoun == who.pronoun:
+        return Owner.APPLICANT
+    return Owner.OTHER
+
+
+def parts(text: str, earlier: str = "") -> list[Part]:
+    """The message cut into sentences and clauses, each with whose facts it states. `earlier`:
+    the conversation's earlier user turns ("asking for my husband" … "now he wants derm")."""
+    lowered = text.lower()
+    who = _applicant(lowered)
+    if who.writer and earlier:
+        who = _applicant(earlier.lower())
+    out: list[Part] = []
+    for start, end in _sentences(text):
+        # a clause without a subject belongs to the subject before it in its sentence ("me: 2023
+        # grad, did 3 months"), and a sentence without one to the applicant ("CK 241.")
+        current = Owner.APPLICANT
+        for a, b in _clauses(lowered, start, end):
+            current = _subject(lowered[a:b], who, text[a:b]) or current
+            out.append(Part(a, b, current))
+    return out
+
+
+def applicant_only(text: str, earlier: str = "") -> str:
+    """`text` with other people's sentences blanked to spaces (same length, same line breaks,
+    sentence-ending punctuation kept), so offsets into it are offsets into `text`."""
+    pieces = [p for p in parts(text, earlier) if p.owner is Owner.OTHER]
+    if not pieces:
+        return text
+    chars = list(text)
+    for piece in pieces:
+        for i in range(piece.start, piece.end):
+            if chars[i] not in "\n.!?;":
+                chars[i] = " "
+    return "".join(chars)

@@ -1,0 +1,108 @@
+"""Whose facts a message states (assistant/domain/attribution.py), and the profile reader that
+sees only the applicant's: other people's numbers beside the applicant's must not move the
+reading (metamorphic: the same applicant with and without someone else's story)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.domain.attribution import Owner, applicant_only, parts
+from assistant.domain.profile import parse_profile
+
+YEAR = 2026
+OWN = "Graduated 2023, IM. I did 1 month of hands-on externship in Ohio and have 1 US LoR."
+ASK = " Should I do research now or more rotations?"
+
+# Someone else's career, in the many ways applicants bring one up.
+OTHERS = [
+    "My roommate did 4 months of externships and got 3 LoRs, and now she does research.",
+    "My older brother matched after 2 research years with 5 papers and 6 months of USCE.",
+    "Everyone in my batch has 3 months of rotations; one guy even has 4 LoRs.",
+    "A friend of mine graduated in 2015 and did 5 months of externships.",
+    "Someone in my group did 12 weeks of hands-on rotations and got 3 letters.",
+    "My husband is 3 years out and he already has 3 US letters from 4 months of electives.",
+    "Dr. R, my mentor (20 years in practice, 90 publications), matched with 6 months of USCE.",
+]
+
+
+@pytest.mark.parametrize("other", OTHERS)
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_someone_elses_numbers_leave_the_reading_unchanged(other: str, where: str) -> None:
+    alone = parse_profile(OWN + ASK, current_year=YEAR)
+    text = other + " " + OWN + ASK if where == "before" else OWN + " " + other + ASK
+    assert parse_profile(text, current_year=YEAR) == alone
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Asking for my son. I am a surgeon for 20 years and did 6 months of US electives in "
+        "1999. My son graduated in 2023 and did 1 month of hands-on externship in Ohio with 1 "
+        "US LoR. Should he do research?",
+        "Writing on behalf of a mentee (I'm an attending with 50 publications and 3 residents "
+        "I wrote letters for). She graduated in 2023 and did 1 month of hands-on externship in "
+        "Ohio, 1 US LoR. Should she do research?",
+        "My wife graduated in 2023 and did 1 month of hands-on externship in Ohio, with 1 US "
+        "LoR. I myself did 5 months of externships and have 4 letters. Should she do research?",
+    ],
+)
+def test_written_on_someones_behalf_reads_the_applicant_not_the_writer(message: str) -> None:
+    profile = parse_profile(message, current_year=YEAR)
+    assert profile.years_since_graduation == 3
+    assert profile.usce_hands_on_months == 1
+    assert profile.us_letters == 1
+
+
+def test_the_applicants_own_label_after_someone_elses() -> None:
+    text = "posting for my friend. me: 2020 grad, 5 months externships, 4 LoRs. her: 2024 grad, "
+    text += "1 month hands-on externship, 1 LoR. should she do research?"
+    profile = parse_profile(text, current_year=YEAR)
+    assert (profile.years_since_graduation, profile.usce_hands_on_months) == (2, 1)
+    assert profile.us_letters == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "My attending wrote me a strong letter after my 1-month externship.",
+        "IM. I did 1 month of hands-on externship.",
+        "final year med student, 1 month of hands-on electives in Ohio.",
+        "Dear seniors, I graduated in 2023 and did 1 month of hands-on externship.",
+        "My friend and I did 1 month of hands-on externship together.",
+    ],
+)
+def test_the_applicants_own_sentences_are_kept(sentence: str) -> None:
+    assert applicant_only(sentence) == sentence
+
+
+def test_blanking_keeps_offsets_and_sentence_ends() -> None:
+    text = "My brother has 3 LoRs. I have 1 LoR.\nHe did 4 months; I did 1."
+    blanked = applicant_only(text)
+    assert len(blanked) == len(text)
+    assert blanked.endswith("I did 1.") and "\n" in blanked and "3" not in blanked
+    assert [p.owner for p in parts("I have 1 LoR. My friend has 3.")] == [
+        Owner.APPLICANT,
+        Owner.OTHER,
+    ]
+
+
+def test_the_evidence_span_points_into_the_message() -> None:
+    from assistant.domain.profile import read_profile
+
+    text = "My cousin has 4 LoRs and 5 months of USCE. Me: 2 US LoRs, 1 month of externship."
+    reading = read_profile(text, current_year=YEAR)
+    assert reading.profile.us_letters == 2
+    span = reading.evidence["us_letters"]
+    assert text[span.start : span.end] == span.text and "2" in span.text
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "x" * 30_000, "她 " * 500, "(((((", "me: her: "])
+def test_odd_input_never_raises(text: str) -> None:
+    assert len(applicant_only(text)) == len(text)
+
+
+def test_a_follow_up_about_the_same_person_stays_theirs() -> None:
+    earlier = "asking for my husband: graduated 2023, 1 month hands-on externship, 1 US LoR."
+    follow_up = "now he says he wants dermatology and he has 2 publications. what changes?"
+    assert applicant_only(follow_up, earlier) == follow_up
+    assert "2" not in applicant_only(follow_up)  # alone, "he" is someone else
