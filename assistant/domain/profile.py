@@ -133,7 +133,33 @@ _COUNTRIES = (
     r"germany|uk|united kingdom|england|ireland|italy|spain|france|poland|russia|ukraine|romania|"
     r"australia|canada"
 )
-_NOT_US = re.compile(rf"\b(?:home|my country|abroad|back home|non-us|in (?:{_COUNTRIES}))\b")
+# Cities IMGs train in, named without their country ("externship in Toronto", "letters from
+# consultants in Riyadh"); only names no US city shares.
+_CITIES = (
+    r"cairo|giza|riyadh|jeddah|dammam|dubai|abu dhabi|sharjah|doha|kuwait city|muscat|manama|"
+    r"amman|beirut|damascus|baghdad|tehran|istanbul|ankara|karachi|lahore|islamabad|rawalpindi|"
+    r"peshawar|multan|faisalabad|delhi|new delhi|mumbai|chennai|kolkata|bangalore|bengaluru|"
+    r"hyderabad|pune|lucknow|dhaka|chittagong|kathmandu|colombo|lagos|abuja|ibadan|accra|kumasi|"
+    r"nairobi|kampala|addis ababa|khartoum|manila|cebu|jakarta|kuala lumpur|tashkent|"
+    r"toronto|montreal|vancouver|ottawa|calgary|london|leeds|manchester|birmingham uk|glasgow|"
+    r"edinburgh|sydney|hamburg|munich|berlin|frankfurt|vienna|paris|madrid|"
+    r"rome|milan|warsaw|bucharest|kyiv|moscow|sao paulo|bogota|mexico city|havana"
+)
+_NOT_US = re.compile(
+    # (a city after "from" is where the writer comes from: "coming from Lagos for an externship")
+    rf"\b(?:home|my country|abroad|back home|non-us|(?:in|at) (?:the )?(?:{_COUNTRIES})"
+    rf"|(?<!from )(?:{_CITIES}))\b"
+    rf"|\((?:{_COUNTRIES})\)"
+)
+# A letter writer of another health system: "my house job supervisor", "NHS", "consultants"
+# (a title US letters do not carry). Only for letters: "externships after my house job" are US.
+_HOME_WRITER = re.compile(
+    r"\b(?:canadian|british|irish|indian|pakistani|bangladeshi|nepali|egyptian|nigerian|saudi|"
+    r"emirati|iranian|jordanian|filipino|german|australian|"
+    r"house ?jobs?|house officers?|nhs|aiims|aga khan|aku|consultants?|"
+    r"fy[12]|(?:home|my|our) (?:university|college|med(?:ical)? school|institution|hospital|"
+    r"country|dept|department))\b"
+)
 # A place belongs to the item it follows, not to the next one listed: in "1 month externship
 # with 1 LoR + 1 LoR from home" only the second letter is from home.
 _NEXT_ITEM = re.compile(r" ?\+ ?| with | plus | and |[,;.]")
@@ -188,6 +214,9 @@ _STARTS_LATER = re.compile(
 )
 
 _NO_USCE = re.compile(
+    # "I've never been to the US", "never been in USA for any clinical work"
+    r"\bnever (?:been|gone|set foot|worked) (?:to|in) (?:the )?(?:us|usa|u\.s\.a?|states|"
+    r"united states|america)\b(?! since| after| until| other than| except| but| for (?!any))|"
     r"\bnever (?:set foot|been|worked|rotated) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
     r"|\bnever (?:done|did|had) (?:a|an|any) (?:rotations?|usce|externships?|electives?|"
     r"clerkships?)(?: in the (?:u\.?s\.?|states))?\b"
@@ -215,6 +244,10 @@ _NOTHING_IN_US = re.compile(
     r"|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
 )
 _NO_HANDS_ON = re.compile(
+    # "in the US the only thing I've done is 2 weeks of shadowing"
+    r"\bonly thing (?:i'?ve|i have|i) (?:done|did|had)(?: in the (?:us|states))? "
+    r"(?:is|was|are|were) (?:\S{1,12} ){0,3}"
+    r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)|"
     r"\b(?:no|zero|0|without(?: any)?) (?:real |true |actual |proper )?hands[- ]on\b"
     r"|\b(?:only|just) (?:\S{1,12} ){0,3}"
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
@@ -243,6 +276,7 @@ _LETTERS_LABELLED = re.compile(
 _NO_LETTERS = re.compile(
     r"\b(?:without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|got)(?: any)?|lack(?:ing)?(?: any)?)"
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
+    r"|\bnone of (?:my|the) (?:letters|lors)(?: \w+){0,2} (?:from|in) (?:the )?(?:us|usa|u\.s\.)"
 )
 _YEAR = re.compile(
     r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|"
@@ -552,11 +586,45 @@ _US_PART = re.compile(r" ?\((\d{1,2}) (?:us|u\.s\.|american)\b")
 _BREAKDOWN = re.compile(r"\([^()]{0,60}$")
 
 
-def _us_part(norm: str, end: int, count: float) -> float | None:
-    """The US letters of a count: "3 LORs (2 US, 1 home)" is 2; "2 LORs from home" is None."""
+# One item of a letters breakdown: "2 from my professors in Cairo", "1 LoR from the NJ attending".
+_LETTER_ITEM = re.compile(
+    rf"\b({_NUM_A}|zero|no) (?:[\w.-]+\s){{0,3}}?"
+    r"(?:(?:letters?|lors?|lor's|recs?)\s)?from\s+(?P<src>[^,;+()\n]*?)"
+    r"(?=\s*(?:[,;+()\n]|\.(?:\s|$)|\band\s+(?:just |only )?(?:\d|one|two|three|a|an)\b|$))"
+)
+_OPENS_BREAKDOWN = re.compile(r"total|[:(—–-]|\bincluding\b|\bof (?:which|them)\b|\bnamely\b")
+# A letter asked for but not yet written: "a letter is 'in progress'", "a LoR pending".
+_PENDING = re.compile(
+    r"\s*(?:is |are |was )?(?:still )?['\"]?(?:in progress|pending|on the way|coming|promised|"
+    r"not (?:yet )?(?:written|submitted|uploaded|in))"
+)
+_SENTENCE_END = re.compile(r"(?<!\bu\.s)(?<!\bdr)\.(?=\s|$)|[\n?!]")
+
+
+def _us_part(norm: str, number_at: int, end: int, count: float) -> float | None:
+    """The US letters of a count: "3 LORs (2 US, 1 home)" is 2; "2 LORs from home" is None;
+    with a breakdown by writer that names one abroad, the US ones: "5 LoRs total - 2 from my
+    externship attendings, 1 from the Brooklyn elective and 2 from my house job in Pakistan" is 3,
+    "2 LoRs from professors in Cairo and 1 from my US attending" is 1."""
     if m := _US_PART.match(norm, end):
         return float(m.group(1))
-    return None if _placed_abroad(norm[end : end + 30]) else count
+    found = _SENTENCE_END.search(norm, end)
+    stop = found.start() if found else len(norm)
+    items = [
+        (n, bool(_NOT_US.search(m.group("src")) or _HOME_WRITER.search(m.group("src"))), m.start())
+        for m in _LETTER_ITEM.finditer(norm, number_at, stop)
+        if (n := _num(m.group(1))) is not None or m.group(1) in ("zero", "no")
+    ]
+    own = bool(items) and items[0][2] == number_at  # the count names its writers
+    # a total broken down by writer: "4 total -> 2 from Riyadh, …", "5 LoRs (2 from …"
+    total = not own and bool(items) and _OPENS_BREAKDOWN.search(norm, end, items[0][2])
+    if not any(abroad for _, abroad, _ in items) or not (own or total):
+        return None if _placed_abroad(norm[end : min(end + 30, stop)]) else count
+    us = sum(n or 0.0 for n, abroad, _ in items if not abroad)
+    if own:
+        # "3 LoRs from consultants in Dubai" alone: whether there are US ones is not said
+        return us if not all(abroad for _, abroad, _ in items) else None
+    return max(count - sum(n or 0.0 for n, abroad, _ in items if abroad), us)
 
 
 def _in_breakdown(norm: str, start: int) -> bool:
@@ -1023,13 +1091,15 @@ def _read(
         (us, m.span())
         for m in _LETTERS.finditer(norm)
         if not _INTENT.search(_before(norm, m.start()))
+        and not _PENDING.match(norm, m.end())
         and (n := _num(m.group(1))) is not None
-        and (us := _us_part(norm, m.end(), n)) is not None
+        and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
     ]
     letters += [
-        (n, m.span())
+        (us, m.span())
         for m in _LETTERS_LABELLED.finditer(norm)
         if (n := _num(m.group(1))) is not None
+        and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
     ]
     if letters:
         count, at = max(letters, key=lambda item: item[0])  # repeated mentions restate

@@ -1,0 +1,80 @@
+"""Letters and experience from another country's health system are not US ones, however the
+message spells the place: a city without its country, a title of another system, a breakdown of
+a total by writer. Metamorphic: the US facts stay the same whatever is added from abroad."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.domain.profile import parse_profile
+
+BASE = "Graduated 2024, IM. 3 months of hands-on IM externships in Chicago, done 2026."
+
+
+def letters(text: str) -> int | None:
+    return parse_profile(text, current_year=2026).us_letters
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I have 2 LoRs from my externship attendings and 1 from my professor in Karachi.",
+        "3 LoRs total: 2 from my externship attendings, 1 from my house job supervisor.",
+        "LoRs: 4 total -> 2 from Chicago attendings, 1 from a consultant in Lahore, 1 from NHS.",
+        "Letters: 1 from consultants in Riyadh + 2 from my Chicago externship attendings.",
+        "2 letters from professors at my home university and 2 from my US attendings.",
+        "I have 2 strong letters from the Egyptian faculty and 2 from US attendings in Ohio.",
+    ],
+)
+def test_a_breakdown_by_writer_counts_only_the_us_letters(said: str) -> None:
+    assert letters(f"{BASE} {said} Research next?") == 2
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I have 3 LoRs from consultants in Dubai.",
+        "My 2 letters are from my NHS supervisors.",
+        "I got 2 LoRs from my house job in Peshawar.",
+    ],
+)
+def test_letters_only_from_abroad_are_not_us_letters(said: str) -> None:
+    assert letters(f"{BASE} {said}") is None
+
+
+def test_a_letter_still_in_progress_is_not_counted() -> None:
+    said = "LoRs: 0 from US so far, my attending said a letter is in progress."
+    assert letters(f"{BASE} {said}") == 0
+
+
+def test_letters_added_with_plus_are_in_addition() -> None:
+    # "+ 1 LoR from home" adds a home letter; it does not break a total down
+    assert letters(f"{BASE} I got 1 good LoR + 1 LoR from home.") == 1
+    assert letters(f"{BASE} None of my letters are from the US.") == 0
+
+
+@pytest.mark.parametrize(
+    "abroad",
+    [
+        "Before that I did 2 months of IM electives in Toronto (Canada).",
+        "Also a 1 month sub-internship in the UK.",
+        "I also did 6 weeks of hands-on surgery in Lahore.",
+    ],
+)
+def test_experience_in_a_foreign_city_or_country_is_not_usce(abroad: str) -> None:
+    profile = parse_profile(f"{BASE} {abroad}", current_year=2026)
+    assert profile.usce_hands_on_months == 3.0
+
+
+def test_a_city_one_comes_from_does_not_move_the_rotation_abroad() -> None:
+    text = "Coming from Lagos for a 2-month hands-on IM externship in Brooklyn, done 2026."
+    assert parse_profile(text, current_year=2026).usce_hands_on_months == 2.0
+
+
+@pytest.mark.parametrize(
+    "never",
+    ["I've never been to the US.", "I have never been in the USA for any clinical work."],
+)
+def test_never_been_to_the_us_is_no_usce(never: str) -> None:
+    profile = parse_profile(f"Graduated 2024, IM. {never} Research or USCE?", current_year=2026)
+    assert profile.usce_hands_on_months == 0.0
