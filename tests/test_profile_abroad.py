@@ -78,3 +78,34 @@ def test_a_city_one_comes_from_does_not_move_the_rotation_abroad() -> None:
 def test_never_been_to_the_us_is_no_usce(never: str) -> None:
     profile = parse_profile(f"Graduated 2024, IM. {never} Research or USCE?", current_year=2026)
     assert profile.usce_hands_on_months == 0.0
+
+
+RESEARCH_BASE = "Graduated 2024, IM, 0 hands-on USCE. I have 1 published case report."
+
+
+@pytest.mark.parametrize(
+    "unfinished",
+    [
+        "Also 2 manuscripts in progress.",
+        "Plus 1 paper 'in prep'.",
+        "My PI promised me 2 first-author papers by spring.",
+        "With 2 papers coming, should I stay?",
+        "I'm drafting 1 systematic review.",
+    ],
+)
+def test_work_not_yet_out_is_not_research_output(unfinished: str) -> None:
+    profile = parse_profile(f"{RESEARCH_BASE} {unfinished}", current_year=2026)
+    assert profile.research_output == 1
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        "My lab published 12 papers this year.",
+        "Our department published around 30 papers in two years.",
+        "Research: my team (at the university) published 9 papers.",
+    ],
+)
+def test_a_groups_papers_are_not_the_applicants(group: str) -> None:
+    profile = parse_profile(f"{group} {RESEARCH_BASE}", current_year=2026)
+    assert profile.research_output == 1

@@ -38,6 +38,8 @@ _EITHER = (
     "coworker", "co-worker", "classmate", "batchmate", "batch mate", "senior", "junior", "mentee",
     "student", "mentor", "pi", "advisor", "uncle", "aunt", "guy", "relative", "neighbour",
     "neighbor",
+    # groups whose output is not the applicant's ("my lab published 12 papers this year")
+    "lab", "department", "dept", "team", "group",
 )  # fmt: skip
 _NOUNS = tuple(sorted((*_MALE, *_FEMALE, *_EITHER), key=len, reverse=True))
 _NOUN = r"(?P<noun>" + "|".join(re.escape(n) for n in _NOUNS) + r")(?:s|es)?\b"
@@ -47,7 +49,9 @@ _HE = r"(?:he|he's|hes|he'd|he'll|his|him)"
 # What a sentence opens with before its subject: greetings, connectives, "Edit:".
 _LEAD_IN = re.compile(
     r"(?:(?:so|and|but|also|plus|btw|ok|okay|well|anyway|now|then|edit|update|context|"
-    r"background|fyi|meanwhile|honestly|basically|actually|in contrast|on the other hand)"
+    r"background|fyi|meanwhile|honestly|basically|actually|in contrast|on the other hand|"
+    # a topic label before its subject: "research: my lab published 12 papers"
+    r"research|pubs|publications|letters|lors|usce|clinical|experience)"
     r"\b[,:]?\s*|(?:hi|hello|hey|dear|respected|greetings|good (?:morning|evening|day))\b"
     r"(?:\s+(?:all|everyone|seniors?|doctors?|drs?|sirs?|madams?|guys|folks|friends|team|"
     r"colleagues|members|people|ppl))?\s*[,!.:]*\s*|[-*•>\s(\"':,]+)*"

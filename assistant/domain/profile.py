@@ -350,6 +350,18 @@ _RESEARCH = re.compile(
     r"(?:publications?|"
     r"pubs?|papers?|abstracts?|posters?|case reports?|manuscripts?)\b"
 )
+# "an author on 2 of them" (of a department's papers)
+_AUTHOR_ON = re.compile(
+    rf"\b(?:an? )?(?:co-?)?author (?:on|of|in) ({_NUM_A}) of (?:them|those|these)\b"
+)
+# Work not yet out, which the articles do not count as output: "2 manuscripts in progress",
+# "1 paper 'in prep'", "2 papers coming", "PI promised me 2 first-author papers".
+_UNFINISHED = re.compile(
+    r"\s*(?:[(,-]\s*)?['\"]?(?:still |currently )?(?:in progress|in prep(?:aration)?|ongoing|"
+    r"underway|being (?:written|drafted|prepared)|coming|upcoming|planned|pending|promised|"
+    r"not (?:yet )?(?:submitted|published|out|written))"
+)
+_PROMISED = re.compile(r"\b(?:promised|drafting|working on|writing|preparing|expect|expecting)\b")
 _RESEARCH_LABELLED = re.compile(
     r"\b(?:pubs|publications|papers|research)\s?[:=|]\s?"
     rf"(\d{{1,2}}|{_NUMBER_WORDS}|none|zero|no|nil)\b"
@@ -1109,9 +1121,11 @@ def _read(
 
     output = [
         (n, m.span())
-        for m in _RESEARCH.finditer(norm)
+        for m in (*_RESEARCH.finditer(norm), *_AUTHOR_ON.finditer(norm))
         if _stated(norm, m.start())
         and not _in_breakdown(norm, m.start())
+        and not _UNFINISHED.match(norm, m.end())
+        and not _PROMISED.search(_before(norm, m.start(), 30))
         and (n := _num(m.group(1))) is not None
     ]
     if not output and (m := _RESEARCH_LABELLED.search(norm)):
