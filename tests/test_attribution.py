@@ -104,5 +104,27 @@ def test_odd_input_never_raises(text: str) -> None:
 def test_a_follow_up_about_the_same_person_stays_theirs() -> None:
     earlier = "asking for my husband: graduated 2023, 1 month hands-on externship, 1 US LoR."
     follow_up = "now he says he wants dermatology and he has 2 publications. what changes?"
-    assert applicant_only(follow_up, earlier) == follow_up
+    assert all(p.owner is Owner.APPLICANT for p in parts(follow_up, earlier))
+    assert parse_profile(follow_up, current_year=YEAR).research_output is None
     assert "2" not in applicant_only(follow_up)  # alone, "he" is someone else
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "expected"),
+    [
+        ("Asking for my brother. He is in his final year of medicine in Egypt. IM.", "is_student",
+         True),
+        ("Asking for my wife. She has not done any clinical rotation in the US yet. IM.",
+         "usce_hands_on_months", 0.0),
+        ("Asking for my wife. She worked as a GP until 2019 and has not done any clinical work "
+         "since. IM.", "home_clinical_recent", False),
+    ],
+)  # fmt: skip
+def test_a_message_written_for_someone_reads_them_as_in_the_first_person(
+    message: str, field: str, expected: object
+) -> None:
+    first = message.split(". ", 1)[1]
+    mine = first.replace("He is in his", "I am in my").replace("She has", "I have")
+    mine = mine.replace("She worked", "I worked")
+    assert getattr(parse_profile(mine, current_year=YEAR), field) == expected
+    assert getattr(parse_profile(message, current_year=YEAR), field) == expected

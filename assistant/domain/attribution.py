@@ -253,9 +253,7 @@ def parts(text: str, earlier: str = "") -> list[Part]:
     """The message cut into sentences and clauses, each with whose facts it states. `earlier`:
     the conversation's earlier user turns ("asking for my husband" … "now he wants derm")."""
     lowered = text.lower()
-    who = _applicant(lowered)
-    if who.writer and earlier:
-        who = _applicant(earlier.lower())
+    who = _who(text, earlier)
     out: list[Part] = []
     for start, end in _sentences(text):
         # a clause without a subject belongs to the subject before it in its sentence ("me: 2023
@@ -267,15 +265,67 @@ def parts(text: str, earlier: str = "") -> list[Part]:
     return out
 
 
+def _who(text: str, earlier: str) -> _Applicant:
+    who = _applicant(text.lower())
+    return _applicant(earlier.lower()) if who.writer and earlier else who
+
+
+# First-person forms of the verbs that follow a subject, so the reader's first-person phrasing
+# ("I have no US experience", "I am in my final year") reads a message written for someone else.
+_FIRST_VERB = {
+    "is": "am", "has": "have", "was": "was", "does": "do", "isn't": "am not", "hasn't": "haven't",
+    "doesn't": "don't", "wasn't": "wasn't", "'s": "'m", "works": "work", "wants": "want",
+    "needs": "need",
+}  # fmt: skip
+_VERB = (
+    r"(?:\s+(?P<verb>isn't|hasn't|doesn't|wasn't|is|has|was|does|works|wants|needs)\b|(?P<s>'s)\b)?"
+)
+_POSSESSIVE = {"she": "her", "he": "his"}
+_OBJECT = {"she": "her", "he": "him"}
+
+
+def _in_first_person(text: str, start: int, end: int, who: _Applicant, chars: list[str]) -> None:
+    """Rewrites, in `chars`, the applicant's third-person words between start and end ("my
+    brother is in his final year", "she has no US experience") to the first person, each
+    replacement right-aligned in the span it replaces so every offset stays put."""
+    lowered = text.lower()
+    subjects = [rf"(?:my|our)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(who.noun or '')}(?:'s)?"]
+    if who.pronoun:
+        subjects.append(who.pronoun)
+    subject = re.compile(rf"\b(?P<subj>{'|'.join(subjects)})\b{_VERB}")
+    edits: list[tuple[int, int, str]] = []
+    for m in subject.finditer(lowered, start, end):
+        said = m.group("subj")
+        if said.endswith("'s") or m.group("s"):  # "my brother's CV", "she's": possessive or is
+            mine = "my" if said.endswith("'s") else "i'm"
+            edits.append((m.start(), m.end(), mine))
+            continue
+        verb = m.group("verb")
+        edits.append((m.start(), m.end(), "i" + (" " + _FIRST_VERB[verb] if verb else "")))
+    if who.pronoun:
+        for word, mine in ((_POSSESSIVE[who.pronoun], "my"), (_OBJECT[who.pronoun], "me")):
+            for m in re.finditer(rf"\b{word}\b", lowered[:end]):
+                if m.start() >= start and not any(a <= m.start() < b for a, b, _ in edits):
+                    edits.append((m.start(), m.end(), mine))
+    for a, b, new in edits:
+        if len(new) <= b - a:
+            chars[a:b] = list(new.rjust(b - a))
+
+
 def applicant_only(text: str, earlier: str = "") -> str:
     """`text` with other people's sentences blanked to spaces (same length, same line breaks,
-    sentence-ending punctuation kept), so offsets into it are offsets into `text`."""
-    pieces = [p for p in parts(text, earlier) if p.owner is Owner.OTHER]
-    if not pieces:
+    sentence-ending punctuation kept), so offsets into it are offsets into `text`. A message
+    written for someone else has that person's sentences put in the first person."""
+    found = parts(text, earlier)
+    who = _who(text, earlier)
+    if who.writer and all(p.owner is Owner.APPLICANT for p in found):
         return text
     chars = list(text)
-    for piece in pieces:
-        for i in range(piece.start, piece.end):
-            if chars[i] not in "\n.!?;":
-                chars[i] = " "
+    for piece in found:
+        if piece.owner is Owner.OTHER:
+            for i in range(piece.start, piece.end):
+                if chars[i] not in "\n.!?;":
+                    chars[i] = " "
+        elif not who.writer:
+            _in_first_person(text, piece.start, piece.end, who, chars)
     return "".join(chars)

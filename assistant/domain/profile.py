@@ -214,6 +214,13 @@ _STARTS_LATER = re.compile(
 )
 
 _NO_USCE = re.compile(
+    # "I have not done any clinical rotation in the US yet", "not done anything hands-on in the US"
+    r"\b(?:(?:have|has|had) not|haven'?t|hasn'?t|hadn'?t|never) (?:done|had|did) "
+    r"(?:any(?:thing)?|an?)(?: (?:hands[- ]on|clinical|real))?(?: (?:rotations?|externships?|"
+    r"electives?|clerkships?|usce|clinical experience))?(?:,? (?:or |nor )?(?:even )?"
+    r"(?:rotations?|externships?|electives?|clerkships?|observerships?)){0,3}"
+    r" in (?:the )?(?:us|usa|u\.s\.a?|states|united states|america)\b"
+    r"(?! since| after| until| other than| except| but)|"
     # "I've never been to the US", "never been in USA for any clinical work"
     r"\bnever (?:been|gone|set foot|worked) (?:to|in) (?:the )?(?:us|usa|u\.s\.a?|states|"
     r"united states|america)\b(?! since| after| until| other than| except| but| for (?!any))|"
@@ -236,8 +243,10 @@ _NO_USCE = re.compile(
     r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
 )
 _NOTHING_IN_US = re.compile(
-    r"\bno (?:u\.?s\.?|american) (?:experience|exposure|anything)"
-    r"(?! in| except| other than| besides| apart from| but)"
+    r"\b(?:no|zero|0) (?:u\.?s\.?|american) (?:experience|exposure|anything)"
+    # (not "… but an observership"; "… but 2 derm pubs" is another subject)
+    r"(?! in| except| other than| besides| apart from| but(?! (?:\d+|a|an|one|two|some) "
+    r"(?:[\w-]+ )?(?:pubs?|papers?|publications?|research|case reports?)))"
     r"|\bnothing (?:at all )?in the (?:u\.?s\.?|states)\b(?! since| after| until)"
     r"|\bnot even (?:an? |one )?(?:observer ?ship|shadowing|virtual)"
     r"|\bnever (?:set foot|been) in an? (?:u\.?s\.?|american) (?:hospital|clinic)"
@@ -327,7 +336,10 @@ _STUDENT = re.compile(
     r"\b(?:(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th)[- ]year (?:med(?:ical)? )?"
     r"student|med(?:ical)? student|ms[1-6]|still in med(?:ical)? school|"
     r"(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th) (?:yr|year) student|"
-    r"(?:i'?m|i am) a (?:\w+ )?student|carib(?:bean)? (?:med )?student)\b"
+    r"(?:i'?m|i am) a (?:\w+ )?student|carib(?:bean)? (?:med )?student|"
+    # "I am in my final year of medicine", "in his last year of MBBS" (put in the first person)
+    r"(?:i'?m|i am) in (?:my|the) (?:final|last|4th|fourth|5th|fifth|6th|sixth) (?:yr|year)"
+    r"(?: of (?:med(?:ical)? school|medicine|mbbs|md|studies))?)\b"
 )
 # "a clerkship as a final-year student (so ~5 yrs ago)": then, not now
 _PAST_STUDENT = re.compile(
@@ -406,7 +418,8 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
     ("academic_aim", False, _AIMING + r"community(?:[- ]based)? (?:programs?|hospitals?)\b"),
     ("home_clinical_recent", False, r"\b(?:no (?:recent )?clinical (?:work|practice|experience)"
      r"(?: at home)? (?:for|in|since)|non[- ]clinical (?:job|work|role|position)|"
-     r"nothing clinical\b|not (?:been )?"
+     r"nothing clinical\b|(?:have|has) not (?:done|had) any clinical work(?! (?:in|at) the u)|"
+     r"(?:haven'?t|hasn'?t) (?:done|had) any clinical work(?! (?:in|at) the u)|not (?:been )?"
      r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? (?:job|work|role)|"
      r"haven'?t (?:worked|practi[cs]ed) (?:clinically|"
      r"medicine)|out of clinical practice|no recent clinical|(?:currently )?not (?:currently )?"
@@ -433,7 +446,8 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"house job"
      # a clinical post now: "currently a house officer", "working in Kabul hospital", "ER
      # physician (clinical)", "doing internship year", "GP in a district hospital"
-     r"|(?:currently|now|still)(?: working)?(?: as)? (?:an? )?(?:house officer|medical officer|"
+     r"|(?:currently|now|still)(?: working)?(?: as)? (?:an? )?(?:[\w-]+ )?(?:house officer|"
+     r"medical officer|"
      r"gp|doctor|physician|resident|registrar|intern)|(?:working|work) (?:\w+ ){0,3}(?:in|at) "
      r"(?:an? |the |my |\w+ )?(?:hospital|icu|er|intensive care|emergency room|clinic|polyclinic|"
      r"ward)|\(clinical\b|"
@@ -446,6 +460,9 @@ _LAST_CLINICAL = re.compile(
     r"\blast (?:real )?(?:clinical|patient[- ]care|hospital) (?:job|work|post|position|practice)"
     r" (?:was |ended |was in |ended in |in )?((?:19|20)\d\d\b|'\d\d\b)"
     # "no clinical work (at all) since 2020", "haven't seen a patient since 2018"
+    # "worked as a GP until 2022"
+    r"|\bwork(?:ed|ing)? as (?:an? )?(?:gp|doctor|physician|general practitioner|medical officer)"
+    r"(?: [^.;,\n]{0,30}?)? (?:until|till|to|up to) ((?:19|20)\d\d\b)"
     r"|\b(?:(?:no|zero) (?:clinical work|patient care|clinical)(?: at all)?|stopped practi[cs]ing|"
     r"haven'?t done any clinical work|worked (?:in |at )?(?:the |an? )?(?:icu|er|hospital|clinic|"
     r"intensive care unit|emergency room)"
@@ -1141,7 +1158,7 @@ def _read(
     if m := _LAST_CLINICAL.search(norm):
         # "Last clinical job was 2021": three or more years ago is not recent (the corpus wants
         # clinical work "within 1–3 years"); within a year is; in between stays unknown.
-        year_said = m.group(1) or m.group(2)
+        year_said = next(g for g in m.groups() if g)
         ago = current_year - (
             _full_year(int(year_said[1:]), current_year)
             if year_said.startswith("'")
