@@ -29,7 +29,7 @@ from typing import Any
 
 from assistant.core import lexicon
 from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
-from assistant.domain import attribution
+from assistant.domain import attribution, corrections
 from assistant.text import spelling
 
 Span = tuple[int, int]  # [start, end) character offsets
@@ -953,7 +953,8 @@ def read_profile(text: str, *, current_year: int, earlier: str = "") -> ProfileR
     text = text if isinstance(text, str) else str(text)
     try:
         # other people's sentences blanked ("my roommate has 3 LoRs"), offsets unchanged
-        own = attribution.applicant_only(text, earlier)
+        # and what the writer takes back ("2021 — sorry, typo, 2023")
+        own = corrections.without_retracted(attribution.applicant_only(text, earlier))
         facts, spans, norm, back, said_twice = _read(own, current_year)
         profile = Profile(**facts)
     except Exception:  # a parser bug must degrade to "nothing understood", not a 500
