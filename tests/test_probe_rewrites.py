@@ -44,12 +44,10 @@ KNOWN_DIFFERENCES = {  # rewrite id: kind of rewrite: facts read differently
     "b-070-r3": "abbreviations: usce_hands_on_months, verdict",
     "b-076-r3": "abbreviations: usce_other_months",
     "b-076-r5": "typos: usce_other_months",
-    "b-077-r3": "abbreviations: us_letters",
     "b-083-r5": "typos: research_output",
     "b-088-r3": "abbreviations: usce_hands_on_months, verdict",
     "b-088-r5": "typos: home_clinical_recent",
     "b-100-r1": "dates: years_since_graduation",
-    "b-101-r3": "abbreviations: us_letters, verdict",
     "b-116-r3": "abbreviations: usce_hands_on_months",
     "b-163-r3": "abbreviations: us_letters",
 }

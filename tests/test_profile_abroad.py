@@ -109,3 +109,29 @@ def test_work_not_yet_out_is_not_research_output(unfinished: str) -> None:
 def test_a_groups_papers_are_not_the_applicants(group: str) -> None:
     profile = parse_profile(f"{group} {RESEARCH_BASE}", current_year=2026)
     assert profile.research_output == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("2 neuro letters + 1 IM letter", 3),
+        ("2 IM letters and 1 psych letter", 3),
+        ("2 US letters and 1 home letter", 2),
+        ("3 LoRs (2 US + 1 home)", 2),
+    ],
+)
+def test_letters_joined_by_plus_or_and_add_up(said: str, expected: int) -> None:
+    assert letters(f"{BASE} {said}. Research next?") == expected
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("|Specialty| ENT (otolaryngology)|\n|YOG| 2025|", "ENT"),
+        ("NSGY profile:\n• YOG 2023\n• 3 months hands-on (2 neurosurg sub-Is + 1 neuro ICU)",
+         "neurosurgery"),
+        ("Target is IM or FM, anything I can get.", None),
+    ],
+)  # fmt: skip
+def test_a_forms_specialty_field_names_the_target(form: str, expected: str | None) -> None:
+    assert parse_profile(form, current_year=2026).specialty == expected

@@ -93,7 +93,10 @@ _SPEC_NOUN = re.compile(
     r" residency| programs?| which| what))"
     # a note that opens with the field: "derm: I've done …"
     rf"|(?:^|[.!?\n] ?)({_SPEC_RE}) ?: "
-    rf"|\b(?:goal|specialty) ?(?:=|:|is) ?({_SPEC_RE})\b"
+    # a form's field, also as a table row: "Specialty: ENT", "|Specialty| ENT (otolaryngology)|"
+    rf"|\b(?:goal|specialty|target|field) ?\|? ?(?:=|:|is|\|) ?({_SPEC_RE})\b(?! ?(?:or|/|and)\b)"
+    # a profile titled by its field: "NSGY profile:", "Derm applicant profile -"
+    rf"|(?:^|[.!?\n] ?)({_SPEC_RE}) (?:applicant )?profile\b"
     rf"|\b({_SPEC_RE}) is what i want\b"
 )
 # A specialty standing alone as a sentence ("CK 229. IM." / "neuro. I did …"): in a profile
@@ -273,7 +276,7 @@ _DONE = re.compile(r"\b(?:did|done|doing|completed?|had|have|got|finished|worked
 _LETTERS = re.compile(
     rf"(?<!')\b({_NUM_A}|no|zero) (?:(?:strong|good|solid|great|excellent|decent|us|u\.s\.|"
     r"american|clinical|usce|hands-on|specialty|im|really|very|super|glowing|stellar|nice|"
-    r"outstanding|personal(?:i[sz]ed)?)[- ]){0,3}"
+    rf"outstanding|personal(?:i[sz]ed)?|{_SPEC_RE})[- ]){{0,3}}"
     r"(?:letters? of rec(?:ommendation)?s?|letters?|"
     r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
 )
@@ -654,6 +657,22 @@ def _us_part(norm: str, number_at: int, end: int, count: float) -> float | None:
         # "3 LoRs from consultants in Dubai" alone: whether there are US ones is not said
         return us if not all(abroad for _, abroad, _ in items) else None
     return max(count - sum(n or 0.0 for n, abroad, _ in items if abroad), us)
+
+
+_JOINED = re.compile(r"\s*(?:\+|&|and|plus)\s*")
+
+
+def _joined(norm: str, counts: list[tuple[float, Span]]) -> list[tuple[float, Span]]:
+    """Counts of one thing joined by "+" or "and" add up: "2 neuro letters + 1 IM letter" is 3
+    (while separate mentions restate: the largest is kept)."""
+    out: list[tuple[float, Span]] = []
+    for count, span in sorted(counts, key=lambda item: item[1]):
+        if out and _JOINED.fullmatch(norm, out[-1][1][1], span[0]):
+            total, (start, _) = out[-1]
+            out[-1] = (total + count, (start, span[1]))
+        else:
+            out.append((count, span))
+    return out
 
 
 def _in_breakdown(norm: str, start: int) -> bool:
@@ -1131,6 +1150,7 @@ def _read(
         if (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
     ]
+    letters = _joined(norm, letters)
     if letters:
         count, at = max(letters, key=lambda item: item[0])  # repeated mentions restate
         read(at, us_letters=int(count))
