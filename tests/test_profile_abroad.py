@@ -135,3 +135,25 @@ def test_letters_joined_by_plus_or_and_add_up(said: str, expected: int) -> None:
 )  # fmt: skip
 def test_a_forms_specialty_field_names_the_target(form: str, expected: str | None) -> None:
     assert parse_profile(form, current_year=2026).specialty == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "hands_on", "other"),
+    [
+        ("I did 3 hands-on clerkships in the US: IM in Chicago, nephro in Ohio, cards in Texas, "
+         "4 weeks each.", 3.0, None),
+        ("Did 2 US clerkships this year, surgery and IM, 4 wks each, hands-on.", 2.0, None),
+        ("2 IM externships (4 wks each, hands on) + 1 IM elective (4 wks) in NYC = 12 wks total.",
+         3.0, None),
+        ("Two hands-on externships, six weeks in Chicago and four in Ohio, so ten weeks total.",
+         2.5, None),
+        ("I did 3 observerships in the US, 4 weeks each = 12 weeks total.", 0.0, 3.0),
+        ("I did 2 virtual rotations (4 wks each) with a US attending.", 0.0, 2.0),
+        ("I did 2 electives in India, 4 weeks each.", None, None),
+    ],
+)  # fmt: skip
+def test_a_length_that_closes_a_list_counts_each_rotation_once(
+    said: str, hands_on: float | None, other: float | None
+) -> None:
+    profile = parse_profile(f"Graduated 2024, IM. {said}", current_year=2026)
+    assert (profile.usce_hands_on_months, profile.usce_other_months) == (hands_on, other)

@@ -844,6 +844,32 @@ def _years_in(norm: str, start: int, end: int, current_year: int) -> list[tuple[
     return found
 
 
+# A length that closes a list of rotations: "…, 4 weeks each", "… 28 weeks total"
+_EACH_OR_TOTAL = re.compile(r"\s*(?:(each|apiece|per rotation)|total|in total|altogether)\b")
+# The head of such a list: "3 hands-on clerkships", "two US electives", "my core clerkships"
+_LIST_HEAD = re.compile(
+    r"\b(?:(\d|two|three|four|five|six|seven|eight) |all (?:my |of my )?|my )"
+    r"(?:[\w-]+ ){0,3}?(?:clerkships|externships|electives|rotations|sub-?is|sub-internships|"
+    r"observerships)\b"
+)
+
+
+def _listed_kind(norm: str, start: int) -> tuple[float, str, int] | None:
+    """The count, kind words and offset of the head of the rotation list that a length at
+    `start` closes, within its sentence: (3, "3 hands-on", 4) for "I did 3 hands-on clerkships in
+    the US: IM …, 4 weeks each" (the first kind word counts: "2 virtual rotations" is virtual)."""
+    opening = max(norm.rfind(c, 0, start) for c in ".!?\n") + 1
+    heads = list(_LIST_HEAD.finditer(norm, opening, start))
+    if not heads:
+        return None
+    head = heads[-1]
+    kind = _TYPE_RE.search(norm, head.start(), head.end())
+    if kind is None:
+        return None
+    count = (_num(head.group(1)) or 1.0) if head.group(1) else 1.0
+    return count, norm[head.start() : kind.end()], head.start()
+
+
 def _experience(norm: str, current_year: int) -> _Experience:
     """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
@@ -866,8 +892,23 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue  # "6 years ago", "5 years out": when, not how long
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
+        listed_at: int | None = None
+        total_of_list = False
         if label := _LABELLED.search(norm, max(0, m.start() - 60), m.start()):
             before = label.group(1)  # form style: "Observership: 2 months"
+        elif (whole := _EACH_OR_TOTAL.match(norm, m.end())) and (
+            listed := _listed_kind(norm, m.start())
+        ):
+            # "3 hands-on clerkships in the US: IM in Chicago, nephro in Michigan, cards in
+            # Texas, 4 weeks each" / "core clerkships — IM, surgery, peds — 28 weeks total": the
+            # kind was named at the head of the list the length closes
+            count, before, listed_at = listed
+            if _NOT_US.search(norm, listed_at, m.start()):
+                continue  # "2 electives in India, 4 weeks each"
+            if whole.group(1) is not None:  # "each": as many times as rotations were counted
+                months *= count
+            else:
+                total_of_list = True
         hit = _TYPE_RE.search(after)
         if hit is None:  # "externship for 3 months": the type sits just before the duration
             hits = list(_TYPE_RE.finditer(before))
@@ -886,9 +927,21 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if hit.string is after:
             base = m.end()
         else:  # `before` ends where the duration starts, or is the form's label
-            base = label.start(1) if label else m.start() - len(before)
+            base = (
+                label.start(1)
+                if label
+                else listed_at
+                if listed_at is not None
+                else m.start() - len(before)
+            )
         at = (min(m.start(), base + hit.start()), max(m.end(), base + hit.end()))
-        if kind == "hands-on" and not hit.group().startswith("rotation"):
+        if total_of_list and (kind in HANDS_ON_TYPES or kind == "hands-on"):
+            # "2 externships (4 wks each) + 1 elective (4 wks) = 12 wks total": restates
+            category, saw_hands = max(category, months), True
+        elif total_of_list and kind != "research":
+            other, saw_other = max(other, months), True
+            other_at.append(at)
+        elif kind == "hands-on" and not hit.group().startswith("rotation"):
             summing_up = _SUMMING_UP.search(norm, max(0, m.start() - 30), m.start())
             category, saw_hands = (max(category, months) if summing_up else category + months), True
             said_hands_on |= hit.group().startswith("hands")
