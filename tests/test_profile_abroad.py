@@ -157,3 +157,34 @@ def test_a_length_that_closes_a_list_counts_each_rotation_once(
 ) -> None:
     profile = parse_profile(f"Graduated 2024, IM. {said}", current_year=2026)
     assert (profile.usce_hands_on_months, profile.usce_other_months) == (hands_on, other)
+
+
+@pytest.mark.parametrize(
+    "absence",
+    [
+        "USCE? none.", "nil USCE", "USCE: nil", "US clinical experience: N/A", "my USCE is zero",
+        "I have not stepped into a US hospital yet.", "not a single day of US clinical experience",
+        "never rotated in the US", "I have yet to do any USCE.", "zero, zilch, nada US experience",
+        "I don't have any hands-on experience in the US", "no clinical exposure in the states",
+    ],
+)  # fmt: skip
+def test_an_absence_written_any_way_is_no_usce(absence: str) -> None:
+    profile = parse_profile(f"Graduated 2024, IM. {absence} Research or USCE?", current_year=2026)
+    assert profile.usce_hands_on_months == 0.0
+
+
+@pytest.mark.parametrize(
+    ("said", "months"),
+    [("6ish weeks", 1.5), ("one and a half months", 1.5), ("2 and a half months", 2.5),
+     ("a month and a half", 1.5)],
+)  # fmt: skip
+def test_vague_and_mixed_lengths(said: str, months: float) -> None:
+    text = f"Graduated 2024, IM. I did {said} of hands-on IM externship in Texas."
+    assert parse_profile(text, current_year=2026).usce_hands_on_months == months
+
+
+def test_a_question_about_usce_is_not_an_absence() -> None:
+    assert (
+        parse_profile("Is USCE none of those things?", current_year=2026).usce_hands_on_months
+        is None
+    )

@@ -122,7 +122,9 @@ _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hand
 )
 _TYPE_RE = re.compile("|".join(rf"\b(?P<{k.replace('-', '_')}>{p})\b" for k, p in _TYPES))
 _DURATION = re.compile(
-    rf"(?<!')\b({_NUM_A})(?: ?(?:-|to|or) ?({_NUM}))?(?: whole| full| straight| solid)?[- ]?"
+    # "6ish weeks", "one and a half months" (the half is added where the amount is read)
+    rf"(?<!')\b({_NUM_A}(?: and a half)?)(?:ish)?(?: ?(?:-|to|or) ?({_NUM}))?"
+    r"(?: whole| full| straight| solid)?[- ]?"
     r"(weeks?|wks?|months?|mos?|mths?|years?|yrs?|days)\b( and a half)?"
 )
 _CUT = re.compile(r"[.;:!?,\n]| and | plus | but | then | while | or ")
@@ -216,7 +218,21 @@ _STARTS_LATER = re.compile(
     r"|\bcoming up\b|\btomorrow\b"
 )
 
+_US = r"(?:the )?(?:us|usa|u\.s\.a?|states|united states|america)"
 _NO_USCE = re.compile(
+    # absences written other ways: "USCE? none", "USCE: nil", "nil USCE", "my USCE is zero",
+    # "not a single day of US clinical experience", "I have yet to do any USCE", "never rotated
+    # in the US", "not stepped into a US hospital", "no clinical exposure in the states"
+    r"\b(?:usce|u\.?s\.? clinical experience)(?: is)? ?[?:=-]? ?(?:none|zero|nil|n/a|nada)\b(?! of)"
+    r"|\b(?:nil|nada|zilch)(?:,? (?:zilch|nada))? (?:usce|u\.?s\.? (?:clinical )?experience)\b"
+    r"|\bnot (?:a|one) single (?:day|week) of (?:usce|u\.?s\.? clinical|hands[- ]on)"
+    r"|\b(?:have|has) yet to (?:do|get|start) (?:any )?(?:usce|hands[- ]on|u\.?s\.? rotations?)"
+    r"|\bnever rotated in " + _US + r"\b"
+    r"|\b(?:not|never) (?:stepped|set foot) (?:into|in|inside) an? (?:u\.?s\.?|american) "
+    r"(?:hospital|clinic)"
+    r"|\b(?:do not|don'?t|haven'?t|have not) (?:have|had|got)(?: any)? hands[- ]on "
+    r"(?:clinical )?(?:experience|exposure)? ?in " + _US + r"\b"
+    r"|\bno (?:clinical )?exposure in " + _US + r"\b(?! since| after| until| other than| except)|"
     # "I have not done any clinical rotation in the US yet", "not done anything hands-on in the US"
     r"\b(?:(?:have|has|had) not|haven'?t|hasn'?t|hadn'?t|never) (?:done|had|did) "
     r"(?:any(?:thing)?|an?)(?: (?:hands[- ]on|clinical|real))?(?: (?:rotations?|externships?|"
@@ -880,7 +896,9 @@ def _experience(norm: str, current_year: int) -> _Experience:
     types_at: list[Span] = []
     hands_years: list[tuple[int, Span]] = []
     for m in _DURATION.finditer(norm):
-        amount = _num(m.group(1))
+        said, half = m.group(1).removesuffix(" and a half"), m.group(1).endswith(" and a half")
+        amount = _num(said)
+        amount = amount + 0.5 if amount is not None and half else amount
         if amount is None or not _stated(norm, m.start()) or _an_option(norm, m.start(), m.end()):
             continue
         unit = m.group(3)
