@@ -586,8 +586,13 @@ class Advisor:
         now = len(said_before)
         new = {f for f, ev in turn.evidence.items() if ev.turn == now}
         if new:
+            same = self._verdict_before(turn) == (turn.decision.verdict, turn.decision.rule)
             changed = describe_profile(Profile(**{f: getattr(turn.applicant, f) for f in new}))
-            if self._verdict_before(turn) == (turn.decision.verdict, turn.decision.rule):
+            if not changed.startswith("I read your profile as:"):
+                # only facts the echo does not show ("externship waitlists" names a kind): no
+                # "I could not read any profile facts" beside a profile read from earlier turns
+                return (not turn.intent.chooses if same else False), None
+            if same:
                 # a new fact that moves nothing ("I only have a B1/B2 visa"): the new question
                 # is answered, the recommendation named once
                 return not turn.intent.chooses, changed.replace(

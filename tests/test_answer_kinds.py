@@ -167,6 +167,25 @@ def test_a_follow_up_whose_new_fact_moves_nothing_answers_the_new_question(
     assert answer.recommendation.verdict.value == "USCE_FIRST"
 
 
+def test_a_follow_up_that_only_names_a_kind_does_not_say_no_facts_were_read(
+    real: Advisor,
+) -> None:
+    """ "externship waitlists" names a kind of rotation, which the echo does not show: the
+    profile read from the earlier turn stands, and the answer never claims none was read; nor
+    is the wait read as months of externship."""
+    first = real.ask(FIRST)
+    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first.answer}]
+    answer = real.ask(
+        "externship waitlists r like 6 months 😩 should i do observerships meanwhile or is that "
+        "pointless",
+        history=history,
+    )
+    assert "could not read any profile facts" not in answer.answer, answer.answer
+    assert answer.profile_evidence["usce_hands_on_months"].turn == 0
+    assert answer.recommendation is not None
+    assert answer.recommendation.verdict == first.recommendation.verdict  # type: ignore[union-attr]
+
+
 def test_a_follow_up_that_also_has_experience_adds_to_the_earlier_facts(real: Advisor) -> None:
     earlier = (
         "YOG 2021, working in IM wards at home until last month. Did an 8-week hands-on IM "

@@ -188,3 +188,15 @@ def test_a_question_about_usce_is_not_an_absence() -> None:
         parse_profile("Is USCE none of those things?", current_year=2026).usce_hands_on_months
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "months"),
+    [
+        ("Externship waitlists are like 6 months, should I do observerships meanwhile?", None),
+        ("The wait time for externships is 4 months here.", None),
+        ("My externship took 8 weeks.", 2.0),
+    ],
+)
+def test_a_wait_is_not_an_experience(said: str, months: float | None) -> None:
+    assert parse_profile(said, current_year=2026).usce_hands_on_months == months

@@ -860,6 +860,12 @@ def _years_in(norm: str, start: int, end: int, current_year: int) -> list[tuple[
     return found
 
 
+# A length that is a wait, not an experience: "externship waitlists are like 6 months", "the
+# wait time is 4 months", "it takes 3 months to get a spot"
+_WAITING = re.compile(
+    r"\b(?:wait ?lists?|waiting(?: lists?| times?| periods?)?|wait(?:ing)? times?|queues?|"
+    r"backlogs?|lead times?|booked (?:up|out)(?: for)?)\b[^.;!?\n,]{0,25}$"
+)
 # A length that closes a list of rotations: "…, 4 weeks each", "… 28 weeks total"
 _EACH_OR_TOTAL = re.compile(r"\s*(?:(each|apiece|per rotation)|total|in total|altogether)\b")
 # The head of such a list: "3 hands-on clerkships", "two US electives", "my core clerkships"
@@ -908,6 +914,8 @@ def _experience(norm: str, current_year: int) -> _Experience:
             months *= _num(times.group(1)) or 1
         if _TIME_REFERENCE.match(norm, m.end()):
             continue  # "6 years ago", "5 years out": when, not how long
+        if _WAITING.search(norm, max(0, m.start() - 40), m.start()):
+            continue  # "externship waitlists are like 6 months": a wait, not an experience
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
         listed_at: int | None = None
