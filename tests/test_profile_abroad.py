@@ -200,3 +200,18 @@ def test_a_question_about_usce_is_not_an_absence() -> None:
 )
 def test_a_wait_is_not_an_experience(said: str, months: float | None) -> None:
     assert parse_profile(said, current_year=2026).usce_hands_on_months == months
+
+
+@pytest.mark.parametrize(
+    ("said", "student"),
+    [
+        ("6th year of MBBS in Sudan (final year).", True),
+        ("6th year MBBS (Pakistan).", True),
+        ("5th year of a 6-year program in Kazakhstan.", True),
+        ("I am in my final year of medicine.", True),
+        ("I am in my final year of residency in India.", None),
+        ("I'm in my last year of internship.", None),
+    ],
+)
+def test_a_year_of_medical_school_is_a_student(said: str, student: bool | None) -> None:
+    assert parse_profile(said, current_year=2026).is_student is student

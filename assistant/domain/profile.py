@@ -356,9 +356,14 @@ _STUDENT = re.compile(
     r"student|med(?:ical)? student|ms[1-6]|still in med(?:ical)? school|"
     r"(?:final|last|4th|fourth|third|3rd|fifth|5th|sixth|6th) (?:yr|year) student|"
     r"(?:i'?m|i am) a (?:\w+ )?student|carib(?:bean)? (?:med )?student|"
+    # "6th year of MBBS", "5th year of a 6-year program", "final year MBBS"
+    r"(?:1st|2nd|3rd|4th|5th|6th|first|second|third|fourth|fifth|sixth|final|last)[- ]year "
+    r"(?:of )?(?:(?:my |the )?(?:mbbs|mbchb|mbbch|md|med(?:ical)? school|medicine|"
+    r"bachelor of medicine)|"
+    r"an? (?:\d|five|six|seven)-year (?:program|course|degree))|"
     # "I am in my final year of medicine", "in his last year of MBBS" (put in the first person)
     r"(?:i'?m|i am) in (?:my|the) (?:final|last|4th|fourth|5th|fifth|6th|sixth) (?:yr|year)"
-    r"(?: of (?:med(?:ical)? school|medicine|mbbs|md|studies))?)\b"
+    r"(?: of (?:med(?:ical)? school|medicine|mbbs|md|studies))?(?! of))\b"
 )
 # "a clerkship as a final-year student (so ~5 yrs ago)": then, not now
 _PAST_STUDENT = re.compile(
