@@ -7,6 +7,7 @@ supported, for the grounded service and, where it can be scored, the naive LangC
     python -m evals.answer_quality --dataset eval --split heldout
     python -m evals.answer_quality --dataset forum_b --split dev --show   # the second forum set
     python -m evals.answer_quality --dataset forum_c --split dev --show   # the third (session 12)
+    python -m evals.answer_quality --dataset forum_d --split dev --show   # the fourth (session 13)
 
 Gold lists every passage that answers: the `forum_gold*.jsonl` sets as written,
 the eval questions with their `gold` plus `also_gold` from `questions_gold_more.jsonl`
@@ -39,7 +40,14 @@ from evals.metrics.retrieval import Span
 FORUM = DATASETS / "forum_gold.jsonl"
 FORUM_B = DATASETS / "forum_gold_b.jsonl"
 FORUM_C = DATASETS / "forum_gold_c.jsonl"
-DATASET_FILES = {"forum": FORUM, "forum_b": FORUM_B, "forum_c": FORUM_C, "eval": QUESTIONS}
+FORUM_D = DATASETS / "forum_gold_d.jsonl"
+DATASET_FILES = {
+    "forum": FORUM,
+    "forum_b": FORUM_B,
+    "forum_c": FORUM_C,
+    "forum_d": FORUM_D,
+    "eval": QUESTIONS,
+}
 
 
 def load(dataset: str, split: str) -> list[dict[str, Any]]:
@@ -82,9 +90,10 @@ def run(
 def verdict_agreement(
     rows: Sequence[tuple[Mapping[str, Any], Mapping[str, Any], AnswerScore]],
 ) -> tuple[int, int, int] | None:
-    """For a set with verdict labels (`forum_gold_c.jsonl`): of the messages labelled as asking
-    what this applicant should do, how many get the labelled verdict (None: facts missing),
-    and how many of those labels the labeller marked ambiguous."""
+    """For a set with verdict labels (`forum_gold_c.jsonl`, `forum_gold_d.jsonl`): of the
+    messages labelled as asking what this applicant should do, how many get the labelled
+    verdict (None: facts missing), and how many of those labels the labeller marked
+    ambiguous."""
     labelled = [(c, a) for c, a, _ in rows if c.get("prioritisation")]
     if not labelled:
         return None

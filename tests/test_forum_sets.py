@@ -1,4 +1,4 @@
-"""The three independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
+"""The four independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
 fixed by id before any tuning, every gold phrase verbatim on one line of its article, and no
 held-out question a near-copy of a dev one."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl", "forum_gold_c.jsonl"]
+SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl", "forum_gold_c.jsonl", "forum_gold_d.jsonl"]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
     p.stem: p.read_text(encoding="utf-8").splitlines() for p in (ROOT / "corpus").glob("*.txt")
@@ -62,9 +62,10 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
         assert closest < 0.6, (case["id"], closest)
 
 
-def test_the_third_sets_verdict_labels_are_consistent() -> None:
+@pytest.mark.parametrize("name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl"])
+def test_the_verdict_labels_are_consistent(name: str) -> None:
     verdicts = {"USCE_URGENT", "USCE_FIRST", "RESEARCH_AND_USCE", "ADD_RESEARCH", None}
-    for case in rows("forum_gold_c.jsonl"):
+    for case in rows(name):
         assert isinstance(case["prioritisation"], bool), case["id"]
         assert case["expected_verdict"] in verdicts, case["id"]
         assert case["verdict_why"].strip(), case["id"]
