@@ -128,3 +128,12 @@ def test_a_message_written_for_someone_reads_them_as_in_the_first_person(
     mine = mine.replace("She worked", "I worked")
     assert getattr(parse_profile(mine, current_year=YEAR), field) == expected
     assert getattr(parse_profile(message, current_year=YEAR), field) == expected
+
+
+def test_asking_for_her_names_the_applicant_by_pronoun() -> None:
+    text = (
+        "those are my wife's details, I'm asking for her. I myself already did 3 months of "
+        "externships with 3 LoRs. does she still need the same thing?"
+    )
+    profile = parse_profile(text, current_year=YEAR)
+    assert profile.usce_hands_on_months is None and profile.us_letters is None

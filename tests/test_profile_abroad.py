@@ -215,3 +215,21 @@ def test_a_wait_is_not_an_experience(said: str, months: float | None) -> None:
 )
 def test_a_year_of_medical_school_is_a_student(said: str, student: bool | None) -> None:
     assert parse_profile(said, current_year=2026).is_student is student
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "expected"),
+    [
+        ("IMG 2021, no USCE, CK 240, IM.", "graduation_year", 2021),
+        ("Volunteering at a free clinic for 8 months + did 1 virtual IM rotation. 2024 grad.",
+         "usce_hands_on_months", 0.0),
+        ("plastics gang, YOG 2023, 3 months hands-on (gen surg sub-I + IM extern).", "specialty",
+         "plastic surgery"),
+        ("It was listed as an observership, I mostly watched. 2023 grad, IM.",
+         "usce_hands_on_months", 0.0),
+        ("3 months in 2025, not sure if it was technically an observership. 2022 grad, IM.",
+         "usce_hands_on_months", None),
+    ],
+)  # fmt: skip
+def test_more_ways_of_saying_it(said: str, field: str, expected: object) -> None:
+    assert getattr(parse_profile(said, current_year=2026), field) == expected

@@ -91,6 +91,11 @@ _BEHALF = re.compile(
     r"(?:for|on behalf of|about)|on behalf of)\s+(?:my|our|a|an|one of my)\s+"
     r"(?:[\w-]+\s+){0,2}?" + _NOUN
 )
+# "those are my wife's details, I'm asking for her": whom, by pronoun
+_BEHALF_PRONOUN = re.compile(
+    r"\b(?:asking|writing|posting|here|inquiring|enquiring) (?:this )?(?:for|on behalf of) "
+    r"(?P<whom>her|him)\b"
+)
 # "My husband … asked me to post this because his English …"
 _ASKED_ME = re.compile(
     r"\b(?:my|our|a|an)\s+(?:(?!(?:from|by|at|in|of|with|to|for|my|our|and|or)\b)[\w-]+\s+){0,2}?"
@@ -193,6 +198,13 @@ def _applicant(lowered: str) -> _Applicant:
             after = _PRONOUN.search(lowered, m.end())
             pronoun = after.lastgroup if after and after.lastgroup != "they" else None
         return _Applicant(writer=False, noun=noun, pronoun=pronoun)
+    if m := _BEHALF_PRONOUN.search(lowered):
+        pronoun = "she" if m.group("whom") == "her" else "he"
+        for person in _PERSON.finditer(lowered):
+            noun = person.group("noun")
+            if noun and _gender(noun) in (pronoun, None):
+                return _Applicant(writer=False, noun=noun, pronoun=pronoun)
+        return _Applicant(writer=False, pronoun=pronoun)
     asks = list(_THIRD_ASK.finditer(lowered))
     if asks and not _OWN_ASK.search(lowered):
         # "My wife graduated in 2019 … Should she take it?": the person asked about is the

@@ -86,7 +86,8 @@ _SPEC_INTENT = re.compile(
 )
 _SPEC_NOUN = re.compile(
     rf"\b({_SPEC_RE}) (?:applicants?|residency|programs?|spots?|positions?|match|track|"
-    r"hopeful|aspirant|dreamer|wannabe|or bust|is (?:the |my )?(?:goal|dream|plan)|"
+    r"hopeful|aspirant|dreamer|wannabe|or bust|gang|squad|fam|bound|here|"
+    r"is (?:the |my )?(?:goal|dream|plan)|"
     r"is (?:very |super |really |hyper-?|so )?competitive)\b"
     # "… first for psych?", "how many letters for IM?": the question is asked for that field
     rf"|\bfor ({_SPEC_RE})(?= ?(?:[?!.,;:]|$| as an? (?:img|international medical graduate)|"
@@ -272,6 +273,14 @@ _NOTHING_IN_US = re.compile(
     r"|\bof any kind in (?:the )?(?:us|usa|u\.s\.a?|states|united states)\b"
 )
 _NO_HANDS_ON = re.compile(
+    # a rotation said to have been observing after all: "it was listed as an observership",
+    # "I mostly watched and never examined patients"
+    # (not "not sure if it was technically an observership")
+    r"(?<!if )(?<!whether )\b(?:it|that|this|the (?:externship|rotation|elective|clerkship)) "
+    r"(?:was|is) (?:actually |"
+    r"really |just |only |officially |technically |listed as |called )*an? "
+    r"(?:observer ?ship|shadowing)\b"
+    r"|\bi (?:mostly|just|only|basically) (?:watched|observed|shadowed)\b|"
     # "in the US the only thing I've done is 2 weeks of shadowing"
     r"\bonly thing (?:i'?ve|i have|i) (?:done|did|had)(?: in the (?:us|states))? "
     r"(?:is|was|are|were) (?:\S{1,12} ){0,3}"
@@ -307,7 +316,7 @@ _NO_LETTERS = re.compile(
     r"|\bnone of (?:my|the) (?:letters|lors)(?: \w+){0,2} (?:from|in) (?:the )?(?:us|usa|u\.s\.)"
 )
 _YEAR = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|"
+    r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|img|"
     r"finished (?:med(?:ical)? school|mbbs|md))"
     # a form's "YOG: 2021" or "graduation - 2021" as well as prose
     r"\b(?: ?[:=-])?(?:[^0-9.,;:!?]{0,15}?(\d{4})\b|[^0-9.,;:!?']{0,15}?'(\d{2})\b)"
@@ -735,6 +744,9 @@ def _other_had(norm: str) -> bool:
 _ROTATIONS = re.compile(r"(?<!virtual )(?<!online )(?<!tele)\b(?:rotations?|hands[- ]on)\b")
 
 
+_REMOTE_BEFORE = re.compile(r"\b(?:virtual|online|tele-?\w*|remote|zoom)\b(?: [\w-]+){0,2} $")
+
+
 def _rotations_had(norm: str) -> bool:
     """Rotations or hands-on work said to be done, of a kind not named ("did some rotations";
     not "others say get hands-on", "virtual rotations" or "Rotations: 0")."""
@@ -743,6 +755,8 @@ def _rotations_had(norm: str) -> bool:
         if (
             _DONE.search(norm, opening, m.start())
             and _stated(norm, m.start())
+            # "1 virtual IM rotation", "an online peds rotation": not hands-on
+            and not _REMOTE_BEFORE.search(norm, max(opening, m.start() - 25), m.start())
             and not _asked_about(norm, m.start(), m.end())
             and not _an_option(norm, m.start(), m.end())
             and not _FIELD_NONE.match(norm, m.end())
