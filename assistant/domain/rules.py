@@ -166,6 +166,20 @@ NO_HANDS_ON_SITUATIONS = (
     _q(B, "If your “US experience” is a single 2-week observership or an online rotation, that "
        "doesn’t count as robust USCE.", ZERO, _c("usce_other_months", ">", 0)),
 )  # fmt: skip
+# With the clinical foundation in place: the articles' sentences for that applicant.
+FOUNDATION_SITUATIONS = (
+    _q(
+        B,
+        "If you already have some credible USCE and a couple of solid US letters, then adding "
+        "research can be a game-changer—especially for academic and competitive programs.",
+    ),
+    _q(
+        A,
+        "| 2–3 months USCE, decent letters, no research | Add research |",
+        _c(HOU, "<=", 3),
+        NO_RESEARCH,
+    ),
+)
 MONEY_SITUATIONS = (
     _q(B, "If you can only afford one major US experience, it should almost always be USCE, not "
        "research.", _c("can_afford_only_one", "==", True)),
@@ -323,8 +337,12 @@ RULES: tuple[Rule, ...] = (
         rationale="You have solved the USCE problem and aim for academic programs: research is "
         "now the lever that moves you up, ideally in your specialty with a strong PI letter.",
         quotes=(_q(B, "Yes, absolutely prioritize a research position next"),
+                _q(B, "Once you have solid USCE and letters, research becomes the lever that moves "
+                   "you toward stronger and more academic programs."),
                 _q(B, "| Strong USCE, no research | Add research (if aiming academic) |",
-                   NO_RESEARCH)),
+                   NO_RESEARCH),
+                # (the card on adding research says the "game-changer" sentence in its words)
+                *FOUNDATION_SITUATIONS[1:]),
     ),
     Rule(
         id="R9_foundation_in_place",
@@ -336,10 +354,9 @@ RULES: tuple[Rule, ...] = (
         "on top of it is the next lever, above all for academic programs.",
         quotes=(_q(A, "If you already have 3+ months of strong USCE + good letters → consider "
                    "adding research"),  # the rule's basis: it reads "3+" as "about 2–3+"
-                _q(A, "| 2–3 months USCE, decent letters, no research | Add research |",
-                   _c(HOU, "<=", 3), NO_RESEARCH),
                 _q(B, "Aim for at least 8–12 weeks of meaningful, supervised USCE and 2–3 strong "
-                   "US clinical letters.")),
+                   "US clinical letters."),
+                *FOUNDATION_SITUATIONS),
     ),
     Rule(
         id="R10_afford_only_one",
