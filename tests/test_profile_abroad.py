@@ -233,3 +233,17 @@ def test_a_year_of_medical_school_is_a_student(said: str, student: bool | None) 
 )  # fmt: skip
 def test_more_ways_of_saying_it(said: str, field: str, expected: object) -> None:
     assert getattr(parse_profile(said, current_year=2026), field) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "months"),
+    [
+        ("She has an offer for a 6-month research position in Texas, and separately a 4-week "
+         "hands-on externship in Chicago.", None),
+        ("Offer A: 1-year research fellowship. Offer B: another 2 months of hands-on IM "
+         "electives. Me: already done 3 months hands-on IM.", 3.0),
+        ("I did 3 months of hands-on externships and now have an offer for research.", 3.0),
+    ],
+)  # fmt: skip
+def test_offers_listed_in_a_sentence_are_not_experience(said: str, months: float | None) -> None:
+    assert parse_profile(said, current_year=2026).usce_hands_on_months == months

@@ -885,6 +885,18 @@ _WAITING = re.compile(
     r"\b(?:wait ?lists?|waiting(?: lists?| times?| periods?)?|wait(?:ing)? times?|queues?|"
     r"backlogs?|lead times?|booked (?:up|out)(?: for)?)\b[^.;!?\n,]{0,25}$"
 )
+_OFFER = re.compile(r"\b(?:offers?|offered|options?|choices?|choosing between|deciding between)\b")
+
+
+def _offered_before(norm: str, start: int) -> bool:
+    """Whether the sentence up to `start` lists offers or options and nothing after the
+    offer says it was done: "she has an offer for a 6-month research position, and separately
+    a 4-week hands-on externship" (not "I was offered research after my 4-week externship")."""
+    opening = max(norm.rfind(c, 0, start) for c in ".!?\n") + 1
+    offers = list(_OFFER.finditer(norm, opening, start))
+    return bool(offers) and not _DONE.search(norm, offers[-1].end(), start)
+
+
 # A length that closes a list of rotations: "…, 4 weeks each", "… 28 weeks total"
 _EACH_OR_TOTAL = re.compile(r"\s*(?:(each|apiece|per rotation)|total|in total|altogether)\b")
 # The head of such a list: "3 hands-on clerkships", "two US electives", "my core clerkships"
@@ -935,6 +947,8 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue  # "6 years ago", "5 years out": when, not how long
         if _WAITING.search(norm, max(0, m.start() - 40), m.start()):
             continue  # "externship waitlists are like 6 months": a wait, not an experience
+        if _offered_before(norm, m.start()):
+            continue  # "an offer for a research spot, and separately a 4-week externship"
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
         listed_at: int | None = None
