@@ -247,3 +247,18 @@ def test_more_ways_of_saying_it(said: str, field: str, expected: object) -> None
 )  # fmt: skip
 def test_offers_listed_in_a_sentence_are_not_experience(said: str, months: float | None) -> None:
     assert parse_profile(said, current_year=2026).usce_hands_on_months == months
+
+
+@pytest.mark.parametrize(
+    ("said", "letters_had"),
+    [
+        ("How do I actually ask an attending for a strong letter during my externship?", None),
+        ("Tips to get a really strong letter out of my externship?", None),
+        ("Can volunteering get me a LoR?", None),
+        ("I need 3 letters before ERAS.", None),
+        ("I got 2 strong letters.", 2),
+        ("I earned a strong letter from my attending.", 1),
+    ],
+)
+def test_a_letter_sought_is_not_a_letter_had(said: str, letters_had: int | None) -> None:
+    assert letters(said) == letters_had

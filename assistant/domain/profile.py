@@ -655,6 +655,11 @@ _LETTER_ITEM = re.compile(
     r"(?=\s*(?:[,;+()\n]|\.(?:\s|$)|\band\s+(?:just |only )?(?:\d|one|two|three|a|an)\b|$))"
 )
 _OPENS_BREAKDOWN = re.compile(r"total|[:(—–-]|\bincluding\b|\bof (?:which|them)\b|\bnamely\b")
+# A letter sought, not had: "how do I ask an attending for a strong letter", "to earn a LoR"
+_SEEKING = re.compile(
+    r"\b(?:ask(?:ing)?|request(?:ing)?|get|getting|earn(?:ing)?|secure|securing|obtain(?:ing)?|"
+    r"need|needs|chase|chasing)\b(?: \w+){0,3} (?:for )?$"
+)
 # A letter asked for but not yet written: "a letter is 'in progress'", "a LoR pending".
 _PENDING = re.compile(
     r"\s*(?:is |are |was )?(?:still )?['\"]?(?:in progress|pending|on the way|coming|promised|"
@@ -1252,6 +1257,7 @@ def _read(
         (us, m.span())
         for m in _LETTERS.finditer(norm)
         if not _INTENT.search(_before(norm, m.start()))
+        and not _SEEKING.search(_before(norm, m.start()))
         and not _PENDING.match(norm, m.end())
         and (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
