@@ -20,6 +20,7 @@ stays the applicant's: the reader's own caution (ranges low, conflicts asked) ap
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -157,7 +158,14 @@ def _gender(noun: str) -> str | None:
     return "he" if noun in _MALE else "she" if noun in _FEMALE else None
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """The message's sentences as spans (cached: a conversation's earlier turns are read again
+    for each follow-up, and pysbd costs about a millisecond a message)."""
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[tuple[int, int]]:
     if len(text) > _SEGMENTER_CAP:
         return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     try:
