@@ -40,6 +40,7 @@ from assistant.core.types import (
     Timings,
     Verdict,
 )
+from assistant.domain.attribution import applicant_only
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, classify, with_situation
 from assistant.domain.options import pick_option
@@ -183,9 +184,10 @@ def _card_text(turn: _Turn, query: str) -> str:
 
 
 def _with_proposals(
-    reader: BaseChatModel, text: str, reading: ProfileReading, year: int
+    reader: BaseChatModel, text: str, own: str, reading: ProfileReading, year: int
 ) -> ProfileReading:
-    """The reading plus the model's accepted proposals; the reading alone if the model fails."""
+    """The reading plus the model's accepted proposals (their words the applicant's own: `own`
+    is `text` with other people's sentences blanked); the reading alone if the model fails."""
     from assistant.llm.facts import propose_facts
 
     try:
@@ -193,7 +195,7 @@ def _with_proposals(
     except Exception as exc:  # a model failure never costs the deterministic reading
         log.info("model-assisted reading failed: %s", exc)
         return reading
-    accepted, rejected = accept_proposals(text, reading, proposals, current_year=year)
+    accepted, rejected = accept_proposals(text, reading, proposals, current_year=year, own=own)
     for item in rejected:
         log.info("proposed %s=%r not used: %s", item.fact.name, item.fact.value, item.reason)
     return accepted
@@ -275,7 +277,8 @@ class Advisor:
         for turn, text in enumerate(texts):
             reading = read_profile(text, current_year=year, earlier="\n".join(texts[:turn]))
             if reader is not None and turn == len(texts) - 1:
-                reading = _with_proposals(reader, text, reading, year)
+                own = applicant_only(text, "\n".join(texts[:turn]))
+                reading = _with_proposals(reader, text, own, reading, year)
             later = added_to(profile, reading.profile, text) if turn else reading.profile
             profile = merge_profile(profile, later, current_year=year)
             for fact in reading.profile.known():

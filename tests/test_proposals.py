@@ -189,3 +189,23 @@ def test_without_the_setting_or_when_the_model_fails_the_reading_is_deterministi
     answer = failing.ask(MESSAGE, llm="openai:fake")
     assert answer.profile == baseline.profile
     assert not answer.abstained
+
+
+def test_a_proposal_resting_on_someone_elses_words_is_not_used() -> None:
+    """ "my roommate has 3 LoRs" is the roommate's: a model that reads it as the applicant's
+    letters is refused, while the applicant's own words still count."""
+    from assistant.domain.attribution import applicant_only
+
+    message = "My roommate has 3 LoRs and 4 months of externships. Me: 1 month hands-on, 1 LoR."
+    reading = read_profile(message, current_year=YEAR)
+    facts = (
+        ProposedFact("research_output", 2, "4 months of externships"),
+        ProposedFact("us_letters", 3, "3 LoRs"),
+    )
+    accepted, rejected = accept_proposals(
+        message, reading, facts, current_year=YEAR, own=applicant_only(message)
+    )
+    assert accepted.profile.us_letters == 1  # the applicant's, read deterministically
+    assert {r.reason for r in rejected} >= {
+        "its evidence is about someone other than the applicant"
+    }

@@ -90,6 +90,7 @@ def accept_proposals(
     proposals: Iterable[ProposedFact],
     *,
     current_year: int,
+    own: str | None = None,
 ) -> tuple[ProfileReading, list[Rejected]]:
     """The reading with the proposals that pass every check added, and the ones that did not.
 
@@ -98,13 +99,16 @@ def accept_proposals(
         reading: The deterministic reading of `message`.
         proposals: What a model proposed (any values: they are validated here).
         current_year: For the facts derived from a year.
+        own: `message` with other people's sentences blanked (`attribution.applicant_only`,
+            same offsets): a proposal's words must be the applicant's, not "my roommate has 3
+            LoRs". None: the whole message.
     """
     known = reading.profile.known()
     added: dict[str, Any] = {}
     evidence = dict(reading.evidence)
     rejected: list[Rejected] = []
     for fact in proposals:
-        reason, value, span = _check(message, fact, known, reading.conflicts, added)
+        reason, value, span = _check(message, fact, known, reading.conflicts, added, own)
         if reason is not None:
             rejected.append(Rejected(fact, reason))
             continue
@@ -134,6 +138,7 @@ def _check(
     known: Mapping[str, Any],
     conflicts: Mapping[str, Any],
     added: Mapping[str, Any],
+    own: str | None = None,
 ) -> tuple[str | None, Any, FactSpan | None]:
     """(why it is rejected or None, the validated value or None if already known, its span)."""
     if fact.name not in PROPOSABLE:
@@ -151,6 +156,11 @@ def _check(
     span = _find(message, fact.evidence)
     if span is None:
         return "its evidence is not in the message", None, None
+    if own is not None:
+        mine = _find(own, fact.evidence)
+        if mine is None:
+            return "its evidence is about someone other than the applicant", None, None
+        span = FactSpan(mine.start, mine.end, message[mine.start : mine.end])
     if fact.name in _NUMERIC and not _HAS_NUMBER.search(span.text):
         return "a number without a number in its evidence", None, None
     if fact.name == "usce_hands_on_months" and value > 0 and _NOT_HANDS_ON.search(span.text):
