@@ -150,6 +150,11 @@ def test_a_forms_specialty_field_names_the_target(form: str, expected: str | Non
         ("I did 3 observerships in the US, 4 weeks each = 12 weeks total.", 0.0, 3.0),
         ("I did 2 virtual rotations (4 wks each) with a US attending.", 0.0, 2.0),
         ("I did 2 electives in India, 4 weeks each.", None, None),
+        # a length at the head is not a count of rotations; a restated total adds nothing
+        ("I have done 2 months of externships, 4 weeks each.", 2.0, None),
+        ("Did 3 months of rotations in Chicago, 4 weeks each, all hands-on.", 3.0, None),
+        ("3 externships (4 wks each) = 12 weeks.", 3.0, None),
+        ("My 2 externships were 4 weeks each (8 weeks total).", 2.0, None),
     ],
 )  # fmt: skip
 def test_a_length_that_closes_a_list_counts_each_rotation_once(

@@ -904,9 +904,13 @@ def _offered_before(norm: str, start: int) -> bool:
 
 # A length that closes a list of rotations: "…, 4 weeks each", "… 28 weeks total"
 _EACH_OR_TOTAL = re.compile(r"\s*(?:(each|apiece|per rotation)|total|in total|altogether)\b")
+# A length that restates the list before it: "3 externships (4 wks each) = 12 weeks", "so 2 months"
+_RESTATED = re.compile(r"(?:=|\bso|\bi\.e\.|\bthat'?s|\bwhich is)\s*(?:about |around |roughly )?$")
 # The head of such a list: "3 hands-on clerkships", "two US electives", "my core clerkships"
 _LIST_HEAD = re.compile(
-    r"\b(?:(\d|two|three|four|five|six|seven|eight) |all (?:my |of my )?|my )"
+    # (a count of rotations, not a length: "2 months of externships, 4 weeks each" is 2 months)
+    r"\b(?:(\d|two|three|four|five|six|seven|eight) (?!(?:weeks?|wks?|months?|mos?|years?)\b)"
+    r"|all (?:my |of my )?|my )"
     r"(?:[\w-]+ ){0,3}?(?:clerkships|externships|electives|rotations|sub-?is|sub-internships|"
     r"observerships)\b"
 )
@@ -960,16 +964,17 @@ def _experience(norm: str, current_year: int) -> _Experience:
         total_of_list = False
         if label := _LABELLED.search(norm, max(0, m.start() - 60), m.start()):
             before = label.group(1)  # form style: "Observership: 2 months"
-        elif (whole := _EACH_OR_TOTAL.match(norm, m.end())) and (
-            listed := _listed_kind(norm, m.start())
-        ):
+        elif (
+            (whole := _EACH_OR_TOTAL.match(norm, m.end()))
+            or _RESTATED.search(norm, max(0, m.start() - 20), m.start())
+        ) and (listed := _listed_kind(norm, m.start())):
             # "3 hands-on clerkships in the US: IM in Chicago, nephro in Michigan, cards in
             # Texas, 4 weeks each" / "core clerkships — IM, surgery, peds — 28 weeks total": the
             # kind was named at the head of the list the length closes
             count, before, listed_at = listed
             if _NOT_US.search(norm, listed_at, m.start()):
                 continue  # "2 electives in India, 4 weeks each"
-            if whole.group(1) is not None:  # "each": as many times as rotations were counted
+            if whole and whole.group(1) is not None:  # "each": once per rotation counted
                 months *= count
             else:
                 total_of_list = True
