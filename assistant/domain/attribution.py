@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-import pysbd
+from assistant.text.evidence import sentence_spans
 
 # People with careers of their own, who are not the applicant unless the message is written for
 # them. Attendings, consultants and professors are left out on purpose: what they did ("my
@@ -128,7 +128,6 @@ _CLAUSE = re.compile(
 _PIECE = re.compile(
     r"(?:[^\n.!?]|[.!?](?!\s+(?:[A-Z]|i\b))|(?<=\b[DdMmSs][rts])\.|(?<=\bMrs)\.)+[.!?]*"
 )
-_SEGMENTER_CAP = 20_000  # pysbd is superlinear on pathological runs; beyond this, split by lines
 
 
 class Owner(Enum):
@@ -166,20 +165,13 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _split(text: str) -> list[tuple[int, int]]:
-    if len(text) > _SEGMENTER_CAP:
-        return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    try:
-        spans = pysbd.Segmenter(language="en", clean=False, char_span=True).segment(text)
-        out = [(s.start, s.end) for s in spans]
-    except Exception:  # pysbd has edge-case bugs on odd input: lines are a safe fallback
-        return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     # pysbd keeps lines of a list together, and sometimes two sentences ("… for me. I am
     # having no USCE"): a line break, or a full stop before a capital, ends a stretch too
-    pieces: list[tuple[int, int]] = []
-    for start, end in out:
-        for m in _PIECE.finditer(text, start, end):
-            pieces.append((m.start(), m.end()))
-    return pieces
+    return [
+        (m.start(), m.end())
+        for start, end in sentence_spans(text)
+        for m in _PIECE.finditer(text, start, end)
+    ]
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -272,8 +264,11 @@ def _third(pronoun: str | None, noun: str | None, who: _Applicant) -> Owner:
 def parts(text: str, earlier: str = "") -> list[Part]:
     """The message cut into sentences and clauses, each with whose facts it states. `earlier`:
     the conversation's earlier user turns ("asking for my husband" … "now he wants derm")."""
+    return _parts(text, _who(text, earlier))
+
+
+def _parts(text: str, who: _Applicant) -> list[Part]:
     lowered = text.lower()
-    who = _who(text, earlier)
     out: list[Part] = []
     for start, end in _sentences(text):
         # a clause without a subject belongs to the subject before it in its sentence ("me: 2023
@@ -304,15 +299,30 @@ _POSSESSIVE = {"she": "her", "he": "his"}
 _OBJECT = {"she": "her", "he": "him"}
 
 
-def _in_first_person(text: str, start: int, end: int, who: _Applicant, chars: list[str]) -> None:
-    """Rewrites, in `chars`, the applicant's third-person words between start and end ("my
-    brother is in his final year", "she has no US experience") to the first person, each
-    replacement right-aligned in the span it replaces so every offset stays put."""
-    lowered = text.lower()
+@functools.lru_cache(maxsize=64)
+def _third_person(
+    who: _Applicant,
+) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """The applicant as a subject ("my brother", "she", with the verb after it), and their
+    possessive and object pronouns with the first-person word for each."""
     subjects = [rf"(?:my|our)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(who.noun or '')}(?:'s)?"]
     if who.pronoun:
         subjects.append(who.pronoun)
     subject = re.compile(rf"\b(?P<subj>{'|'.join(subjects)})\b{_VERB}")
+    pronouns = (
+        ((re.compile(rf"\b{_POSSESSIVE[who.pronoun]}\b"), "my"),
+         (re.compile(rf"\b{_OBJECT[who.pronoun]}\b"), "me"))
+        if who.pronoun
+        else ()
+    )  # fmt: skip
+    return subject, pronouns
+
+
+def _in_first_person(lowered: str, start: int, end: int, who: _Applicant, chars: list[str]) -> None:
+    """Rewrites, in `chars`, the applicant's third-person words between start and end ("my
+    brother is in his final year", "she has no US experience") to the first person, each
+    replacement right-aligned in the span it replaces so every offset stays put."""
+    subject, pronouns = _third_person(who)
     edits: list[tuple[int, int, str]] = []
     for m in subject.finditer(lowered, start, end):
         said = m.group("subj")
@@ -322,11 +332,10 @@ def _in_first_person(text: str, start: int, end: int, who: _Applicant, chars: li
             continue
         verb = m.group("verb")
         edits.append((m.start(), m.end(), "i" + (" " + _FIRST_VERB[verb] if verb else "")))
-    if who.pronoun:
-        for word, mine in ((_POSSESSIVE[who.pronoun], "my"), (_OBJECT[who.pronoun], "me")):
-            for m in re.finditer(rf"\b{word}\b", lowered[:end]):
-                if m.start() >= start and not any(a <= m.start() < b for a, b, _ in edits):
-                    edits.append((m.start(), m.end(), mine))
+    for word, mine in pronouns:
+        for m in word.finditer(lowered, start, end):
+            if not any(a <= m.start() < b for a, b, _ in edits):
+                edits.append((m.start(), m.end(), mine))
     for a, b, new in edits:
         if len(new) <= b - a:
             chars[a:b] = list(new.rjust(b - a))
@@ -336,16 +345,16 @@ def applicant_only(text: str, earlier: str = "") -> str:
     """`text` with other people's sentences blanked to spaces (same length, same line breaks,
     sentence-ending punctuation kept), so offsets into it are offsets into `text`. A message
     written for someone else has that person's sentences put in the first person."""
-    found = parts(text, earlier)
     who = _who(text, earlier)
+    found = _parts(text, who)
     if who.writer and all(p.owner is Owner.APPLICANT for p in found):
         return text
-    chars = list(text)
+    chars, lowered = list(text), text.lower()
     for piece in found:
         if piece.owner is Owner.OTHER:
             for i in range(piece.start, piece.end):
                 if chars[i] not in "\n.!?;":
                     chars[i] = " "
         elif not who.writer:
-            _in_first_person(text, piece.start, piece.end, who, chars)
+            _in_first_person(lowered, piece.start, piece.end, who, chars)
     return "".join(chars)

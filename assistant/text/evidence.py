@@ -18,7 +18,8 @@ from assistant.core.types import Chunk
 from assistant.text.stopwords import RANKING_STOPWORDS
 from assistant.text.synonyms import expand_query
 
-_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+# pysbd is superlinear on pathological runs; beyond this many characters text is split by lines.
+SEGMENTER_CAP = 20_000
 _WORD = re.compile(r"[a-z0-9]+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
@@ -114,17 +115,31 @@ def spans_of(chunk: Chunk) -> tuple[Span, ...]:
             # stop ("- Secure hands-on USCE + letters") are evidence.
             out.append(_span(chunk, base, stripped, "item" if bullet else "heading"))
             continue
-        for seg in _segmenter.segment(stripped):
-            text = seg.sent.rstrip()
+        for start, end in sentence_spans(stripped):
+            text = stripped[start:end].rstrip()
             lstrip = len(text) - len(text.lstrip())
             text = text.strip()
             if text:
-                out.append(_span(chunk, base + seg.start + lstrip, text, "sentence"))
+                out.append(_span(chunk, base + start + lstrip, text, "sentence"))
     for i, span in enumerate(out):
         if span.kind == "sentence":
             out[i] = dataclasses.replace(span, lead=True)
             break
     return tuple(out)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` as (start, end) offsets, by pysbd ("e.g.", "U.S.", "Dr." are not
+    sentence ends). A fresh segmenter per call: pysbd keeps the text on the instance, so a
+    shared one is not safe across the API's threads. Text longer than SEGMENTER_CAP, or text
+    pysbd fails on, is split by lines."""
+    if len(text) <= SEGMENTER_CAP:
+        try:
+            segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+            return [(seg.start, seg.end) for seg in segmenter.segment(text)]
+        except Exception:  # pysbd has edge-case bugs on odd input: lines are a safe fallback
+            pass
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
 
 
 def _span(chunk: Chunk, start: int, text: str, kind: str) -> Span:
