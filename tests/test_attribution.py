@@ -137,3 +137,14 @@ def test_asking_for_her_names_the_applicant_by_pronoun() -> None:
     )
     profile = parse_profile(text, current_year=YEAR)
     assert profile.usce_hands_on_months is None and profile.us_letters is None
+
+
+def test_text_longer_than_a_question_is_read_whole() -> None:
+    """A history turn may be 20,000 characters: past a question's size the message is read
+    whole, as before attribution, so its cost stays bounded."""
+    from assistant.core.limits import MAX_QUESTION_CHARS
+
+    other = "My roommate did 4 months of externships and got 3 LoRs. "
+    long = other + "x " * MAX_QUESTION_CHARS
+    assert parse_profile(long, current_year=YEAR).us_letters == 3
+    assert parse_profile(other + "Me: 1 LoR.", current_year=YEAR).us_letters == 1

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core import lexicon
+from assistant.core.limits import MAX_QUESTION_CHARS
 from assistant.core.types import HANDS_ON_TYPES, Profile, SpecialtyClass
 from assistant.domain import attribution, corrections
 from assistant.text import spelling
@@ -1094,8 +1095,14 @@ def read_profile(text: str, *, current_year: int, earlier: str = "") -> ProfileR
     text = text if isinstance(text, str) else str(text)
     try:
         # other people's sentences blanked ("my roommate has 3 LoRs"), offsets unchanged
-        # and what the writer takes back ("2021 — sorry, typo, 2023")
-        own = corrections.without_retracted(attribution.applicant_only(text, earlier))
+        # and what the writer takes back ("2021 — sorry, typo, 2023"). Only for a message of
+        # a question's size: a history turn may be 20,000 characters, and sentence and clause
+        # analysis of text that long costs far more than it can find (it is read whole).
+        own = (
+            corrections.without_retracted(attribution.applicant_only(text, earlier))
+            if len(text) <= MAX_QUESTION_CHARS
+            else text
+        )
         facts, spans, norm, back, said_twice = _read(own, current_year)
         profile = Profile(**facts)
     except Exception:  # a parser bug must degrade to "nothing understood", not a 500
