@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl", "forum_gold_c.jsonl", "forum_gold_d.jsonl"]
+SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl", "forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl"]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
     p.stem: p.read_text(encoding="utf-8").splitlines() for p in (ROOT / "corpus").glob("*.txt")
@@ -62,7 +62,7 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
         assert closest < 0.6, (case["id"], closest)
 
 
-@pytest.mark.parametrize("name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl"])
+@pytest.mark.parametrize("name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl"])
 def test_the_verdict_labels_are_consistent(name: str) -> None:
     verdicts = {"USCE_URGENT", "USCE_FIRST", "RESEARCH_AND_USCE", "ADD_RESEARCH", None}
     for case in rows(name):
