@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ["forum_gold.jsonl", "forum_gold_b.jsonl", "forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl"]
+SETS = [
+    "forum_gold.jsonl",
+    "forum_gold_b.jsonl",
+    "forum_gold_c.jsonl",
+    "forum_gold_d.jsonl",
+    "forum_gold_e.jsonl",
+]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
     p.stem: p.read_text(encoding="utf-8").splitlines() for p in (ROOT / "corpus").glob("*.txt")

@@ -52,6 +52,42 @@ def test_zero_research_row_is_not_quoted_to_someone_with_publications() -> None:
     assert row in [q.text for q in without.quotes]
 
 
+def test_the_zero_research_sentence_is_shown_when_research_is_unknown() -> None:
+    """A conditional the reader can check: "if you have zero USCE and zero research" is shown
+    to someone with no hands-on USCE whose research nobody mentioned, for every rule that sends
+    them to clinical work, and never when hands-on USCE is known."""
+    row = "So: if you have zero USCE and zero research, start with USCE."
+    for facts in (
+        {"usce_hands_on_months": 0, "years_since_graduation": 2},
+        {"usce_hands_on_months": 0, "years_since_graduation": 7},
+        {"usce_hands_on_months": 0, "specialty_class": "competitive"},
+        {"usce_hands_on_months": 0, "unmatched_before": True},
+    ):
+        assert row in [q.text for q in decide(Profile(**facts)).quotes], facts
+    some = decide(Profile(usce_hands_on_months=1, us_letters=0))
+    assert row not in [q.text for q in some.quotes]
+
+
+@pytest.mark.parametrize(
+    ("specialty", "shown"),
+    [("internal medicine", True), ("psychiatry", True), ("pediatrics", True),
+     ("family medicine", True), ("dermatology", False), ("general surgery", False), (None, False)],
+)  # fmt: skip
+def test_the_specialty_mapping_is_quoted_for_the_specialties_it_names(
+    specialty: str | None, shown: bool
+) -> None:
+    """ "Internal Medicine, Family Medicine, Psych, Peds: USCE usually wins" beside a verdict
+    that sends someone with some hands-on USCE back to clinical work, only for those four; the
+    filtering sentence ("Especially in Internal Medicine, Family Med, Psych, Peds, and
+    Neurology") beside one for someone with none."""
+    mapping = "- Internal Medicine, Family Medicine, Psych, Peds: USCE usually wins."
+    some = decide(Profile(usce_hands_on_months=1, us_letters=1, specialty=specialty))
+    assert (mapping in [q.text for q in some.quotes]) is shown
+    none = decide(Profile(usce_hands_on_months=0, us_letters=0, specialty=specialty))
+    assert any("filtering criterion" in q.text for q in none.quotes) is shown
+    assert mapping not in [q.text for q in none.quotes]
+
+
 def test_the_gaps_row_is_not_quoted_to_someone_clinically_active() -> None:
     active = decide(
         Profile(usce_hands_on_months=0, years_since_graduation=7, home_clinical_recent=True)

@@ -150,7 +150,19 @@ STRONG = _c("step2_ck", ">=", STRONG_STEP2_CK)
 # whichever rule decides: an applicant with no hands-on USCE is shown the row that names their
 # scores or home clinical work, one short of money the sentence on money, next to the rule's own
 # reason. (They all lean to clinical work, so they fit every rule that sends someone there.)
+# The specialties the articles name where USCE usually wins (the specialty mapping) and where
+# lack of it filters most ("Especially in Internal Medicine, Family Med, Psych, Peds, and
+# Neurology"): an applicant who names one is shown that sentence beside the rule's reason.
+USCE_WINS = ("internal medicine", "family medicine", "psychiatry", "pediatrics")
+USCE_FILTERS = (*USCE_WINS, "neurology")
 NO_HANDS_ON_SITUATIONS = (
+    # A conditional the reader can check: shown unless the applicant's research is known
+    # (someone with five publications is not told "if you have zero research").
+    _q(B, "So: if you have zero USCE and zero research, start with USCE.",
+       ZERO, _c("research_output", "==", 0, if_unknown=True)),
+    _q(B, "Why? Because for IMGs, lack of USCE is a filtering criterion at a huge number of "
+       "programs. Especially in Internal Medicine, Family Med, Psych, Peds, and Neurology.",
+       ZERO, _c("specialty", "in", USCE_FILTERS)),
     _q(B, "| Fresh grad, high scores, no USCE | USCE → then research |",
        ZERO, _c(YRS, "<=", 1), STRONG),
     _q(A, "| No USCE, no US letters, average scores | Hands-on USCE |",
@@ -178,6 +190,15 @@ FOUNDATION_SITUATIONS = (
         "| 2–3 months USCE, decent letters, no research | Add research |",
         _c(HOU, "<=", 3),
         NO_RESEARCH,
+    ),
+)
+# With some hands-on USCE but not the foundation: the specialty mapping, for the specialties it
+# names.
+SOME_USCE_SITUATIONS = (
+    _q(
+        B,
+        "- Internal Medicine, Family Medicine, Psych, Peds: USCE usually wins.",
+        _c("specialty", "in", USCE_WINS),
     ),
 )
 MONEY_SITUATIONS = (
@@ -295,7 +316,6 @@ RULES: tuple[Rule, ...] = (
         rationale="You have no hands-on US clinical experience yet: get it, and the US letters it "
         "produces, before research. Observerships and virtual rotations are not a substitute.",
         quotes=(_q(A, "If you lack recent, hands-on USCE → prioritize hands-on USCE"),
-                _q(B, "So: if you have zero USCE and zero research, start with USCE.", NO_RESEARCH),
                 *NO_HANDS_ON_SITUATIONS, *MONEY_SITUATIONS),
     ),
     Rule(
@@ -408,7 +428,8 @@ RULES: tuple[Rule, ...] = (
         "USCE with a letter focus comes before research.",
         quotes=(_q(A, "Strong scores, 1–2 US letters, no pubs | Balanced, but USCE",
                    _c(LET, ">=", 1), NO_RESEARCH, STRONG),
-                _q(B, "If you’re answering “No” at the USCE or LOR stages, that’s your priority.")),
+                _q(B, "If you’re answering “No” at the USCE or LOR stages, that’s your priority."),
+                *SOME_USCE_SITUATIONS),
     ),
     Rule(
         id="R14_below_minimum_usce",
@@ -420,7 +441,8 @@ RULES: tuple[Rule, ...] = (
         "it to 2–3 months before adding research.",
         quotes=(_q(A, "2–3 months of solid, hands-on USCE (with strong performance) is the "
                    "minimum reasonable target"),
-                _q(B, "You’re aiming for at least 8–12 weeks of real USCE if possible.")),
+                _q(B, "You’re aiming for at least 8–12 weeks of real USCE if possible."),
+                *SOME_USCE_SITUATIONS),
     ),
     Rule(
         id="R15_few_letters_usce_unknown",
@@ -432,7 +454,8 @@ RULES: tuple[Rule, ...] = (
         rationale="Without strong US clinical letters, clinical experience comes first: hands-on "
         "USCE is where those letters come from.",
         quotes=(_q(A, "Do I have zero or weak US clinical letters?"),
-                _q(A, "If you said yes to any of those: clinical experience first.")),
+                _q(A, "If you said yes to any of those: clinical experience first."),
+                *SOME_USCE_SITUATIONS),
     ),
 )  # fmt: skip
 RULES = tuple(sorted(RULES, key=lambda r: r.precedence))
