@@ -294,6 +294,27 @@ def test_follow_up_uses_history() -> None:
     assert classify("and what about research then?", history=[HISTORY[0]["content"]]).in_scope
 
 
+@pytest.mark.parametrize(
+    "reply", ["IM 2016 grad", "2019 graduate, want psych", "CK 231", "3 months hands-on, 1 letter"]
+)
+def test_facts_alone_carry_on_the_earlier_decision_question(reply: str) -> None:
+    """A reply of facts to "what should I do first?" asks it again with those facts; the same
+    reply after an information question, or with no earlier turn, asks nothing of the kind."""
+    decision = [
+        {"role": "user", "content": "research or usce first for img"},
+        {"role": "assistant", "content": "What is your graduation year and specialty?"},
+    ]
+    information = [
+        {"role": "user", "content": "how many US letters do programs want?"},
+        {"role": "assistant", "content": "2–3 strong US clinical letters."},
+    ]
+    assert classify(reply, history=decision).prioritisation
+    assert not classify(reply, history=information).prioritisation
+    assert not classify(reply).prioritisation
+    # a reply that asks a question of its own is that question, not the earlier one
+    assert not classify(f"{reply}. how long should research be?", history=decision).prioritisation
+
+
 def test_history_does_not_rescue_out_of_scope_questions() -> None:
     assert classify("what dose of ibuprofen for a headache?", history=HISTORY).reason == (
         REASON_CLINICAL

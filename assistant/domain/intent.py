@@ -1023,11 +1023,34 @@ _ACTING = _rx(
 )
 
 
-def _is_prioritisation(lower: str) -> bool:
+def _is_prioritisation(lower: str, *, continuing: bool = False) -> bool:
+    """Whether the message asks what to do or prioritise. `continuing`: it follows a turn that
+    did, so facts alone ("IM 2016 grad", the reply to "what is your graduation year…?") carry
+    that question on; otherwise facts alone ask it only when there are three or more."""
     if _weighs_options(lower):
         return True
-    asks = "?" in lower or re.match(r"(?:what|which|how|why|is|are|do|does|can|should)\b", lower)
-    return not asks and sum(bool(p.search(lower)) for p in _PROFILE_FACTS) >= 3
+    if _asks_something(lower):
+        return False
+    return sum(bool(p.search(lower)) for p in _PROFILE_FACTS) >= (1 if continuing else 3)
+
+
+def _asks_something(lower: str) -> bool:
+    return bool(
+        "?" in lower or re.match(r"(?:what|which|how|why|is|are|do|does|can|should)\b", lower)
+    )
+
+
+def _continues_a_decision(history: Sequence[str | Mapping[str, Any]] | None) -> bool:
+    """Whether the conversation's last question (the latest user turn that asks something)
+    asked what to do: a reply of facts alone then carries it on."""
+    for turn in reversed(list(history or [])[-6:]):
+        if isinstance(turn, Mapping) and turn.get("role", "user") != "user":
+            continue
+        text = turn if isinstance(turn, str) else str(turn.get("content", ""))
+        lower = _clean(text)[1].lower()
+        if _weighs_options(lower) or _asks_something(lower):
+            return _is_prioritisation(lower)
+    return False
 
 
 def classify(
@@ -1095,6 +1118,7 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         signals.append("injection:topic_kept")
     lower = stripped.lower()
     follow_up = _history_in_scope(history)
+    continuing = follow_up and _continues_a_decision(history)
     # An instruction's topic is answered, but it asked for no recommendation.
     may_prioritise = "injection:topic_kept" not in signals
 
@@ -1102,7 +1126,9 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         return Intent(
             in_scope=in_scope,
             reason=reason,
-            prioritisation=in_scope and may_prioritise and _is_prioritisation(lower),
+            prioritisation=in_scope
+            and may_prioritise
+            and _is_prioritisation(lower, continuing=continuing),
             chooses=in_scope and may_prioritise and _weighs_options(lower),
             injection=bool(injections),
             stripped_question=stripped,
