@@ -42,7 +42,7 @@ from assistant.core.types import (
 )
 from assistant.domain.attribution import applicant_only
 from assistant.domain.clarify import Clarification, decide_or_ask
-from assistant.domain.intent import Intent, classify, with_situation
+from assistant.domain.intent import Intent, asks_only_facts, classify, with_situation
 from assistant.domain.options import pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import (
@@ -554,12 +554,23 @@ class Advisor:
         if not intent.in_scope:
             return _Turn(question, turns, started, intent, Profile(), None)
         applicant, evidence, conflicts = self.reading_for(question, turns, profile, reader)
-        intent = with_situation(intent, applicant, explicit=bool(explicit))
+        situated = with_situation(intent, applicant, explicit=bool(explicit))
         decision, asks = (
             decide_or_ask(applicant, conflicts, current_year=dt.date.today().year)
-            if intent.prioritisation
+            if situated.prioritisation
             else (None, [])
         )
+        if (
+            situated is not intent
+            and (decision is None or decision.verdict is None)
+            and asks_only_facts(intent.stripped_question)
+        ):
+            # Facts told as the context of a question of fact ("how recent does USCE have to
+            # be? I did 2 months of externships"), too few to decide: the question is answered,
+            # and no request for facts or "which applies to you?" stands in for the answer.
+            decision, asks = None, []
+        else:
+            intent = situated
         notices = [Notice.INJECTION_IGNORED.value] if intent.injection else []
         notices += [Notice.NOT_COVERED.with_detail(item.reason) for item in intent.not_covered]
         return _Turn(question, turns, started, intent, applicant, decision, notices, evidence, asks)

@@ -101,6 +101,22 @@ def test_an_information_question_with_a_profile_answers_it_then_decides(real: Ad
     assert "QI" in direct(answer) or "quality improvement" in direct(answer), direct(answer)
 
 
+def test_a_question_of_fact_with_too_few_facts_to_decide_is_answered_without_asking(
+    real: Advisor,
+) -> None:
+    """The facts are the context of "how recent": the answer leads, with no request
+    for facts and no "which applies to you?" in its place; with facts enough to decide, the
+    same question is answered and then decided (above)."""
+    answer = real.ask("how recent does USCE have to be? so far i did 2 months of IM externships")
+    assert "missing_facts" not in kinds(answer) and answer.recommendation is None, kinds(answer)
+    assert kinds(answer)[0] == "direct_answer", kinds(answer)
+    decided = real.ask(
+        "how recent does USCE have to be? so far i did 2 months of IM externships and got 2 US "
+        "letters"
+    )
+    assert decided.recommendation is not None
+
+
 FIRST = "yog 2022, no usce, 1 US letter, want IM. research or rotations first?"
 
 

@@ -21,6 +21,7 @@ from assistant.domain.intent import (
     REASON_UNRELATED,
     REASON_VISA,
     Intent,
+    asks_only_facts,
     classify,
 )
 
@@ -313,6 +314,27 @@ def test_facts_alone_carry_on_the_earlier_decision_question(reply: str) -> None:
     assert not classify(reply).prioritisation
     # a reply that asks a question of its own is that question, not the earlier one
     assert not classify(f"{reply}. how long should research be?", history=decision).prioritisation
+
+
+@pytest.mark.parametrize(
+    ("message", "facts_only"),
+    [
+        ("how recent does USCE have to be? i did a 2 month IM externship back in 2021", True),
+        ("ok how long are we talking for the research part, like a full year??", True),
+        ("which of these count as hands-on USCE? a) 2 wk shadowing b) 4 wk IM sub-I", True),
+        ("do virtual rotations count as usce?? there's a 4wk telemedicine one for $900", True),
+        ("How do I split my year between USCE and research?", False),
+        ("I did 2 months of observerships. does that change anything??", False),
+        ("only a family med spot replied. take it or wait for a psych one?", False),
+        ("I have 3 months USCE and 2 letters. what should I do next?", False),
+        ("2 months hands-on, 2 letters, CK 240. Research or more USCE?", False),
+        ("how long should research be? and should I start it now or after rotations?", False),
+    ],
+)
+def test_questions_of_fact_are_told_from_questions_of_what_to_do(
+    message: str, facts_only: bool
+) -> None:
+    assert asks_only_facts(message) is facts_only
 
 
 def test_history_does_not_rescue_out_of_scope_questions() -> None:

@@ -1095,10 +1095,46 @@ _CONTEXT_FACTS = (
 
 def with_situation(intent: Intent, applicant: Profile, *, explicit: bool) -> Intent:
     """An applicant who lays out their situation (or sends their profile) wants to know what it
-    means for them: the question is a prioritisation question then, whatever its words."""
+    means for them: the question is a prioritisation question then, whatever its words. (When
+    everything it asks is a question of fact, `asks_only_facts`, the service keeps it one only
+    if the facts decide a verdict.)"""
     if intent.prioritisation or not (explicit or _describes_situation(applicant)):
         return intent
     return dataclasses.replace(intent, prioritisation=True)
+
+
+# The openings of a question of fact: how long / many / recent, how do I land…, what do
+# programs want, which of these count, does X count, why, is it even possible, will that make up
+# for…. Not "what should I do", "does that change anything", "take it or wait?", nor a "how"
+# about splitting time between the options ("how do I split my year between USCE and research").
+_FACT_ASK = _rx(
+    r"^(?:(?:ok(?:ay)?|so|and|but|also|then|hmm|wait|pls|please|q|question)\b[\s,:.]*)*"
+    r"(?:how\s+(?:long|many|much|recent|old|early|soon|far|often|important)\b"
+    r"|how\s+(?:do|does|can|would|will)\s+(?!.*\b(?:split|divide|structure|spend|balance|"
+    r"plan|prioriti[sz]e|order)\b)"
+    r"|what\s+(?:is|are|'s|do|does|will|would|counts?|kind|makes?)\b(?!\s+(?:i|my\s+next|next|now"
+    r"|the\s+(?:next|best\s+(?:plan|option|move|path))))"
+    r"|which\s+(?:of\s+(?:these|those|them)|kinds?|types?|ones?)\b(?=.*\bcount)"
+    r"|why\b"
+    r"|is\s+(?:it|that|this)\s+(?:even\s+)?(?:possible|normal|true|legit|allowed|ok(?:ay)?\s+to"
+    r"\s+(?:ask|put|list))\b"
+    r"|(?:do|does|did|would|will|can)\s+(?!(?:that|this|it)\s+change)(?:\w+\s+){1,4}count\b"
+    r"|will\s+(?:that|this|it|the|my|research|pubs?|publications?)\b.{0,40}"
+    r"\b(?:make\s+up|compensate|count|matter)"
+    r"|(?:do|does)\s+(?:programs?|pds?|they|community|university|academic)\b)"
+)
+
+
+def asks_only_facts(message: str) -> bool:
+    """Whether every ask of the message is a question of fact (`_FACT_ASK`: "how recent does
+    USCE have to be? I did 2 months in 2021") and none weighs the options or asks what to do."""
+    asks = [p for p in _parts(message) if _ASKS.search(p)]
+    return bool(asks) and all(
+        _FACT_ASK.search(ask.strip().lower())
+        and not _weighs_options(ask.lower())
+        and not _is_prioritisation(ask.lower())
+        for ask in asks
+    )
 
 
 def _describes_situation(profile: Profile) -> bool:
