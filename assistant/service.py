@@ -11,6 +11,7 @@ may choose is `allowed_backend`'s business, checked by the API before anything i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -561,13 +562,14 @@ class Advisor:
             else (None, [])
         )
         if (
-            situated is not intent
+            situated.prioritisation
             and (decision is None or decision.verdict is None)
             and asks_only_facts(intent.stripped_question)
         ):
-            # Facts told as the context of a question of fact ("how recent does USCE have to
-            # be? I did 2 months of externships"), too few to decide: the question is answered,
-            # and no request for facts or "which applies to you?" stands in for the answer.
+            # Only questions of fact ("how recent does USCE have to be? I did 2 months of
+            # externships"), with too few facts to decide: the questions are answered, and no
+            # request for facts or "which applies to you?" stands in for the answer.
+            intent = dataclasses.replace(situated, prioritisation=False)
             decision, asks = None, []
         else:
             intent = situated

@@ -47,6 +47,35 @@ def test_a_letter_still_in_progress_is_not_counted() -> None:
     assert letters(f"{BASE} {said}") == 0
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "What should a good USCE letter actually say? Starting my first externship next week.",
+        "how do I make sure I get output + a good letter out of it",
+        "Will a letter from the PI help much?",
+        "does a LoR from my home country HOD count as a US letter?",
+        "My PI says he will write me a letter when I need it.",
+        "questions about LoR: 1- when do i tell the attending i want a letter?",
+    ],
+)
+def test_a_letter_talked_about_is_not_a_letter_had(said: str) -> None:
+    """ "a letter" in a question, a wish or a promise is not one in hand."""
+    assert parse_profile(said, current_year=2026).us_letters is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I got a letter from my externship attending in Chicago.",
+        "did a 4 week sub-I and the attending wrote me a strong letter",
+        "4 weeks of hands-on IM in Ohio with a strong letter",
+        "USCE: 1 month hands-on, a strong US letter, CK 240",
+    ],
+)
+def test_a_letter_said_to_be_had_counts_one(said: str) -> None:
+    assert parse_profile(said, current_year=2026).us_letters == 1
+
+
 def test_letters_added_with_plus_are_in_addition() -> None:
     # "+ 1 LoR from home" adds a home letter; it does not break a total down
     assert letters(f"{BASE} I got 1 good LoR + 1 LoR from home.") == 1

@@ -323,6 +323,8 @@ def test_facts_alone_carry_on_the_earlier_decision_question(reply: str) -> None:
         ("ok how long are we talking for the research part, like a full year??", True),
         ("which of these count as hands-on USCE? a) 2 wk shadowing b) 4 wk IM sub-I", True),
         ("do virtual rotations count as usce?? there's a 4wk telemedicine one for $900", True),
+        ("Title: What should a good USCE letter say?\n\nStarting my externship Monday.", True),
+        ("what should the next step be? 2 months hands-on, 1 letter", False),
         ("How do I split my year between USCE and research?", False),
         ("I did 2 months of observerships. does that change anything??", False),
         ("only a family med spot replied. take it or wait for a psych one?", False),

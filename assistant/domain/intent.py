@@ -1108,12 +1108,13 @@ def with_situation(intent: Intent, applicant: Profile, *, explicit: bool) -> Int
 # for…. Not "what should I do", "does that change anything", "take it or wait?", nor a "how"
 # about splitting time between the options ("how do I split my year between USCE and research").
 _FACT_ASK = _rx(
-    r"^(?:(?:ok(?:ay)?|so|and|but|also|then|hmm|wait|pls|please|q|question)\b[\s,:.]*)*"
+    r"^(?:(?:ok(?:ay)?|so|and|but|also|then|hmm|wait|pls|please|q|question|title)\b[\s,:.]*)*"
     r"(?:how\s+(?:long|many|much|recent|old|early|soon|far|often|important)\b"
     r"|how\s+(?:do|does|can|would|will)\s+(?!.*\b(?:split|divide|structure|spend|balance|"
     r"plan|prioriti[sz]e|order)\b)"
     r"|what\s+(?:is|are|'s|do|does|will|would|counts?|kind|makes?)\b(?!\s+(?:i|my\s+next|next|now"
     r"|the\s+(?:next|best\s+(?:plan|option|move|path))))"
+    r"|what\s+should\s+(?:a|an|the)\s+"  # "what should a good letter say?"
     r"|which\s+(?:of\s+(?:these|those|them)|kinds?|types?|ones?)\b(?=.*\bcount)"
     r"|why\b"
     r"|is\s+(?:it|that|this)\s+(?:even\s+)?(?:possible|normal|true|legit|allowed|ok(?:ay)?\s+to"

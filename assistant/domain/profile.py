@@ -309,7 +309,7 @@ _LETTERS = re.compile(
 # A form's field: "LoRs: 2", "US LORs: three", "| US LORs | 3 |", "- letters = 2".
 _LETTERS_LABELLED = re.compile(
     r"\b(?:us |u\.s\. )?(?:letters(?: of rec(?:ommendation)?s?)?|lors?|lo?rs) ?[:=|] ?"
-    rf"(\d{{1,2}}|{_NUMBER_WORDS}|zero|none|no)\b"
+    rf"(\d{{1,2}}|{_NUMBER_WORDS}|zero|none|no)\b(?![-)])"  # not "LoR: 1- when do I ask"
 )
 _NO_LETTERS = re.compile(
     r"\b(?:without(?: any)?|(?:do not|don'?t|haven'?t) (?:have|got)(?: any)?|lack(?:ing)?(?: any)?)"
@@ -657,6 +657,13 @@ _LETTER_ITEM = re.compile(
 )
 _OPENS_BREAKDOWN = re.compile(r"total|[:(—–-]|\bincluding\b|\bof (?:which|them)\b|\bnamely\b")
 # A letter sought, not had: "how do I ask an attending for a strong letter", "to earn a LoR"
+# "a letter" counts one only when something says it is had: "I got a letter from…", "with a
+# strong letter"; not in "what should a good USCE letter say?" or "make sure I get a good one".
+_HAD_ARTICLE = re.compile(
+    # ("wrote  my a letter": attribution's first person of "I wrote her a letter")
+    r"\b(?:have|has|had|got|gotten|received|secured|earned|obtained|with|plus|and|also|"
+    r"(?:wrote|gave)\s+(?:me|my|her|him))\b(?: \w+){0,3} $"
+)
 _SEEKING = re.compile(
     r"\b(?:ask(?:ing)?|request(?:ing)?|get|getting|earn(?:ing)?|secure|securing|obtain(?:ing)?|"
     r"need|needs|chase|chasing)\b(?: \w+){0,3} (?:for )?$"
@@ -1271,6 +1278,11 @@ def _read(
         if not _INTENT.search(_before(norm, m.start()))
         and not _SEEKING.search(_before(norm, m.start()))
         and not _PENDING.match(norm, m.end())
+        and (
+            m.group(1) not in ("a", "an")
+            or not _before(norm, m.start()).strip()  # a list's item: "CK 240, a strong letter"
+            or _HAD_ARTICLE.search(_before(norm, m.start()))
+        )
         and (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
     ]
