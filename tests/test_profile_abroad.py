@@ -102,7 +102,14 @@ def test_a_city_one_comes_from_does_not_move_the_rotation_abroad() -> None:
 
 @pytest.mark.parametrize(
     "never",
-    ["I've never been to the US.", "I have never been in the USA for any clinical work."],
+    [
+        "I've never been to the US.",
+        "I have never been in the USA for any clinical work.",
+        "Right now I have nothing US.",
+        "I'm a student graduating 2026, nothing US yet.",
+        "Right now I have literally nothing US-based.",
+        "no experience in the US",
+    ],
 )
 def test_never_been_to_the_us_is_no_usce(never: str) -> None:
     profile = parse_profile(f"Graduated 2024, IM. {never} Research or USCE?", current_year=2026)

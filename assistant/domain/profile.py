@@ -258,10 +258,14 @@ _NO_USCE = re.compile(
     # "zero clinical experience in the USA", "never done any clinical rotation in the US",
     # "no rotations of any kind in the US", "nothing hands-on in the US"
     r"|\b(?:no|zero|0|never (?:done|did|had) any|not (?:a|one) single|nothing)"
-    r"(?: (?:hands[- ]on|clinical)){0,2}(?: (?:clinical experience|rotations?|electives?|"
-    r"externships?|clerkships?|usce))?(?: of any kind)? in (?:the )?(?:us|usa|u\.s\.a?|states|"
-    r"united states|america)\b(?! since| after| until| other than| except)"
+    r"(?: (?:hands[- ]on|clinical)){0,2}(?: (?:clinical experience|experience|rotations?|"
+    r"electives?|externships?|clerkships?|usce))?(?: of any kind)? in (?:the )?"
+    r"(?:us|usa|u\.s\.a?|states|united states|america)\b"
+    r"(?! since| after| until| other than| except)"
     r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
+    # "nothing US yet", "nothing US-related so far"
+    r"|\bnothing (?:u\.?s\.?|american)(?:[- ]related|[- ]wise|[- ]based)?"
+    r"(?= yet| so far| at all|[.,;!?)]|$)"
 )
 _NOTHING_IN_US = re.compile(
     r"\b(?:no|zero|0) (?:u\.?s\.?|american) (?:experience|exposure|anything)"
