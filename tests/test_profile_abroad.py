@@ -303,3 +303,26 @@ def test_offers_listed_in_a_sentence_are_not_experience(said: str, months: float
 )
 def test_a_letter_sought_is_not_a_letter_had(said: str, letters_had: int | None) -> None:
     assert letters(said) == letters_had
+
+
+@pytest.mark.parametrize(
+    ("said", "years_ago"),
+    [
+        ("My USCE was in 2022 (3 months hands-on IM, 3 letters).", 4.0),
+        ("~half a year of hands-on USCE but all of it back in 2017, two US LORs", 9.0),
+        ("my externships were in 2019, 3 months hands-on", 7.0),
+    ],
+)
+def test_a_year_said_apart_from_the_length_dates_the_usce(said: str, years_ago: float) -> None:
+    """When the US experience was done, said in its own clause, is still when it was done."""
+    assert parse_profile(said, current_year=2026).usce_years_ago == years_ago
+
+
+def test_a_decade_ago_and_an_aim_are_read() -> None:
+    said = (
+        "graduated a decade ago. did 1 month hands-on IM externship in Chicago. "
+        "My aim is radiology."
+    )
+    profile = parse_profile(said, current_year=2026)
+    assert profile.years_since_graduation == 10.0
+    assert profile.specialty == "radiology"  # the aim, not the rotation's field

@@ -96,7 +96,9 @@ _SPEC_NOUN = re.compile(
     # a note that opens with the field: "derm: I've done …"
     rf"|(?:^|[.!?\n] ?)({_SPEC_RE}) ?: "
     # a form's field, also as a table row: "Specialty: ENT", "|Specialty| ENT (otolaryngology)|"
-    rf"|\b(?:goal|specialty|target|field) ?\|? ?(?:=|:|is|\|) ?({_SPEC_RE})\b(?! ?(?:or|/|and)\b)"
+    # (and "my aim is radiology")
+    rf"|\b(?:goal|aim|specialty|target|field) ?\|? ?(?:=|:|is|\|) ?({_SPEC_RE})\b"
+    r"(?! ?(?:or|/|and)\b)"
     # a profile titled by its field: "NSGY profile:", "Derm applicant profile -"
     rf"|(?:^|[.!?\n] ?)({_SPEC_RE}) (?:applicant )?profile\b"
     rf"|\b({_SPEC_RE}) is what i want\b"
@@ -348,6 +350,9 @@ _YEAR_WORDS = re.compile(
 _YEAR_RELATIVE = re.compile(
     r"\bgraduat(?:ed|e|ion was) (?:in |of |just )?(last|this) (?:year|yr)\b"
     r"|\b(last|this) (?:year|yr)'?s? grad(?:uate)?\b"
+)
+_A_DECADE = re.compile(
+    r"\bgraduated (?:about |around |over |almost |nearly |roughly |more than )?(?:a|one) decade ago"
 )
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
@@ -880,6 +885,24 @@ _WHEN = re.compile(r"(?<![\d'])((?:19|20)\d\d)(?:-(\d\d(?:\d\d)?))?\b|(?<!\w)'(\
 _GRAD_WORDS = re.compile(r"(?:grad\w*|yog|class of|mbbs|md)\W{0,3}(?:in |of )?$")
 
 
+# A year said of the US experience apart from its length: "My USCE was in 2022 (3 months…)",
+# "~half a year of hands-on USCE but all of it back in 2017".
+_DATED_APART = re.compile(
+    r"\b(?:usce|u\.?s\.? clinical experience|externships?|rotations?|clerkships?|electives?)"
+    r" (?:was|were|(?:all )?happened|(?:was |were )?(?:all )?done) (?:back |all )?(?:in|during) "
+    r"((?:19|20)\d\d)\b(?!\s*(?:-|–|to)\s*\d)"
+    r"|\ball of (?:it|them) (?:was |were )?(?:back )?in ((?:19|20)\d\d)\b"
+)
+
+
+def _dated_apart(norm: str) -> list[tuple[int, Span]]:
+    """The years `_DATED_APART` says the US experience was done in."""
+    return [
+        (int(m.group(1) or m.group(2)), m.span(1) if m.group(1) else m.span(2))
+        for m in _DATED_APART.finditer(norm)
+    ]
+
+
 def _years_in(norm: str, start: int, end: int, current_year: int) -> list[tuple[int, Span]]:
     """The years an experience's clause norm[start:end] dates it by (never a graduation year)."""
     found = []
@@ -1212,6 +1235,8 @@ def _read(
             value = _num(next(g for g in m.groups() if g))
             if value is not None:
                 read(m.span(), years_since_graduation=float(value), is_student=False)
+        elif m := _A_DECADE.search(norm):
+            read(m.span(), years_since_graduation=10.0, is_student=False)
         elif m := _FRESH.search(norm):
             read(m.span(), years_since_graduation=0.5, is_student=False)
     student = _STUDENT.search(norm)
@@ -1263,9 +1288,10 @@ def _read(
         )
         if hands_at is not None:  # a fact is read from words, or not at all
             read(hands_at, usce_hands_on_months=seen.hands)
-    if seen.hands > 0 and seen.hands_years:
+    dated = seen.hands_years or _dated_apart(norm)
+    if seen.hands > 0 and dated:
         # "USCE within 1–3 years of the application": how long ago the last hands-on USCE was
-        year, when = max(seen.hands_years)
+        year, when = max(dated)
         if year <= current_year + 1:
             read(when, last_usce_year=year, usce_years_ago=float(max(0, current_year - year)))
     # "No USCE" says nothing about observerships (the corpus's "USCE" means hands-on);
