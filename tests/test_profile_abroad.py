@@ -326,3 +326,21 @@ def test_a_decade_ago_and_an_aim_are_read() -> None:
     profile = parse_profile(said, current_year=2026)
     assert profile.years_since_graduation == 10.0
     assert profile.specialty == "radiology"  # the aim, not the rotation's field
+
+
+@pytest.mark.parametrize(
+    ("said", "months"),
+    [
+        (
+            "Title: 6 months USCE + 4 LORs, what now?\n\nGrad 2021, 6 months hands-on IM, 4 LORs.",
+            6.0,
+        ),
+        ("I have 3 months of USCE. The 3 months hands-on were in IM.", 3.0),
+        ("I did 2 months hands-on. Then 2 months hands-on in FM last year.", 4.0),
+        ("2 months hands-on IM and 1 month hands-on FM", 3.0),
+    ],
+)
+def test_an_amount_said_again_in_another_sentence_is_not_added(said: str, months: float) -> None:
+    """A title's "6 months USCE" and the body's "6 months hands-on IM" are one experience told
+    twice; a later amount that says it comes on top ("then", "another") adds."""
+    assert parse_profile(said, current_year=2026).usce_hands_on_months == months

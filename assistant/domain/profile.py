@@ -185,6 +185,11 @@ def _placed_abroad(after: str = "", before: str = "") -> bool:
 _NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none|i said|i wrote|i typed)\b|n't\b")
 # a figure that sums up what came before ("so basically half a month of real USCE")
 _SUMMING_UP = re.compile(r"\b(?:so|basically|i\.e\.|that is|which is|meaning)\W{0,3}$")
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?!\d)|\n")
+# what says an amount comes on top of one said before: "then 2 months more", "another 2 months"
+_ADDED = re.compile(
+    r"\b(?:then|also|another|more|plus|additional(?:ly)?|after that|again|extra|on top)\b"
+)
 _INTENT = re.compile(
     r"\b(?:want|plan|planning|hope|hoping|looking for|considering|should i|or|going for|"
     r"going to|gonna|will (?:do|start|have)|about to|applying for|applied for"
@@ -976,6 +981,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
     other_at: list[Span] = []
     types_at: list[Span] = []
     hands_years: list[tuple[int, Span]] = []
+    said_before: list[tuple[float, int]] = []  # each "USCE"/"hands-on" amount, by sentence
     for m in _DURATION.finditer(norm):
         said, half = m.group(1).removesuffix(" and a half"), m.group(1).endswith(" and a half")
         amount = _num(said)
@@ -1047,7 +1053,14 @@ def _experience(norm: str, current_year: int) -> _Experience:
             other_at.append(at)
         elif kind == "hands-on" and not hit.group().startswith("rotation"):
             summing_up = _SUMMING_UP.search(norm, max(0, m.start() - 30), m.start())
-            category, saw_hands = (max(category, months) if summing_up else category + months), True
+            sentence = len(_SENTENCE_END.findall(norm, 0, m.start()))
+            # the same amount again in a later sentence (a title, then the body) says it again
+            restated = any(
+                amount == months and at != sentence for amount, at in said_before
+            ) and not _ADDED.search(norm, max(0, m.start() - 40), m.start())
+            said_before.append((months, sentence))
+            category = max(category, months) if summing_up or restated else category + months
+            saw_hands = True
             said_hands_on |= hit.group().startswith("hands")
             category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
         elif kind in HANDS_ON_TYPES or kind == "hands-on":  # "rotations" add up like named ones
