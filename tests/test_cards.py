@@ -128,3 +128,16 @@ def test_card_conditions_name_real_facts_and_operators() -> None:
             assert cond.fact in Profile.model_fields, (card.id, cond.fact)
             assert holds(cond, Profile()), (card.id, "an unknown fact must not rule a card out")
             assert cond.op in ("==", "!=", "<", "<=", ">", ">="), (card.id, cond.op)
+
+
+def test_a_yes_or_no_opener_is_said_only_to_a_yes_or_no_question() -> None:
+    """ "Yes: …" answers "is USCE a filter?", not "how much do programs screen on USCE?" nor a
+    card shown beside a verdict for "what should I do next?"."""
+    from assistant.answer.composer import _said
+
+    card = next(c for c in load_cards() if c.sentences[0].startswith("Yes:"))
+    assert _said(card, "is lack of USCE a filter for IMGs?")[0].startswith("Yes:")
+    for put in ("how much do programs screen on USCE?", "what should I do next?"):
+        first = _said(card, put)[0]
+        assert not first.lower().startswith("yes") and first[:1].isupper(), first
+    assert _said(card, "")[0] == card.sentences[0]

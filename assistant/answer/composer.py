@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answer.cards import Card
+from assistant.answer.cards import Card, asked_kinds
 from assistant.answer.render import render
 from assistant.core.blocks import (
     Block,
@@ -222,7 +222,7 @@ def compose(
         card = None
     if card is not None:
         # A reviewed answer to what was asked leads; the quotes below are its evidence.
-        parts.append(card_block(card, registry))
+        parts.append(card_block(card, registry, put=question))
     # a follow-up that moves nothing names the recommendation only when something answers the
     # new question; otherwise the recommendation, shown in full, is the answer
     repeated = unchanged and card is None and not more_cards
@@ -262,7 +262,7 @@ def compose(
         sentences = list(option.sentences) if option is not None else []
         for other, asked in more_cards:
             if asked is None and other != card and not _against(other, verdict_now):
-                sentences += [(sentence, other.quotes) for sentence in other.sentences]
+                sentences += [(sentence, other.quotes) for sentence in _said(other, question)]
         if sentences:
             parts.append(_direct_answer(sentences, registry))
         if plan:
@@ -314,7 +314,7 @@ def compose(
             continue
         if asked is None and recommendation is not None and not unchanged:
             continue  # answered right after the verdict
-        parts.append(card_block(other, registry, asked))
+        parts.append(card_block(other, registry, asked, put=asked or question))
 
     if profile_echo and (prioritisation or decision is not None):
         parts.append(ProfileEchoBlock(text=profile_echo))
@@ -471,12 +471,27 @@ def _against(card: Card, verdict: Verdict | None) -> bool:
 
 
 def card_block(
-    card: Card, registry: CitationRegistry, asks: str | None = None
+    card: Card, registry: CitationRegistry, asks: str | None = None, put: str = ""
 ) -> DirectAnswerBlock:
     """A card's answer, each sentence cited with the quotes it rests on; `asks` names the
-    question of a multi-part message it answers."""
-    block = _direct_answer([(sentence, card.quotes) for sentence in card.sentences], registry)
+    question of a multi-part message it answers, `put` is the text that asked it."""
+    said = _said(card, put)
+    block = _direct_answer([(sentence, card.quotes) for sentence in said], registry)
     return block.model_copy(update={"asks": ask_label(asks)}) if asks else block
+
+
+# A yes/no card's opening word(s) before its colon: "Yes:", "No, not reliably:", "Usually not:".
+_POLARITY = re.compile(r"^(?:yes|no|usually|rarely|not)\b[^:.;]{0,40}:\s+(?=\S)", re.IGNORECASE)
+
+
+def _said(card: Card, put: str) -> tuple[str, ...]:
+    """The card's sentences as said to `put`: its "Yes:" / "No:" opener only where a yes-or-no
+    question was asked ("how much does research weigh?" is not answered "Yes: …")."""
+    sentences = card.sentences
+    if not put or "yes_no" in asked_kinds(put) or not sentences:
+        return sentences
+    first = _POLARITY.sub("", sentences[0], count=1)
+    return (first[:1].upper() + first[1:], *sentences[1:])
 
 
 # What an applicant wrote is shown inside a label: no markup, no citation markers, short.
