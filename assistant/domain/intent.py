@@ -1095,9 +1095,9 @@ _CONTEXT_FACTS = (
 
 def with_situation(intent: Intent, applicant: Profile, *, explicit: bool) -> Intent:
     """An applicant who lays out their situation (or sends their profile) wants to know what it
-    means for them: the question is a prioritisation question then, whatever its words. (When
-    everything it asks is a question of fact, `asks_only_facts`, the service keeps it one only
-    if the facts decide a verdict.)"""
+    means for them: the question is a prioritisation question then, whatever its words. (A
+    prioritisation whose every ask is a question of fact, `asks_only_facts`, stays one only when
+    the facts decide a verdict: the service's business, since only the rules know that.)"""
     if intent.prioritisation or not (explicit or _describes_situation(applicant)):
         return intent
     return dataclasses.replace(intent, prioritisation=True)
