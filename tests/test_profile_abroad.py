@@ -344,3 +344,15 @@ def test_an_amount_said_again_in_another_sentence_is_not_added(said: str, months
     """A title's "6 months USCE" and the body's "6 months hands-on IM" are one experience told
     twice; a later amount that says it comes on top ("then", "another") adds."""
     assert parse_profile(said, current_year=2026).usce_hands_on_months == months
+
+
+def test_a_total_said_to_be_hands_on_does_not_count_the_observing() -> None:
+    said = (
+        "did a couple of externships — 6 weeks hands-on in total (gen surg + ENT) — plus half "
+        "a year of observerships."
+    )
+    profile = parse_profile(said, current_year=2026)
+    assert (profile.usce_hands_on_months, profile.usce_other_months) == (1.5, 6.0)
+    # a total that counts the observing too still holds that much less hands-on
+    total = "3 months USCE total: 2 months externship and 1 month observership"
+    assert parse_profile(total, current_year=2026).usce_hands_on_months == 2.0

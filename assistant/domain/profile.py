@@ -1103,8 +1103,11 @@ def _experience(norm: str, current_year: int) -> _Experience:
         other_at, hands_at = other_at + hands_at, hands_at if saw_hands else []
     # "A 2-month externship … 3 months of USCE total": the category figure is the total, and a
     # stated total that counts an observership too ("12 weeks USCE total: 8 externship,
-    # 4 observership") holds that many hands-on months less.
-    hands = max(named, category - other if category_is_total else category)
+    # 4 observership") holds that many hands-on months less; a total said to be hands-on ("6
+    # weeks hands-on in total … plus half a year of observerships"), or one smaller than the
+    # observing, does not count it.
+    counts_other = category_is_total and not said_hands_on and category > other
+    hands = max(named, category - other if counts_other else category)
     return _Experience(
         _quarter(hands),
         _quarter(other),
