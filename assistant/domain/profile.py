@@ -185,7 +185,6 @@ def _placed_abroad(after: str = "", before: str = "") -> bool:
 _NEGATED = re.compile(r"\b(?:no|not|never|without|zero|none|i said|i wrote|i typed)\b|n't\b")
 # a figure that sums up what came before ("so basically half a month of real USCE")
 _SUMMING_UP = re.compile(r"\b(?:so|basically|i\.e\.|that is|which is|meaning)\W{0,3}$")
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?!\d)|\n")
 # what says an amount comes on top of one said before: "then 2 months more", "another 2 months"
 _ADDED = re.compile(
     r"\b(?:then|also|another|more|plus|additional(?:ly)?|after that|again|extra|on top)\b"
