@@ -1,4 +1,4 @@
-"""The four independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
+"""The six independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
 fixed by id before any tuning, every gold phrase verbatim on one line of its article, and no
 held-out question a near-copy of a dev one."""
 
@@ -17,6 +17,7 @@ SETS = [
     "forum_gold_c.jsonl",
     "forum_gold_d.jsonl",
     "forum_gold_e.jsonl",
+    "forum_gold_f.jsonl",
 ]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
@@ -68,7 +69,9 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
         assert closest < 0.6, (case["id"], closest)
 
 
-@pytest.mark.parametrize("name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl", "forum_gold_f.jsonl"]
+)
 def test_the_verdict_labels_are_consistent(name: str) -> None:
     verdicts = {"USCE_URGENT", "USCE_FIRST", "RESEARCH_AND_USCE", "ADD_RESEARCH", None}
     for case in rows(name):
