@@ -47,6 +47,7 @@ from assistant.domain.intent import Intent, asks_only_facts, classify, with_situ
 from assistant.domain.options import pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import (
+    FactSpan,
     ProfileReading,
     added_to,
     describe_profile,
@@ -54,6 +55,7 @@ from assistant.domain.profile import (
     read_profile,
 )
 from assistant.domain.proposals import accept_proposals
+from assistant.domain.replies import reply_reading
 from assistant.domain.rules import Decision, Rule
 from assistant.llm.backends import (
     Backend,
@@ -109,6 +111,19 @@ Turn = Mapping[str, Any]
 
 def _user_turns(history: Sequence[Turn] | None) -> list[str]:
     return [str(t.get("content", "")) for t in history or [] if t.get("role") == "user"]
+
+
+def _asked_before(history: Sequence[Turn] | None) -> list[str]:
+    """Per user turn (the history's, then the question), the assistant turn right before it:
+    what a short reply ("none yet") answers. "" where none came before."""
+    out, last = [], ""
+    for t in history or []:
+        if t.get("role") == "user":
+            out.append(last)
+            last = ""
+        else:
+            last = str(t.get("content", ""))
+    return [*out, last]
 
 
 def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
@@ -275,8 +290,19 @@ class Advisor:
         evidence: dict[str, FactEvidence] = {}
         conflicts: dict[str, list[tuple[Any, str]]] = {}
         texts = [*_user_turns(history), question]
+        asked = _asked_before(history)
         for turn, text in enumerate(texts):
             reading = read_profile(text, current_year=year, earlier="\n".join(texts[:turn]))
+            replied, (start, end) = reply_reading(text, asked[turn])
+            if replied := {k: v for k, v in replied.items() if k not in reading.profile.known()}:
+                # "none yet" to "how much hands-on USCE do you have?"; what the reply says
+                # itself wins. Its evidence is the reply's "none".
+                none = FactSpan(start=start, end=end, text=text[start:end])
+                reading = dataclasses.replace(
+                    reading,
+                    profile=reading.profile.model_copy(update=replied),
+                    evidence={**reading.evidence, **dict.fromkeys(replied, none)},
+                )
             if reader is not None and turn == len(texts) - 1:
                 own = applicant_only(text, "\n".join(texts[:turn]))
                 reading = _with_proposals(reader, text, own, reading, year)

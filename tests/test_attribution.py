@@ -148,3 +148,39 @@ def test_text_longer_than_a_question_is_read_whole() -> None:
     long = other + "x " * MAX_QUESTION_CHARS
     assert parse_profile(long, current_year=YEAR).us_letters == 3
     assert parse_profile(other + "Me: 1 LoR.", current_year=YEAR).us_letters == 1
+
+
+# Written about someone who is never said to be anyone's but the writer's child, friend or
+# partner, with no "I" anywhere: the person the message is about is the applicant. The same
+# facts in the first person must read the same (metamorphic).
+ABOUT_THEM = [
+    ("my son is a 2025 grad, CK 255, did 10 weeks of hands-on IM externships and has three US "
+     "letters. his mentor says he should now do research. is the mentor right?",
+     "I am a 2025 grad, CK 255, did 10 weeks of hands-on IM externships and have three US "
+     "letters. my mentor says I should now do research. is the mentor right?"),
+    ("Hi all, my daughter graduated in 2021 and did 3 months of externships with 2 letters. "
+     "should she do research?",
+     "Hi all, I graduated in 2021 and did 3 months of externships with 2 letters. should I do "
+     "research?"),
+    ("friend of mine asked me to post this - she graduated 2025, wants family med and has no "
+     "US letters yet. externship or research job?",
+     "I graduated 2025, want family med and have no US letters yet. externship or research "
+     "job?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("theirs", "mine"), ABOUT_THEM)
+def test_a_message_only_about_someone_else_reads_them_like_the_writer(
+    theirs: str, mine: str
+) -> None:
+    expected = parse_profile(mine, current_year=YEAR)
+    assert expected.graduation_year is not None
+    assert parse_profile(theirs, current_year=YEAR) == expected
+
+
+def test_own_subjectless_facts_beside_a_relatives_stay_the_writers() -> None:
+    """No "I", but nothing says "he" of the brother either: the subjectless facts are the
+    writer's, and the brother's 4 months are not added to them."""
+    own = "Graduated 2023, IM, 1 month externship. research or usce?"
+    text = "My brother did 4 months of externships. " + own
+    assert parse_profile(text, current_year=YEAR) == parse_profile(own, current_year=YEAR)

@@ -141,3 +141,45 @@ def test_a_yes_or_no_opener_is_said_only_to_a_yes_or_no_question() -> None:
         first = _said(card, put)[0]
         assert not first.lower().startswith("yes") and first[:1].isupper(), first
     assert _said(card, "")[0] == card.sentences[0]
+
+
+def test_an_im_only_card_is_passed_over_for_other_specialties() -> None:
+    """The academic-IM priority list is not the answer for a dermatology or psychiatry
+    applicant; for IM, and when the specialty is unknown, it stays."""
+    card = next(c for c in CARDS if c.id == "academic-im-ranking")
+    assert card.fits(Profile()) and card.fits(Profile(specialty="internal medicine"))
+    for specialty, cls in (("dermatology", "competitive"), ("psychiatry", "primary")):
+        assert not card.fits(Profile(specialty=specialty, specialty_class=cls)), specialty
+    primary = next(c for c in CARDS if c.id == "primary-care-specialties")
+    assert not primary.fits(Profile(specialty="dermatology", specialty_class="competitive"))
+
+
+def test_a_card_arguing_for_research_never_follows_a_clinical_first_verdict() -> None:
+    """ "Is he right that research makes up for my fail?" after "hands-on USCE first": a card
+    saying research is a differentiator would undo the recommendation; after "add research",
+    or with no verdict, it may be said."""
+    from assistant.answer.composer import _leans_against
+    from assistant.core.types import Verdict
+
+    leaning = [c for c in CARDS if c.leans]
+    assert leaning and {c.leans for c in leaning} == {"research"}
+    card = next(c for c in leaning if c.id == "research-match-data")
+    assert _leans_against(card, Verdict.USCE_FIRST) and _leans_against(card, Verdict.USCE_URGENT)
+    assert not _leans_against(card, Verdict.ADD_RESEARCH) and not _leans_against(card, None)
+    neutral = next(c for c in CARDS if not c.leans)
+    assert not _leans_against(neutral, Verdict.USCE_FIRST)
+
+
+def test_a_general_yes_or_no_card_leaves_the_decision_to_the_verdict() -> None:
+    """ "Is a research year the right move now?" from someone the rules send to research is not
+    answered "No:" by the card on whether research guarantees a match: beside a verdict, a
+    general card's opener goes; a card written for the applicant's situation keeps it."""
+    from assistant.answer.composer import _said
+
+    general = next(c for c in CARDS if not c.when and c.sentences[0].startswith(("No:", "Yes:")))
+    question = "is a research year the right move now?"
+    assert _said(general, question)[0] == general.sentences[0]
+    first = _said(general, question, decided=True)[0]
+    assert not first.startswith(("No", "Yes")) and first[:1].isupper(), first
+    fitted = next(c for c in CARDS if c.when and c.sentences[0].startswith(("No:", "Yes:")))
+    assert _said(fitted, question, decided=True)[0] == fitted.sentences[0]

@@ -109,6 +109,25 @@ def test_steps_follow_the_gaps() -> None:
     assert plan_for(decide(unknown), unknown) == []
 
 
+def test_the_research_step_names_im_only_for_im() -> None:
+    """ "IM research for IM" read to a dermatology or psychiatry applicant is a template: they
+    get the same advice without the IM example."""
+    base = {"years_since_graduation": 2, "usce_hands_on_months": 3, "us_letters": 3}
+    said = {}
+    for specialty, cls in (
+        ("internal medicine", "primary"),
+        (None, None),
+        ("psychiatry", "primary"),
+        ("dermatology", "competitive"),
+    ):
+        profile = Profile(**base, specialty=specialty, specialty_class=cls)
+        texts = " ".join(s.text for s in plan_for(decide(profile), profile))
+        said[specialty] = texts
+        assert "specialty you are applying to" in texts, specialty
+    assert "IM research for IM" in said["internal medicine"] and "IM research" in said[None]
+    assert "IM research" not in said["psychiatry"] + said["dermatology"]
+
+
 def test_what_would_change_moves_the_verdict_and_is_supported() -> None:
     for profile, decision in DECIDED:
         change = what_would_change(decision, profile)

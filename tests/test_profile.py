@@ -455,3 +455,55 @@ def test_a_later_turn_that_also_has_experience_adds_to_the_earlier_one() -> None
         added_to(earlier, parse_profile(fixed, current_year=2026), fixed).usce_hands_on_months
         == 1.0
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "months"),
+    [
+        ("I have exactly ONE month free in July.", 1.0),
+        ("I can't take more than 4 weeks off work.", 1.0),
+        ("I can't be away for more than a month.", 1.0),
+        ("I could manage a month away at most.", 1.0),
+        ("i have 4 weeks free in december", 1.0),
+        ("I have three months free before ERAS.", 3.0),
+        ("I can only do 1 month.", 1.0),  # the wording read before: the same amount
+    ],
+)
+def test_the_time_available_in_its_many_wordings(said: str, months: float) -> None:
+    """Metamorphic: each wording of "a month is all I have" reads what "I can only do 1
+    month" reads, so the plan makes the most of the month instead of asking for 8–12 weeks."""
+    assert parse_profile(said, current_year=2026).months_available == months
+
+
+def test_time_that_cannot_be_taken_is_not_an_amount_available() -> None:
+    """ "I cannot take two months' leave" says less than two months, not how much: unknown."""
+    profile = parse_profile("I cannot take two months' leave from my job.", current_year=2026)
+    assert profile.months_available is None
+
+
+@pytest.mark.parametrize(
+    ("said", "plainly"),
+    [
+        ("did 2 x 4wk US sub-Is in IM last summer", "did two 4-week US sub-Is in IM last summer"),
+        ("I did 2x 4 week externships.", "I did two 4-week externships."),
+        ("i have zero hands on, only a virtual rads elective (4 wks).",
+         "i have zero hands on, only a 4 week virtual elective."),
+    ],
+)  # fmt: skip
+def test_counts_and_kinds_written_oddly_read_as_written_plainly(said: str, plainly: str) -> None:
+    """Metamorphic: "2 x 4wk" is "two 4-week"; "a virtual rads elective (4 wks)" is virtual,
+    as "a 4 week virtual elective" is."""
+    odd, plain = parse_profile(said, current_year=2026), parse_profile(plainly, current_year=2026)
+    assert odd.usce_hands_on_months == plain.usce_hands_on_months
+    assert odd.usce_other_months == plain.usce_other_months
+
+
+def test_offers_being_compared_are_not_experience_had() -> None:
+    """ "comparing an 8 wk hands-on externship vs an 8 wk observership … no usce yet": both are
+    options; what was had is none."""
+    text = (
+        "comparing 8 wk hands-on externship at a community hosp vs 8 wk observership at a "
+        "university hospital. which should i pick - 2024 grad, no usce yet"
+    )
+    profile = parse_profile(text, current_year=2026)
+    assert profile.usce_hands_on_months == 0 and not profile.usce_other_months

@@ -135,3 +135,22 @@ def test_cli_explain_shows_the_words_each_fact_was_read_from(
         app, ["ask", "--data-dir", str(data_dir), "MBBS '19, want IM"], env={"COLUMNS": "200"}
     )
     assert "How your profile was read" not in plain.output
+
+
+def test_a_bare_none_to_the_assistants_question_is_read_with_its_evidence(
+    advisor: Advisor,
+) -> None:
+    """ "none yet lol" answers "how much hands-on USCE do you have?": 0 months, its evidence
+    the reply's words; the same reply to a turn that asked nothing reads nothing."""
+    asked = [
+        {"role": "user", "content": "MS3 in nigeria. should i do research or usce"},
+        {"role": "assistant", "content": "How much hands-on US experience do you already have?"},
+    ]
+    profile, evidence, _ = advisor.reading_for("none yet lol, want psych", asked, None)
+    assert profile.usce_hands_on_months == 0
+    assert evidence["usce_hands_on_months"].text == "none yet lol"
+    assert evidence["usce_hands_on_months"].turn == 1
+    told = [asked[0], {"role": "assistant", "content": "Hands-on USCE comes first."}]
+    assert (
+        advisor.reading_for("none yet lol, want psych", told, None)[0].usce_hands_on_months is None
+    )

@@ -99,3 +99,27 @@ def test_the_gaps_row_is_not_quoted_to_someone_clinically_active() -> None:
         Profile(usce_hands_on_months=0, years_since_graduation=7, home_clinical_recent=False)
     )
     assert row in [q.text for q in lapsed.quotes]
+
+
+@pytest.mark.parametrize(
+    ("specialty", "months", "letters"),
+    [("dermatology", 3, 3), ("radiation oncology", 1, 0), ("neurosurgery", 2, 2), ("ENT", 1, 1)],
+)
+def test_a_research_heavy_specialty_hears_what_the_articles_say_of_it(
+    specialty: str, months: float, letters: int
+) -> None:
+    """With some hands-on USCE, a dermatology, rad onc, neurosurgery or ENT applicant is told
+    "both" with the sentences the articles write about those fields ("research is closer to
+    mandatory", "research is huge, often essential"), not only a table row."""
+    decision = decide(
+        Profile(
+            specialty=specialty,
+            specialty_class="competitive",
+            usce_hands_on_months=months,
+            us_letters=letters,
+        )
+    )
+    texts = " ".join(q.text for q in decision.quotes)
+    assert decision.verdict is not None and decision.verdict.value == "RESEARCH_AND_USCE"
+    assert "closer to mandatory" in texts and "huge, often essential" in texts
+    assert "clinical still cannot be zero" in texts

@@ -67,6 +67,10 @@ class Card:
     # The applicant a card's answer describes ("with 5+ YOG and no USCE…"): a card is never the
     # answer for someone whose known facts say otherwise. Unknown facts do not rule it out.
     when: tuple[Cond, ...] = ()
+    # "research": the card argues for research's weight ("research is a differentiator"). Said
+    # right after a verdict that sends the applicant to clinical work first, it reads as advice
+    # against it, though no sentence recommends research outright.
+    leans: str | None = None
 
     def fits(self, profile: Profile | None) -> bool:
         """Whether the card's answer may describe this applicant."""
@@ -119,6 +123,7 @@ def load_cards(path: Path = CARDS_FILE) -> tuple[Card, ...]:
                     Cond(fact=fact, op=op, value=value, if_unknown=True)
                     for fact, op, value in row.get("when", [])
                 ),
+                leans=row.get("leans"),
             )
         )
     return tuple(cards)

@@ -222,7 +222,7 @@ def compose(
         card = None
     if card is not None:
         # A reviewed answer to what was asked leads; the quotes below are its evidence.
-        parts.append(card_block(card, registry, put=question))
+        parts.append(card_block(card, registry, put=question, decided=verdict_now is not None))
     # a follow-up that moves nothing names the recommendation only when something answers the
     # new question; otherwise the recommendation, shown in full, is the answer
     repeated = unchanged and card is None and not more_cards
@@ -261,8 +261,15 @@ def compose(
         # before the plan: not a second "In short" at the end.
         sentences = list(option.sentences) if option is not None else []
         for other, asked in more_cards:
-            if asked is None and other != card and not _against(other, verdict_now):
-                sentences += [(sentence, other.quotes) for sentence in _said(other, question)]
+            if (
+                asked is None
+                and other != card
+                and not _against(other, verdict_now)
+                and not _leans_against(other, verdict_now)
+            ):
+                sentences += [
+                    (sentence, other.quotes) for sentence in _said(other, question, decided=True)
+                ]
         if sentences:
             parts.append(_direct_answer(sentences, registry))
         if plan:
@@ -470,12 +477,25 @@ def _against(card: Card, verdict: Verdict | None) -> bool:
     return any(contradiction(sentence, verdict) for sentence in card.sentences)
 
 
+def _leans_against(card: Card, verdict: Verdict | None) -> bool:
+    """Whether a card that argues for research would follow a clinical-first verdict: as the
+    answer after it ("is he right that research makes up for my fail?"), "research is a
+    differentiator" undoes the recommendation it follows."""
+    return card.leans == "research" and verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT)
+
+
 def card_block(
-    card: Card, registry: CitationRegistry, asks: str | None = None, put: str = ""
+    card: Card,
+    registry: CitationRegistry,
+    asks: str | None = None,
+    put: str = "",
+    *,
+    decided: bool = False,
 ) -> DirectAnswerBlock:
     """A card's answer, each sentence cited with the quotes it rests on; `asks` names the
-    question of a multi-part message it answers, `put` is the text that asked it."""
-    said = _said(card, put)
+    question of a multi-part message it answers, `put` is the text that asked it, `decided`
+    whether a verdict answers the message's decision."""
+    said = _said(card, put, decided=decided)
     block = _direct_answer([(sentence, card.quotes) for sentence in said], registry)
     return block.model_copy(update={"asks": ask_label(asks)}) if asks else block
 
@@ -484,11 +504,15 @@ def card_block(
 _POLARITY = re.compile(r"^(?:yes|no|usually|rarely|not)\b[^:.;]{0,40}:\s+(?=\S)", re.IGNORECASE)
 
 
-def _said(card: Card, put: str) -> tuple[str, ...]:
+def _said(card: Card, put: str, *, decided: bool = False) -> tuple[str, ...]:
     """The card's sentences as said to `put`: its "Yes:" / "No:" opener only where a yes-or-no
-    question was asked ("how much does research weigh?" is not answered "Yes: …")."""
+    question was asked ("how much does research weigh?" is not answered "Yes: …"), and not
+    where a verdict answers the decision, unless the card is written for this applicant's
+    situation (`when`): "is a research year the right move now?" from someone the rules send
+    to research is not answered "No:" by the card on whether research guarantees a match."""
     sentences = card.sentences
-    if not put or "yes_no" in asked_kinds(put) or not sentences:
+    keep = not put or ("yes_no" in asked_kinds(put) and (not decided or bool(card.when)))
+    if keep or not sentences:
         return sentences
     first = _POLARITY.sub("", sentences[0], count=1)
     return (first[:1].upper() + first[1:], *sentences[1:])

@@ -99,7 +99,8 @@ _BEHALF_PRONOUN = re.compile(
 )
 # "My husband … asked me to post this because his English …"
 _ASKED_ME = re.compile(
-    r"\b(?:my|our|a|an)\s+(?:(?!(?:from|by|at|in|of|with|to|for|my|our|and|or)\b)[\w-]+\s+){0,2}?"
+    r"(?:\b(?:my|our|a|an)\s+(?:(?!(?:from|by|at|in|of|with|to|for|my|our|and|or)\b)[\w-]+\s+)"
+    r"{0,2}?|^\W*)"  # "friend of mine asked me to post this": no article at the message's start
     + _NOUN
     + r"[^.!?\n]{0,80}?\b(?:asked|asks|ask|wanted|wants|made|told)\s+me\s+to\s+"
     r"(?:post|write|ask|share)"
@@ -108,6 +109,20 @@ _ASKED_ME = re.compile(
 _GIVES_THEM = re.compile(
     r"\b(?:wrote|write|writing|gave|give|giving|signed|sent|got|get|arranged|found)\s+"
     r"(?:her|him|them)\b"
+)
+# The writer speaking of themselves anywhere ("im" is left out: it is also IM, lowercased).
+_WRITER = re.compile(r"\b(?:i|i'm|i've|ive|i'd|i'll|me|myself|mine|we)\b")  # not "us": US
+# Family, partners and peers who may be the applicant, as a sentence's subject: "my daughter
+# graduated in 2021", "My friend did 3 months" (never "my PI", "my lab", "my mentor").
+_KIN = tuple(
+    n for n in _NOUNS if n not in {"lab", "department", "dept", "team", "group", "pi", "mentor",
+                                   "advisor", "senior", "junior", "guy", "girl"}
+)  # fmt: skip
+_KIN_SUBJECT = re.compile(
+    # the message opens with them, after a greeting at most: "hi all, my daughter graduated …"
+    r"^\W*(?:(?:hi|hello|hey|dear)\b[^.!?\n,]{0,20}[,.!:]?\s*)?(?:my|our)\s+(?:[\w-]+\s+){0,2}?(?P<noun>"
+    + "|".join(re.escape(n) for n in _KIN)
+    + r")\b(?!\s*(?:'s|s)\b)"
 )
 _OWN_ASK = re.compile(
     r"\b(?:should|shd|can|could|do|would|will|must|am|have)\s+(?:i|we)\b|\bi\s+(?:should|need|"
@@ -205,6 +220,17 @@ def _applicant(lowered: str) -> _Applicant:
             if noun and _gender(noun) in (pronoun, None):
                 return _Applicant(writer=False, noun=noun, pronoun=pronoun)
         return _Applicant(writer=False, pronoun=pronoun)
+    if not _WRITER.search(lowered) and (m := _KIN_SUBJECT.search(lowered)):
+        # "my son is a 2025 grad … did 10 weeks of externships … is his mentor right?": the
+        # writer never speaks of themselves, so the one person the message is about is the
+        # applicant (not a mentor or a lab: they are named beside the applicant)
+        # … and goes on to say "he" or "she" of them: "My brother did 4 months. Graduated
+        # 2023, 1 month externship." is the writer's own, subjectless facts beside a brother's
+        noun = m.group("noun")
+        later = [p.lastgroup for p in _PRONOUN.finditer(lowered, m.end()) if p.lastgroup != "they"]
+        pronoun = _gender(noun) or (later[0] if later else None)
+        if pronoun is not None and pronoun in later:
+            return _Applicant(writer=False, noun=noun, pronoun=pronoun)
     asks = list(_THIRD_ASK.finditer(lowered))
     if asks and not _OWN_ASK.search(lowered):
         # "My wife graduated in 2019 … Should she take it?": the person asked about is the

@@ -72,6 +72,10 @@ def _short_window(p: Profile) -> bool:
     return p.months_available is not None and p.months_available < 2
 
 
+def _im_or_unknown(p: Profile) -> bool:
+    return p.specialty in (None, "internal medicine")
+
+
 def _low_scores(p: Profile) -> bool:
     return (p.step2_ck is not None and p.step2_ck < LOW_STEP2_CK) or p.step1 == "fail"
 
@@ -241,7 +245,20 @@ STEPS: tuple[Step, ...] = (
                "Family Medicine) has limited impact, unless the PI and letters are extremely "
                "strong."),
         ),
-        lambda p, v: v in RESEARCH_VERDICTS,
+        lambda p, v: v in RESEARCH_VERDICTS and _im_or_unknown(p),
+    ),
+    Step(
+        # The same advice without the IM example, for an applicant aiming elsewhere: "IM
+        # research for IM" read to a dermatology applicant is a template, not advice.
+        "same_specialty_named",
+        "Do the research in the specialty you are applying to: cross-specialty research has "
+        "limited impact, unless the PI and letters are extremely strong.",
+        (
+            _q(B, "Cross-specialty research (e.g., doing pure bench cancer biology but applying to "
+               "Family Medicine) has limited impact, unless the PI and letters are extremely "
+               "strong."),
+        ),
+        lambda p, v: v in RESEARCH_VERDICTS and not _im_or_unknown(p),
     ),
     Step(
         "stack_projects",

@@ -208,7 +208,8 @@ _UNIT = r"(?P<unit>weeks?|wks?|months?|mos?|mths?)"
 _AVAILABLE = re.compile(
     rf"\b(?:can|could) only (?:do|spend|stay|take|manage|afford|get|commit|be away|travel)\b"
     rf"[^.;!?\n]{{0,30}}?\b(?P<n>{_NUM_A})[- ]?{_UNIT}\b"
-    rf"|\b(?:(?:only|just) (?:have|got|get|has)|(?:have|has|got) (?:only|just)) (?:about |around )?"
+    rf"|\b(?:(?:only|just) (?:have|got|get|has)|(?:have|has|got) (?:only |just |exactly )?)"
+    r"(?:about |around |roughly )?"
     rf"(?P<n2>{_NUM_A})[- ]?"
     rf"(?P<unit2>weeks?|wks?|months?|mos?|mths?) (?:of )?(?:leave|off|free|vacation|holidays?"
     r"|time|available|to spend|before|until|left|in the (?:us|states))"
@@ -216,6 +217,12 @@ _AVAILABLE = re.compile(
     r" (?:off|of leave|free|of vacation|available)\b"
     rf"|\b(?:max(?:imum)?|at most|no more than) (?:of )?(?P<n3>{_NUM_A})[- ]?"
     r"(?P<unit3>weeks?|wks?|months?|mos?|mths?)\b"
+    # "I can't take more than 4 weeks off", "can't be away for longer than a month"
+    r"|\b(?:can(?:no|')?t|cannot|can not|could(?:n't| not)) (?:take|be away|leave|get|spend|do)"
+    rf"(?: \w+){{0,2}}? (?:for )?(?:more than|over|longer than) (?P<n5>{_NUM_A})[- ]?"
+    r"(?P<unit5>weeks?|wks?|months?|mos?|mths?)\b"
+    # "I could manage a month away at most"
+    rf"|\b(?P<n6>{_NUM_A})[- ]?(?P<unit6>weeks?|wks?|months?|mos?|mths?) (?:away |off )?at most\b"
 )
 # A rotation that starts later is not done yet: "a 2 month externship starting next month",
 # "a 6-week sub-I that begins in August", "my 3 month externship starts January".
@@ -801,7 +808,12 @@ def _asked_about(norm: str, start: int, end: int) -> bool:
     return not _DONE.search(norm, opening, min(closing))
 
 
-_EITHER = re.compile(r"\beither\b[^.;!?\n]{0,160}?\bor\b[^.;!?\n]{0,120}")
+_EITHER = re.compile(
+    r"\beither\b[^.;!?\n]{0,160}?\bor\b[^.;!?\n]{0,120}"
+    # "comparing 8 wk hands-on externship … vs 8 wk observership …", "torn between …"
+    r"|\b(?:comparing|choosing between|deciding between|torn between|offered)\b[^.;!?\n]{0,160}?"
+    r"\b(?:or|vs\.?|versus)\b[^.;!?\n]{0,120}"
+)
 _WEIGHED = re.compile(r"\b(?:or|vs\.?|versus|better|rather)\b")
 
 
@@ -844,8 +856,9 @@ _PLANNED = re.compile(
 
 
 _LABELLED = re.compile(r"(?:^|[.;\n] ?)([a-z -]{3,50}) ?: ?$")
+_ADJACENT = re.compile(r" (?:[\w-]+ ){0,2}")
 _TOTAL = re.compile(r"\b(?:total|in all|altogether|overall|combined|of which|of those)\b")
-_TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) $")
+_TIMES = re.compile(r"\b(two|three|four|five|2|3|4|5) ?(?:x|×)? ?$")
 _IF = re.compile(r"\b(?:if|whether|unless|what if)\b")
 _ASKING = re.compile(
     r" ?(?:does|do|is|are|would|will|can|could|should|what about|how about|what if)\b"
@@ -1022,6 +1035,15 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if hit is None:  # "externship for 3 months": the type sits just before the duration
             hits = list(_TYPE_RE.finditer(before))
             hit = hits[-1] if hits else None
+            # "a virtual rads elective (4 wks)": "virtual" a word or two before the kind makes
+            # it a virtual one, as "a 4 week virtual elective" is
+            if (
+                hit is not None
+                and len(hits) > 1
+                and hits[-2].lastgroup == "virtual"
+                and _ADJACENT.fullmatch(before, hits[-2].end(), hit.start())
+            ):
+                hit = hits[-2]
         if hit is None or _placed_abroad(after, before) or _STARTS_LATER.search(after):
             continue
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
@@ -1378,8 +1400,8 @@ def _read(
         if name not in facts and (m := rx.search(norm)):
             read(m.span(), **{name: value})
     if m := _AVAILABLE.search(norm):
-        amount = _num(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
-        unit = m.group("unit") or m.group("unit2") or m.group("unit3") or m.group("unit4")
+        which = next(i for i in ("", 2, 3, 4, 5, 6) if m.group(f"unit{i}"))
+        amount, unit = _num(m.group(f"n{which}")), m.group(f"unit{which}")
         if amount:
             months = amount / 4 if unit.startswith("w") else amount
             read(m.span(), months_available=_quarter(months))

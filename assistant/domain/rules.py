@@ -208,6 +208,17 @@ MONEY_SITUATIONS = (
        _c("money_tight", "==", True)),
 )  # fmt: skip
 
+# What the articles say of the research-heavy specialties themselves, for an applicant aiming at
+# one (the rules below apply only to that class): "etc." and "hyper-competitive specialties"
+# name the class, not a closed list.
+COMPETITIVE_SITUATIONS = (
+    _q(A, "For derm, plastics, neurosurgery, ENT, ortho, competitive radiology, etc., research is "
+       "closer to mandatory, especially for IMGs."),
+    _q(B, "For Derm, Rad Onc, Neurosurgery, etc., research is huge, often essential."),
+    _q(A, "If you’re going for hyper-competitive specialties → you probably need both (but "
+       "clinical still cannot be zero)"),
+)  # fmt: skip
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="R1_urgent_old_grad_no_usce",
@@ -346,7 +357,8 @@ RULES: tuple[Rule, ...] = (
                    "even slightly edge first if you already have some USCE.",
                    _c("specialty", "in", ("radiology", "dermatology", "neurosurgery",
                                           "orthopedics"))),
-                _q(B, "| Aiming very competitive specialty | Research + USCE both |")),
+                _q(B, "| Aiming very competitive specialty | Research + USCE both |"),
+                *COMPETITIVE_SITUATIONS),
     ),
     Rule(
         id="R8_foundation_academic",
@@ -416,7 +428,12 @@ RULES: tuple[Rule, ...] = (
         quotes=(_q(A, "Aiming for derm/plastics with some USCE | Heavy research",
                    _c("specialty", "in", ("dermatology", "plastic surgery"))),
                 _q(B, "| Aiming very competitive specialty | Research + USCE both |"),
-                _q(B, "You still need demonstrated clinical ability somewhere in your file.")),
+                _q(B, "Radiology, Dermatology, Neurosurgery, Ortho: You need both; research may "
+                   "even slightly edge first if you already have some USCE.",
+                   _c("specialty", "in", ("radiology", "dermatology", "neurosurgery",
+                                          "orthopedics"))),
+                _q(B, "You still need demonstrated clinical ability somewhere in your file."),
+                *COMPETITIVE_SITUATIONS),
     ),
     Rule(
         id="R13_few_us_letters",
