@@ -507,3 +507,37 @@ def test_offers_being_compared_are_not_experience_had() -> None:
     )
     profile = parse_profile(text, current_year=2026)
     assert profile.usce_hands_on_months == 0 and not profile.usce_other_months
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "2022 grad, not working rn",
+        "i have been out of clinical since 2021",
+        "I have not worked clinically since 2021",
+        "2022 grad, currently unemployed",
+    ],
+)
+def test_no_recent_clinical_work_in_its_many_wordings(said: str) -> None:
+    """Metamorphic: each reads what "no clinical work since 2021" reads; "out of clinical
+    trials" is about research, not patient care."""
+    assert (
+        parse_profile("no clinical work since 2021", current_year=2026).home_clinical_recent
+        is False
+    )
+    assert parse_profile(said, current_year=2026).home_clinical_recent is False
+    trials = parse_profile("out of clinical trials work since 2021", current_year=2026)
+    assert trials.home_clinical_recent is None
+
+
+def test_an_amount_had_stays_had_inside_a_question() -> None:
+    """ "should i start it after my 60 days of hands-on externship?" asks about research; the
+    60 days are had, as in "I did 60 days of hands-on externship"."""
+    asked = "should i start research after my 60 days of hands-on externship?"
+    plain = "I did 60 days of hands-on externship. should i start research?"
+    assert parse_profile(asked, current_year=2026).usce_hands_on_months == 2.0
+    assert parse_profile(plain, current_year=2026).usce_hands_on_months == 2.0
+    assert (
+        parse_profile("should i do 60 days of externship?", current_year=2026).usce_hands_on_months
+        is None
+    )

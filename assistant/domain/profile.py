@@ -475,8 +475,11 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"nothing clinical\b|(?:have|has) not (?:done|had) any clinical work(?! (?:in|at) the u)|"
      r"(?:haven'?t|hasn'?t) (?:done|had) any clinical work(?! (?:in|at) the u)|not (?:been )?"
      r"(?:working|practi[cs]ing) clinically|no patient care|admin(?:istrative)? (?:job|work|role)|"
-     r"haven'?t (?:worked|practi[cs]ed) (?:clinically|"
-     r"medicine)|out of clinical practice|no recent clinical|(?:currently )?not (?:currently )?"
+     r"(?:haven'?t|have not|hasn'?t|has not) (?:worked|practi[cs]ed) (?:clinically|"
+     r"medicine)|out of clinical(?: practice| work|\b(?! (?:trials?|research)))|no recent clinical|"
+     # not working now: "2022 grad, not working rn", "currently unemployed"
+     r"not working (?:rn|right now|currently|at the moment|at present|now|these days)|"
+     r"(?:currently )?unemployed|(?:currently )?not (?:currently )?"
      r"practi[cs]ing|no clinical (?:work|practice)\b(?! (?:in|at) the (?:us|u\.s\.))|"
      r"(?:with|long|clinical|big|"
      r"significant|have|had) gaps?"
@@ -829,9 +832,14 @@ def _an_option(norm: str, start: int, end: int) -> bool:
     return bool(_WEIGHED.search(clause)) and not re.search(r"\bmy\b", clause)
 
 
+_HAD_MINE = re.compile(r"\b(?:after|with|from|during|since) my $")
+
+
 def _stated(norm: str, start: int) -> bool:
     """False when the mention is negated ("no observership") or hypothetical ("should I do")."""
     before = _before(norm, start)
+    if _HAD_MINE.search(before):
+        return True  # "should i start it after my 60 days of externship?": had, then asked
     return not (
         _NEGATED.search(before)
         or _INTENT.search(before)
