@@ -100,6 +100,22 @@ def test_research_first_for_no_usce_contradicts_the_verdict(verdict: Verdict) ->
     assert dropped.code == "contradicts_verdict" and verdict.value in dropped.reason
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["You already solved the “USCE” problem.", "”You already have good USCE locked in."],
+)
+def test_telling_the_reader_their_clinical_part_is_done_contradicts_clinical_first(
+    sentence: str,
+) -> None:
+    """Said to someone the rules send to clinical work, "you already solved the USCE problem"
+    is false of them (and never shown as evidence for their verdict); after "add research" it
+    agrees. A condition ("if you already have some USCE") recommends nothing."""
+    assert contradiction(sentence, Verdict.USCE_FIRST) is Stance.RESEARCH_FIRST
+    assert contradiction(sentence, Verdict.ADD_RESEARCH) is None
+    condition = "If you already have some credible USCE and a couple of solid US letters, then "
+    assert stances(condition + "adding research can be a game-changer.") == frozenset()
+
+
 def test_clinical_first_contradicts_add_research() -> None:
     result = judge("Get more hands-on USCE before research [2].", Verdict.ADD_RESEARCH)
     assert result.dropped[0].code == "contradicts_verdict"

@@ -96,6 +96,13 @@ _URGENT = re.compile(
     rf"\b{_CLINICAL}(?:\s+experience)?\s*,?\s+(?:now|urgently|asap|immediately)\b"
     rf"|\b{_CLINICAL}(?:\s+experience)?\s+(?:is|are)\s+(?:\w+\s+)?urgent\b"
 )
+# Telling the reader the clinical part is done ("You already solved the USCE problem", "You
+# already have good USCE locked in") says research is next: said to someone the rules send to
+# clinical work, it is false of them. (A condition, "if you already have USCE", returned above.)
+_CLINICAL_DONE = re.compile(
+    rf"\byou(?:'ve|’ve| have)? already (?:have|got|solved|done|finished|secured|locked in)\b"
+    r"(?:\s+\S+){0,3}?\s+\W?(?:usce|handson)\b(?!\W*\s+(?:letters?|lors?)\b)"
+)
 # Between an advice cue and the thing advised, a comparison word means the thing may be the
 # loser ("it should come before research"): left to the comparison rule.
 _COMPARATIVE_GAP = re.compile(r"\b(?:before|over|than|instead|rather|after|ahead)\b")
@@ -141,6 +148,8 @@ def stances(sentence: str) -> frozenset[Stance]:
         return frozenset(found)  # a general sequence, clinical first by construction
     if _LATER.search(canonical) or _URGENT.search(canonical):
         found.add(Stance.CLINICAL_FIRST)
+    if _CLINICAL_DONE.search(canonical):
+        found.add(Stance.RESEARCH_FIRST)  # "you already solved the USCE problem": research next
     pair = comparison_of(canonical)
     if pair is not None:
         found.add(_as_stance(pair[0]))
