@@ -541,3 +541,22 @@ def test_an_amount_had_stays_had_inside_a_question() -> None:
         parse_profile("should i do 60 days of externship?", current_year=2026).usce_hands_on_months
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "visa"),
+    [
+        ("I have a B1/B2 visa. externship or research?", "B1/B2"),
+        ("I am on a J1 visa. research now?", "J-1"),
+        ("can I still do an externship on my B1/B2?", "B1/B2"),
+        ("green card came through, how long until I can start rotations?", "green card"),
+        ("visa refused twice (B1/B2), can't get to the US for now.", None),
+        ("my J1 application was refused", None),
+        ("what about H-1B? does it matter for research jobs?", None),
+        ("can I do research on H1B?", None),
+    ],
+)
+def test_a_visa_is_read_only_when_it_is_held(said: str, visa: str | None) -> None:
+    """A refused visa, or one only asked about, is not the applicant's: the answer must not
+    tell them "I read your profile as: visa B1/B2" after two refusals."""
+    assert parse_profile(said, current_year=2026).visa == visa

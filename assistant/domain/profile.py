@@ -533,6 +533,25 @@ _VISAS = (
     ("US citizen", r"us citizen|u\.s\. citizen"),
 )  # fmt: skip
 _VISA_RE = re.compile("|".join(rf"\b(?P<v{i}>{p})\b" for i, (_, p) in enumerate(_VISAS)))
+# A visa refused is not held ("visa refused twice (B1/B2)"), nor is one asked about ("what
+# about H-1B? does it matter for research jobs?") unless the question says it is the
+# applicant's ("can I still do an externship on my B1/B2?").
+_VISA_REFUSED = re.compile(r"\b(?:refus|reject|den(?:y|ie|ia)|declin)\w*")
+_VISA_MINE = re.compile(r"\b(?:i(?:'m| am) on|i (?:have|hold|got)|my)(?: an?| my)?\W{0,2} ?$")
+
+
+def _visa_held(norm: str, start: int, end: int, *, lasting: bool = False) -> bool:
+    """`lasting`: a green card or citizenship, said in passing beside a question ("green card
+    came through 🙌 how long does it take to …?"), not asked about."""
+    opening = max(norm.rfind(c, 0, start) for c in ".;!?\n") + 1
+    ends = [i for c in ".;!?\n" if (i := norm.find(c, end)) >= 0]
+    closing = min(ends) if ends else len(norm)
+    if _VISA_REFUSED.search(norm, opening, closing):
+        return False
+    asked = closing < len(norm) and norm[closing] == "?" and not lasting
+    return not asked or bool(_VISA_MINE.search(norm, max(opening, start - 30), start))
+
+
 # (not the line feed: the lines of a form are its fields, and a clause ends with its line)
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
 _PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-"})
@@ -1413,8 +1432,10 @@ def _read(
         if amount:
             months = amount / 4 if unit.startswith("w") else amount
             read(m.span(), months_available=_quarter(months))
-    if m := _VISA_RE.search(norm):
-        read(m.span(), visa=_VISAS[int(str(m.lastgroup)[1:])][0])
+    for m in _VISA_RE.finditer(norm):
+        if _visa_held(norm, m.start(), m.end(), lasting=m.lastgroup in ("v4", "v5")):
+            read(m.span(), visa=_VISAS[int(str(m.lastgroup)[1:])][0])
+            break
     for fact in conflicts:  # a contradicted fact is unknown, with what it depends on
         for name in _DERIVED.get(fact, (fact,)):
             facts.pop(name, None)

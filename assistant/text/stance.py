@@ -100,7 +100,7 @@ _URGENT = re.compile(
 # already have good USCE locked in") says research is next: said to someone the rules send to
 # clinical work, it is false of them. (A condition, "if you already have USCE", returned above.)
 _CLINICAL_DONE = re.compile(
-    rf"\byou(?:'ve|’ve| have)? already (?:have|got|solved|done|finished|secured|locked in)\b"
+    r"\byou(?:'ve|’ve| have)? already (?:have|got|solved|done|finished|secured|locked in)\b"
     r"(?:\s+\S+){0,3}?\s+\W?(?:usce|handson)\b(?!\W*\s+(?:letters?|lors?)\b)"
 )
 # Between an advice cue and the thing advised, a comparison word means the thing may be the
