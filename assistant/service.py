@@ -735,7 +735,7 @@ class Advisor:
                 vector, terms, self.retriever.embed_query(before), self._card_terms.scores(before)
             )
         found = match(asked, vector, self._cards, self._card_vectors(), terms, applicant)
-        return found.card if found is not None and found.score >= floor else None
+        return found.answer if found is not None and found.score >= floor else None
 
     def _card_after_verdict(
         self, turn: _Turn, query: str, lead: Card | None

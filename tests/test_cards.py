@@ -183,3 +183,27 @@ def test_a_general_yes_or_no_card_leaves_the_decision_to_the_verdict() -> None:
     assert not first.startswith(("No", "Yes")) and first[:1].isupper(), first
     fitted = next(c for c in CARDS if c.when and c.sentences[0].startswith(("No:", "Yes:")))
     assert _said(fitted, question, decided=True)[0] == fitted.sentences[0]
+
+
+def test_a_yes_or_no_opener_needs_one_of_the_cards_questions_close() -> None:
+    """ "Is observership ok for someone 8 years out?" matched on the recency card's answer words
+    must not be told "Yes: … that's a problem": without a close question of its own the card
+    is said without its opener; with one, as written."""
+    from assistant.answer.cards import OPENER_MIN_SCORE, CardMatch
+    from assistant.answer.composer import _said
+
+    card = next(c for c in CARDS if c.sentences[0].startswith("Yes:") and not c.when)
+    question = "is observership ok for someone who graduated 8 years ago?"
+    far = CardMatch(card, 0.7, 0.9, ask_score=OPENER_MIN_SCORE - 0.1).answer
+    near = CardMatch(card, 0.7, 0.9, ask_score=OPENER_MIN_SCORE + 0.1).answer
+    assert far == card and far.id == card.id  # the same card, said differently
+    assert not _said(far, question)[0].startswith("Yes")
+    assert _said(near, question)[0].startswith("Yes:")
+
+
+def test_the_match_scores_the_cards_questions_apart() -> None:
+    card = Card("general", "topic", "number", ("an ask",), "An answer.", ())
+    # rows: topic, one ask, answer; the question is the topic itself, far from the ask
+    vectors = [np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])]
+    found = match("x", np.array([1.0, 0.0]), [card], vectors)
+    assert found is not None and found.ask_score == pytest.approx(0.0)

@@ -511,7 +511,9 @@ def _said(card: Card, put: str, *, decided: bool = False) -> tuple[str, ...]:
     situation (`when`): "is a research year the right move now?" from someone the rules send
     to research is not answered "No:" by the card on whether research guarantees a match."""
     sentences = card.sentences
-    keep = not put or ("yes_no" in asked_kinds(put) and (not decided or bool(card.when)))
+    keep = not put or (
+        card.opener and "yes_no" in asked_kinds(put) and (not decided or bool(card.when))
+    )
     if keep or not sentences:
         return sentences
     first = _POLARITY.sub("", sentences[0], count=1)
