@@ -53,6 +53,25 @@ def test_anything_else_is_not_guessed(reply: str, asked: str) -> None:
     assert reply_facts(reply, asked) == {}
 
 
+def test_only_a_sentence_that_asks_for_the_amount_counts() -> None:
+    """A long answer that mentions hands-on USCE beside a quote ending in "?" asks nothing:
+    "no, I meant surgery" after it is not "no hands-on USCE". The grounded answer's own request
+    for facts ("Tell me those …", no question mark) asks for both amounts."""
+    answer = (
+        "Get 8–12 weeks of hands-on USCE first. Then ask an attending: “Are there any ongoing "
+        "projects where an extra pair of hands would be helpful?”"
+    )
+    assert asked_amounts(answer) == []
+    assert reply_facts("no, I meant surgery", answer) == {}
+    ours = (
+        "It depends on facts I could not read from your question: how many months of hands-on "
+        "US clinical experience you have; how many US letters of recommendation you have. "
+        "Tell me those and I will apply the sources' decision rules."
+    )
+    assert asked_amounts(ours) == ["usce_hands_on_months", "us_letters"]
+    assert reply_facts("0 and 0", ours) == {"usce_hands_on_months": 0.0, "us_letters": 0}
+
+
 def test_a_reply_means_what_the_same_facts_said_plainly_mean() -> None:
     """Metamorphic: the reply read against its question gives the amount the plain sentence
     gives (the service fills it in only where the reply itself says nothing)."""

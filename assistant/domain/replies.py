@@ -34,14 +34,27 @@ _BOTH_NONE = re.compile(
 )
 
 
+# A sentence of the assistant's turn that asks for an amount: a question ("how much hands-on
+# US experience do you have?") or a request ("Tell me those …"). A long answer that only
+# mentions hands-on USCE, beside a quote that ends in "?", asks nothing: "no, I meant surgery"
+# after it is not "no hands-on USCE".
+_SENTENCE = re.compile(r"[^.?!\n]*(?:[.?!]+|\n|$)")
+_ASKS_AMOUNT = re.compile(
+    r"\bhow (?:much|many|long)\b|\bdo you (?:already )?have\b|\bhave you (?:done|had|got)\b"
+    r"|\bany\b[^?]*\?|\btell me\b|\blet me know\b|could not read from your question",
+    re.IGNORECASE,
+)
+
+
 def asked_amounts(question: str) -> list[str]:
     """The facts an assistant's turn asks the applicant for, in the order it names them; only
-    from a turn that asks something (a question mark)."""
-    if "?" not in question:
-        return []
-    lowered = question.lower()
-    found = [(m.start(), fact) for fact, rx in _ASKED if (m := rx.search(lowered))]
-    return [fact for _, fact in sorted(found)]
+    from its sentences that ask for an amount."""
+    found: list[tuple[int, str]] = []
+    for m in _SENTENCE.finditer(question):
+        sentence = m.group().lower()
+        if _ASKS_AMOUNT.search(sentence):
+            found += [(m.start() + a.start(), k) for k, rx in _ASKED if (a := rx.search(sentence))]
+    return list(dict.fromkeys(fact for _, fact in sorted(found)))
 
 
 def reply_facts(reply: str, asked: str) -> dict[str, float | int]:
