@@ -184,3 +184,13 @@ def test_own_subjectless_facts_beside_a_relatives_stay_the_writers() -> None:
     own = "Graduated 2023, IM, 1 month externship. research or usce?"
     text = "My brother did 4 months of externships. " + own
     assert parse_profile(text, current_year=YEAR) == parse_profile(own, current_year=YEAR)
+
+
+def test_a_peer_or_parent_named_first_is_not_taken_for_the_applicant() -> None:
+    """ "My colleague did 3 months of externships and he matched": a peer's story beside a
+    general question, not a message written for him; parents and mentors likewise."""
+    for text in (
+        "My colleague did 3 months of externships and he matched. is research useful for IM?",
+        "My dad did 6 months of US electives in 1995, he says research is useless. true?",
+    ):
+        assert parse_profile(text, current_year=YEAR).usce_hands_on_months is None, text

@@ -560,3 +560,15 @@ def test_a_visa_is_read_only_when_it_is_held(said: str, visa: str | None) -> Non
     """A refused visa, or one only asked about, is not the applicant's: the answer must not
     tell them "I read your profile as: visa B1/B2" after two refusals."""
     assert parse_profile(said, current_year=2026).visa == visa
+
+
+def test_weeks_in_the_us_said_plainly_are_not_time_available() -> None:
+    """ "I have 6 weeks in the US (externship)" may be experience, not a limit; "I have just 6
+    weeks in the US" is one."""
+    assert (
+        parse_profile("I have 6 weeks in the US (externship).", current_year=2026).months_available
+        is None
+    )
+    assert (
+        parse_profile("I have just 6 weeks in the US.", current_year=2026).months_available == 1.5
+    )

@@ -112,11 +112,13 @@ _GIVES_THEM = re.compile(
 )
 # The writer speaking of themselves anywhere ("im" is left out: it is also IM, lowercased).
 _WRITER = re.compile(r"\b(?:i|i'm|i've|ive|i'd|i'll|me|myself|mine|we)\b")  # not "us": US
-# Family, partners and peers who may be the applicant, as a sentence's subject: "my daughter
-# graduated in 2021", "My friend did 3 months" (never "my PI", "my lab", "my mentor").
-_KIN = tuple(
-    n for n in _NOUNS if n not in {"lab", "department", "dept", "team", "group", "pi", "mentor",
-                                   "advisor", "senior", "junior", "guy", "girl"}
+# The people a message is written for without saying so: children, siblings, partners, friends
+# ("my daughter graduated in 2021"). Not parents, mentors or labs, and not the peers applicants
+# compare themselves with ("my colleague did 3 months and matched"), who have careers of their own.
+_KIN = (
+    "son", "daughter", "brother", "sister", "husband", "wife", "spouse", "partner", "fiance",
+    "fiancé", "fiancee", "fiancée", "boyfriend", "girlfriend", "nephew", "niece", "cousin",
+    "friend", "mentee",
 )  # fmt: skip
 _KIN_SUBJECT = re.compile(
     # the message opens with them, after a greeting at most: "hi all, my daughter graduated …"

@@ -208,11 +208,16 @@ _UNIT = r"(?P<unit>weeks?|wks?|months?|mos?|mths?)"
 _AVAILABLE = re.compile(
     rf"\b(?:can|could) only (?:do|spend|stay|take|manage|afford|get|commit|be away|travel)\b"
     rf"[^.;!?\n]{{0,30}}?\b(?P<n>{_NUM_A})[- ]?{_UNIT}\b"
-    rf"|\b(?:(?:only|just) (?:have|got|get|has)|(?:have|has|got) (?:only |just |exactly )?)"
+    rf"|\b(?:(?:only|just) (?:have|got|get|has)|(?:have|has|got) (?:only|just|exactly)) "
     r"(?:about |around |roughly )?"
     rf"(?P<n2>{_NUM_A})[- ]?"
     rf"(?P<unit2>weeks?|wks?|months?|mos?|mths?) (?:of )?(?:leave|off|free|vacation|holidays?"
     r"|time|available|to spend|before|until|left|in the (?:us|states))"
+    # said plainly, only as time off: "i have 4 weeks free in december" (not "I have 6 weeks in
+    # the US", which may be experience)
+    rf"|\b(?:have|has|got) (?:about |around |roughly )?(?P<n7>{_NUM_A})[- ]?"
+    r"(?P<unit7>weeks?|wks?|months?|mos?|mths?) (?:of )?(?:leave|off|free|vacation|holidays?"
+    r"|annual leave|time off|left|before|until)\b"
     rf"|\b(?:only|just) (?P<n4>{_NUM_A})[- ]?(?P<unit4>weeks?|wks?|months?|mos?|mths?)"
     r" (?:off|of leave|free|of vacation|available)\b"
     rf"|\b(?:max(?:imum)?|at most|no more than) (?:of )?(?P<n3>{_NUM_A})[- ]?"
@@ -1427,7 +1432,7 @@ def _read(
         if name not in facts and (m := rx.search(norm)):
             read(m.span(), **{name: value})
     if m := _AVAILABLE.search(norm):
-        which = next(i for i in ("", 2, 3, 4, 5, 6) if m.group(f"unit{i}"))
+        which = next(i for i in ("", 2, 3, 4, 5, 6, 7) if m.group(f"unit{i}"))
         amount, unit = _num(m.group(f"n{which}")), m.group(f"unit{which}")
         if amount:
             months = amount / 4 if unit.startswith("w") else amount
