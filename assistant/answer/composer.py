@@ -38,7 +38,7 @@ from assistant.core.types import (
 from assistant.domain.clarify import Clarification
 from assistant.domain.intent import NotCovered
 from assistant.domain.options import Pick
-from assistant.domain.plan import Branch, Change, Step
+from assistant.domain.plan import USCE_VERDICTS, Branch, Change, Step
 from assistant.domain.rules import Decision, Quote
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
@@ -481,7 +481,7 @@ def _leans_against(card: Card, verdict: Verdict | None) -> bool:
     """Whether a card that argues for research would follow a clinical-first verdict: as the
     answer after it ("is he right that research makes up for my fail?"), "research is a
     differentiator" undoes the recommendation it follows."""
-    return card.leans == "research" and verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT)
+    return card.leans == "research" and verdict in USCE_VERDICTS
 
 
 def card_block(
