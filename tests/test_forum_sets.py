@@ -1,4 +1,4 @@
-"""The six independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
+"""The seven independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
 fixed by id before any tuning, every gold phrase verbatim on one line of its article, and no
 held-out question a near-copy of a dev one."""
 
@@ -18,6 +18,7 @@ SETS = [
     "forum_gold_d.jsonl",
     "forum_gold_e.jsonl",
     "forum_gold_f.jsonl",
+    "forum_gold_g.jsonl",
 ]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
@@ -70,7 +71,7 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl", "forum_gold_f.jsonl"]
+    "name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl", "forum_gold_f.jsonl", "forum_gold_g.jsonl"]
 )
 def test_the_verdict_labels_are_consistent(name: str) -> None:
     verdicts = {"USCE_URGENT", "USCE_FIRST", "RESEARCH_AND_USCE", "ADD_RESEARCH", None}
