@@ -71,7 +71,14 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "name", ["forum_gold_c.jsonl", "forum_gold_d.jsonl", "forum_gold_e.jsonl", "forum_gold_f.jsonl", "forum_gold_g.jsonl"]
+    "name",
+    [
+        "forum_gold_c.jsonl",
+        "forum_gold_d.jsonl",
+        "forum_gold_e.jsonl",
+        "forum_gold_f.jsonl",
+        "forum_gold_g.jsonl",
+    ],
 )
 def test_the_verdict_labels_are_consistent(name: str) -> None:
     verdicts = {"USCE_URGENT", "USCE_FIRST", "RESEARCH_AND_USCE", "ADD_RESEARCH", None}

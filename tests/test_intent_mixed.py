@@ -165,3 +165,70 @@ def test_legit_about_a_kind_of_rotation_is_answered_about_a_seller_refused(
 )
 def test_a_short_how_long_or_how_many_question(message: str, in_scope: bool) -> None:
     assert classify(message).in_scope is in_scope
+
+
+def test_questions_listed_under_a_lead_in_are_asks_of_their_own() -> None:
+    intent = classify(
+        "Two things: 1) does an observership at Cleveland Clinic count as USCE for IM apps? "
+        "2) what's Cleveland Clinic's CK cutoff for IMGs? thx"
+    )
+    assert intent.in_scope, intent
+    assert [item.reason for item in intent.not_covered] == [REASON_SPECIFICS]
+    # a list that answers the lead-in's question stays one ask
+    assert not classify("Need a list:\n- IM programs with no YOG cutoff\n- FM ones").in_scope
+
+
+@pytest.mark.parametrize(
+    ("message", "in_scope"),
+    [
+        # whether an experience counts is answered by its kind, wherever it was
+        ("does an observership at Cleveland Clinic count as USCE?", True),
+        ("Would an externship at Mayo count as hands-on USCE?", True),
+        # the hospital itself is the question
+        ("Does Mayo take observers?", False),
+    ],
+)
+def test_a_named_hospital_in_a_question_about_a_kind(message: str, in_scope: bool) -> None:
+    assert classify(message).in_scope is in_scope
+
+
+@pytest.mark.parametrize(
+    ("message", "in_scope"),
+    [
+        ("Rate it: FM, YOG 2025, CK 231. Plan: 6 weeks hands-on FM externship, then apply.", True),
+        ("rate my plan: 3 months externships then research. missing anything?", True),
+        ("here is my personal statement, rate it", False),
+        ("Plan: apply in September. My PS draft is below, can you rate it?", False),
+    ],
+)
+def test_rating_a_plan_is_in_scope_rating_a_document_is_not(message: str, in_scope: bool) -> None:
+    assert classify(message).in_scope is in_scope
+
+
+@pytest.mark.parametrize(
+    ("message", "in_scope"),
+    [
+        ("how to find a legit externship and not get scammed? so many paid ones out there", True),
+        ("how do I spot a scam observership?", True),
+        ("they want $2900 for a 4 week externship, is this legit?", False),
+    ],
+)
+def test_how_to_judge_a_kind_of_rotation_is_answered(message: str, in_scope: bool) -> None:
+    assert classify(message).in_scope is in_scope
+
+
+@pytest.mark.parametrize(
+    ("typed", "dictated"),
+    [
+        (
+            "the observership is free and the externship is 4000 dollars, worth it?",
+            "the observer ship is free and the ex turn ship is 4000 dollars, worth it?",
+        ),
+        (
+            "what is a sub-I and how is it different from an externship",
+            "what is a sub-I and how is it different from an ex turn ship",
+        ),
+    ],
+)
+def test_words_typed_in_pieces_do_not_change_the_scope(typed: str, dictated: str) -> None:
+    assert classify(dictated).in_scope == classify(typed).in_scope is True

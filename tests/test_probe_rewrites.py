@@ -42,8 +42,6 @@ KNOWN_DIFFERENCES = {  # rewrite id: kind of rewrite: facts read differently
     "b-055-r2": "units: us_letters",
     "b-055-r3": "abbreviations: home_clinical_recent",
     "b-070-r3": "abbreviations: usce_hands_on_months, verdict",
-    "b-076-r3": "abbreviations: usce_other_months",
-    "b-076-r5": "typos: usce_other_months",
     "b-083-r5": "typos: research_output",
     "b-088-r3": "abbreviations: usce_hands_on_months, verdict",
     "b-088-r5": "typos: home_clinical_recent",

@@ -148,3 +148,74 @@ def test_an_offer_is_not_experience_had(offer: str) -> None:
         f"2022 grad, no letters yet. {offer}. Should I take it?", current_year=YEAR
     )
     assert not profile.usce_hands_on_months, profile.known()
+
+
+# The same rotations as prose and as the lines of a pasted CV (issue 18, forum_g dev): the kind
+# heads the line, the length and the letters are fields after it.
+ROTATIONS_AS_PROSE = (
+    "MD 2020. I did an 8 week IM externship in Houston in 2025 and a 4 week FM externship in "
+    "Jacksonville in 2025, 3 LoRs. IM. Research next or another rotation?"
+)
+ROTATIONS_AS_A_CV = [
+    "MD 2020\nExperience:\n• Externship (hands-on), Internal Medicine - Houston, TX - Mar–Apr 2025"
+    " (8 wks) - 2 LoRs\n• Externship (hands-on), FM - Jacksonville - Jun 2025 (4 wks) - 1 LoR\n"
+    "Target: IM\nq: more research or another rotation?",
+    "MD 2020\nUS Clinical Experience:\n  > Externship, IM, Houston - 8 wks - 2025 - 2 LoRs\n"
+    "  > Externship, FM, Jacksonville - 4 wks - 2025 - LoR\nTarget: IM\nResearch or rotation?",
+    "MD 2020\n1. Externship, Internal Medicine, Houston, 8 weeks (2025), 2 LoRs\n"
+    "2. Externship, Family Medicine, Jacksonville, 4 weeks (2025), 1 LoR\nIM. research next?",
+]
+
+
+@pytest.mark.parametrize("cv", ROTATIONS_AS_A_CV)
+def test_a_pasted_cv_reads_as_the_same_story_told_in_prose(cv: str) -> None:
+    prose, listed = facts(ROTATIONS_AS_PROSE), facts(cv)
+    for fact in ("usce_hands_on_months", "us_letters", "years_since_graduation", "specialty"):
+        assert listed.get(fact) == prose.get(fact), (fact, listed, prose)
+    assert listed["us_letters"] == 3
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'hands-on' before a named rotation reads as the whole category, so a second rotation "
+    "named after it is taken as a restatement (the guard that keeps '3 months hands-on "
+    "externship (12 wks total)' at 3 months)",
+)
+def test_hands_on_describing_one_rotation_still_adds_the_next() -> None:
+    profile = parse_profile(
+        "I did an 8 week hands-on IM externship and a 4 week FM externship.", current_year=YEAR
+    )
+    assert profile.usce_hands_on_months == 3
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a count said again or as a total is not added
+        "1. Externship in Chicago, 8 weeks, 4 LoRs\n2. Externship in Chicago again, 4 weeks, "
+        "same 4 LoRs",
+        # a title and the body under it restate
+        "Title: 6 months USCE + 4 LORs, what else?\n\nGrad 2021, 6 months hands-on IM, 4 US LORs",
+        # two people's lists are not one list
+        "My roommate:\n- 1 month externship, 4 LoRs\nMe:\n- 1 month externship, 4 LoRs",
+    ],
+)
+def test_letters_said_again_are_not_added(lines: str) -> None:
+    assert parse_profile(lines, current_year=YEAR).us_letters == 4
+
+
+@pytest.mark.parametrize(
+    "none", ["US: none", "US clinical: none", "US experience: none", "USCE: none", "US exp - 0"]
+)
+def test_a_form_field_saying_no_us_experience_is_zero_hands_on(none: str) -> None:
+    profile = parse_profile(f"MD 2023\nCK 226\n{none}\nSpecialty: Peds", current_year=YEAR)
+    assert profile.usce_hands_on_months == 0
+
+
+@pytest.mark.parametrize("label", ["Planned", "Upcoming", "Plan"])
+def test_rotations_under_a_plan_label_are_not_had(label: str) -> None:
+    profile = parse_profile(
+        f"Graduation: 2026\n{label}: 2 x 4-wk electives (hands-on IM), Jan–Feb 2027\nIM or psych",
+        current_year=YEAR,
+    )
+    assert not profile.usce_hands_on_months, profile.known()

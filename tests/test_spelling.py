@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.domain.profile import parse_profile, read_profile
-from assistant.text.spelling import correct
+from assistant.text.spelling import correct, join_split_words
 
 YEAR = 2026
 
@@ -57,3 +57,32 @@ def test_the_map_is_one_index_per_character_and_in_order(text: str) -> None:
     assert len(where) == len(fixed)
     assert where == sorted(where)
     assert all(0 <= i < len(text) for i in where)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("the observer ship is free", "the observership is free"),
+        ("an ex turn ship for 4 weeks", "an externship for 4 weeks"),
+        ("clerk ship in IM", "clerkship in IM"),
+        ("I have no U S clinical experience", "I have no US clinical experience"),
+        ("two L O Rs", "two LORs"),
+    ],
+)
+def test_a_word_typed_or_dictated_in_pieces_is_joined(typed: str, meant: str) -> None:
+    assert join_split_words(typed).lower() == meant.lower()
+    assert correct(typed.lower())[0] == meant.lower()
+
+
+@pytest.mark.parametrize(
+    "text", ["I did a rotation and an elective", "in research", "the research", "fellow ship"]
+)
+def test_words_that_only_sit_next_to_each_other_stay_apart(text: str) -> None:
+    assert join_split_words(text) == text
+    assert correct(text.lower())[0] == text.lower()
+
+
+def test_a_dictated_message_reads_as_the_typed_one() -> None:
+    said = "graduated twenty twenty five I have no U S clinical experience and the ex turn ship"
+    typed = "graduated 2025 I have no US clinical experience and the externship"
+    assert parse_profile(said, current_year=YEAR) == parse_profile(typed, current_year=YEAR)

@@ -31,6 +31,7 @@ from typing import Any
 
 from assistant.core import lexicon
 from assistant.core.types import Profile
+from assistant.text import spelling
 
 # Longer questions are cut before analysis: nobody types 10k characters of question, and a cap
 # keeps the worst case bounded for the API.
@@ -502,6 +503,29 @@ _PAID_KIND_IN_GENERAL = re.compile(
     r"(?![^.?!\n]{0,20}\b(?:through|with|from|via)\b)",
     re.I,
 )
+# "Rate it:" / "rate this" about a plan with no document named: the plan is the question.
+_RATES_A_PLAN = re.compile(
+    r"\b(?:rate|critique)\s+(?:it|this|my\s+plan)\b(?=[\s\S]*\bplan\b)"
+    r"(?![\s\S]*\b(?:personal\s+statement|ps|cv|resume|essay|cover\s+letter|e-?mail|draft)\b)",
+    re.I,
+)
+# Whether an experience at a named hospital counts as USCE is answered by its kind ("does an
+# observership at Cleveland Clinic count as USCE?"): the hospital is not what is asked.
+_KIND_COUNTS = re.compile(
+    r"\b(?:observerships?|externships?|electives?|rotations?|sub-?i(?:nternship)?s?|clerkships?"
+    r"|shadowing|volunteering|research(?:\s+jobs?|\s+positions?)?|crc)\b[^.?!\n]{0,60}"
+    r"\bcounts?\s+(?:as|for|towards?)\b",
+    re.I,
+)
+# "How do I find a legit externship and not get scammed?" asks how to judge a kind of rotation,
+# which the articles answer ("prioritize programs affiliated with accredited hospitals…").
+_HOW_TO_JUDGE = re.compile(
+    r"\bhow\s+(?:do\s+(?:i|you|we)\s+|to\s+|can\s+(?:i|you)\s+|should\s+i\s+|would\s+i\s+)?"
+    r"(?:find|spot|tell|know|choose|pick|avoid|check|vet|evaluate|identify|recogni[sz]e)\b"
+    r"[^.?!\n]{0,40}\b(?:externships?|observerships?|rotations?|electives?|clerkships?|sub-?is"
+    r"|usce|scams?)\b",
+    re.I,
+)
 _A_PARTICULAR_SELLER = re.compile(
     r"\b(?:this|that|these|those)\s+(?:one|company|companies|agency|program|offer|place|site)\b"
     r"|\b(?:is|are)\s+(?:this|that|they)\s+(?:legit|real|a\s+scam|trust)|\bthey\b|\bthem\b"
@@ -819,7 +843,9 @@ def _parts(text: str) -> list[str]:
         if not re.search(r"\w", piece):
             continue
         if parts and (
-            (lead and _LIST_ITEM.match(piece))
+            # (an item that asks a question of its own is its own ask: "Two things: 1) does
+            # an observership count? 2) what's their cutoff?")
+            (lead and _LIST_ITEM.match(piece) and "?" not in piece)
             # a bare topic before a comma names what the ask after it is about: "ERAS signals,
             # how many for IM?" is one ask about ERAS signals
             or (len(parts[-1].split()) <= 3 and not re.search(r"[.?!:]$", parts[-1]))
@@ -836,7 +862,8 @@ def _normalise(question: str) -> str:
     text = unicodedata.normalize("NFKC", str(question)[: _SCAN_LIMIT * 2])
     text = text.translate(_ZERO_WIDTH)
     text = "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else " " for c in text)
-    return text[:_SCAN_LIMIT]
+    # a domain word typed or dictated in pieces ("the observer ship is free") is the word
+    return spelling.join_split_words(text[:_SCAN_LIMIT])
 
 
 def _strip_html(text: str) -> str:
@@ -1260,6 +1287,8 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
     ):
         return REASON_UNRELATED, ["unrelated:topic"]
     tasks = [reason for reason, pattern in TASK_PATTERNS if pattern.search(lower)]
+    if tasks == [REASON_DOCUMENTS] and _RATES_A_PLAN.search(message or part):
+        tasks = []  # "Rate it: … Plan: 6 weeks hands-on FM externship, then apply"
     if tasks:
         return tasks[0], ["task:not_covered"]
     # "Should I do research next?" is this assistant's core question even with one domain word.
@@ -1272,9 +1301,13 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
     # A named hospital is a specifics question ("Does Mayo take observers?"), unless it is just
     # part of the applicant's own story in a what-should-I-do question ("I did an observership
     # at Mount Sinai: research next?").
-    if (NAMED_INSTITUTION.search(part) or _INSTITUTION_LOWER.search(lower)) and not (
-        _is_prioritisation(lower)
-        and (re.search(r"\b(?:i|my|i'm|i've)\b", lower) or _ACTIVITY_CHOICE.search(lower))
+    if (
+        (NAMED_INSTITUTION.search(part) or _INSTITUTION_LOWER.search(lower))
+        and not (
+            _is_prioritisation(lower)
+            and (re.search(r"\b(?:i|my|i'm|i've)\b", lower) or _ACTIVITY_CHOICE.search(lower))
+        )
+        and not _KIND_COUNTS.search(lower)
     ):
         specifics.append("named_institution")
     if specifics:
@@ -1282,9 +1315,9 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
             f"specifics:{n}" for n in specifics
         ]
     whole = message or part
-    asks_about_a_kind = _PAID_KIND_IN_GENERAL.search(whole) and not _A_PARTICULAR_SELLER.search(
-        whole
-    )
+    asks_about_a_kind = (
+        _PAID_KIND_IN_GENERAL.search(whole) or _HOW_TO_JUDGE.search(whole)
+    ) and not _A_PARTICULAR_SELLER.search(whole)
     if (
         _BARE_LEGIT.search(lower)
         and _PAID.search(whole)

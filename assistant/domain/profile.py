@@ -22,6 +22,7 @@ Every pattern is bounded (no nested unbounded quantifiers), so parsing is linear
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -268,7 +269,8 @@ _NO_USCE = re.compile(
     r"clerkships?)(?: in the (?:u\.?s\.?|states))?\b"
     # "nothing in the US since" dates the last experience; it does not deny one
     r"|\bnothing in the (?:u\.?s\.?|states)\b(?! since| after| until| other than| except)"
-    r"|\b(?:usce|u\.?s\.? clinical experience) ?(?::|-|=) ?(?:none|zero|0)\b"
+    r"|\b(?:usce|u\.?s\.?(?: clinical)?(?: experience| exposure| exp)?) ?(?::|-|=) ?"
+    r"(?:none|zero|0|nil|n/a)\b(?! of)"
     r"|\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
     r"u\.?s\.? exp(?:erience)?|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
@@ -765,6 +767,63 @@ def _joined(norm: str, counts: list[tuple[float, Span]]) -> list[tuple[float, Sp
     return out
 
 
+# A letter named without a count in a rotation's line of a CV: "Externship, IM, Ohio - 4 wks -
+# LoR", "Sub-I (4 wks) + LoR", "4 wk elective, with letter".
+_BARE_LETTER = re.compile(
+    r"(?:[-,+(|/&]|\bwith)\s*(?:a\s+|one\s+)?(?:(?:strong|good|great|us)\s+){0,2}"
+    r"(?:lor|letter(?:\s+of\s+rec\w*)?|rec\s+letter)\b(?!s|')"
+)
+
+
+_RESTATES = re.compile(
+    r"\b(?:same|again|those|these|both|total|in all|altogether|overall|combined|so really)\b"
+)
+_LIST_LINE = re.compile(rf"[ \t]*(?:[-*•·>]|\d{{1,2}}[.)]|(?:{_TYPE_RE.pattern}))")
+
+
+def _line_of(norm: str, at: int) -> tuple[int, int]:
+    start = norm.rfind("\n", 0, at) + 1
+    end = norm.find("\n", at)
+    return start, len(norm) if end < 0 else end
+
+
+def _per_rotation_line(
+    norm: str, counts: list[tuple[float, Span]], rotations: list[Span]
+) -> list[tuple[float, Span]]:
+    """Letters listed rotation by rotation, one line each ("• Externship, IM - 8 wks - 2 LoRs" /
+    "• Externship, FM - 4 wks - 1 LoR"), add up, and a line's bare "LoR" is one; elsewhere
+    separate mentions restate (the largest is kept)."""
+    # (a line of a list: it opens with a bullet, a number or the rotation's kind; a title and
+    # the body under it that both say "4 LORs" restate)
+    lines = {
+        line for start, _ in rotations if _LIST_LINE.match(norm, (line := _line_of(norm, start))[0])
+    }
+    if len(lines) < 2:
+        return counts
+    counted = {_line_of(norm, span[0]) for _, span in counts}
+    bare = [
+        (1.0, found.span())
+        for line in sorted(lines - counted)
+        if (found := _BARE_LETTER.search(norm, *line)) is not None
+        and not _PENDING.match(norm, found.end())
+    ]
+    if bare and not counts:
+        counts, bare = bare[:1], bare[1:]  # one bare "LoR" alone is one letter
+    found_lines = [_line_of(norm, span[0]) for _, span in [*counts, *bare]]
+    if len(found_lines) < 2 or len(set(found_lines)) < len(found_lines):
+        return counts  # one mention, or two on a line: they restate or join as before
+    if not set(found_lines) <= lines:
+        return counts  # a count outside the rotations' lines may be their total
+    ordered = sorted(found_lines)
+    if any(norm[end:start].strip() for (_, end), (start, _) in itertools.pairwise(ordered)):
+        return counts  # not one list: "my roommate: - …, 4 LoRs / me: - …, 1 LoR"
+    if any(_RESTATES.search(norm, *line) for line in found_lines):
+        return counts  # "…, same 4 LoRs", "4 LoRs total"
+    spans = [span for _, span in [*counts, *bare]]
+    total = sum(count for count, _ in [*counts, *bare])
+    return [(total, (min(a for a, _ in spans), max(b for _, b in spans)))]
+
+
 def _in_breakdown(norm: str, start: int) -> bool:
     """ "3 pubs (2 case reports + 1 article)": a count inside the brackets after a count."""
     opened = _BREAKDOWN.search(norm, max(0, start - 60), start)
@@ -879,8 +938,8 @@ _OWN_COUNT = re.compile(
     r"|(\d{1,2}) ?(?:yrs?|years?) (?:ago|out|since|post)\b)"
 )
 _PLANNED = re.compile(
-    r"\b(?:my |the |\w+ )?(?:plan|goal|next steps?|options?(?: \d| [ab])?|ideas?"
-    r"|offers?|choices?)"
+    r"\b(?:my |the |\w+ )?(?:plan(?:ned)?|upcoming|future|goal|next steps?"
+    r"|options?(?: \d| [ab])?|ideas?|offers?|choices?)"
     # (a plan with its time frame or place: "my plan for the next 12 months: …", "2 offers on
     # my table: …")
     r"(?: (?:for|in|over|on) [^.;:\n!?]{0,30})? ?:[^.;\n!?]*$"
@@ -1016,6 +1075,26 @@ def _listed_kind(norm: str, start: int) -> tuple[float, str, int] | None:
     return count, norm[head.start() : kind.end()], head.start()
 
 
+# A line of a CV or a form: a bullet or number, then its heading, ended by a field separator.
+_LINE_BULLET = re.compile(r"[ \t]*(?:[-*•·>]+|\d{1,2}[.)])?[ \t]*")
+_FIELD_END = re.compile(r",| [-|/] |\(")
+
+
+def _line_kind(norm: str, start: int) -> tuple[str, int] | None:
+    """The heading of the line a length at `start` stands in, and where it starts, when the
+    heading names a kind of experience in at most four words ("externship (hands-on)", "sub-
+    internship"); None for a line that does not open with one."""
+    line = norm.rfind("\n", 0, start) + 1
+    head_at = _LINE_BULLET.match(norm, line).end()  # type: ignore[union-attr]
+    end = _FIELD_END.search(norm, head_at, start)
+    if end is None:
+        return None
+    head = norm[head_at : end.start()]
+    if len(head.split()) > 4 or not (kind := _TYPE_RE.search(head)) or kind.start() > 0:
+        return None
+    return head, head_at
+
+
 def _experience(norm: str, current_year: int) -> _Experience:
     """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
@@ -1064,6 +1143,11 @@ def _experience(norm: str, current_year: int) -> _Experience:
             else:
                 total_of_list = True
         hit = _TYPE_RE.search(after)
+        head = _line_kind(norm, m.start()) if hit is None else None
+        if head is not None and _TYPE_RE.search(before) is None:
+            # a CV's or form's line: "• Externship (hands-on), IM - Houston - Mar–Apr 2025 (8
+            # wks)", "> Sub-internship, Neurology, Ohio - 4 wks - LoR": its kind heads it
+            (before, listed_at), label = head, None
         if hit is None:  # "externship for 3 months": the type sits just before the duration
             hits = list(_TYPE_RE.finditer(before))
             hit = hits[-1] if hits else None
@@ -1391,7 +1475,7 @@ def _read(
         if (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
     ]
-    letters = _joined(norm, letters)
+    letters = _per_rotation_line(norm, _joined(norm, letters), seen.hands_at)
     if letters:
         count, at = max(letters, key=lambda item: item[0])  # repeated mentions restate
         read(at, us_letters=int(count))

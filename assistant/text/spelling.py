@@ -20,12 +20,14 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+from collections.abc import Iterator
 
 from symspellpy import SymSpell, Verbosity
 
 from assistant.core import lexicon
 
 _WORD = re.compile(r"[a-z]{4,}")
+
 _ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
 
 
@@ -59,24 +61,89 @@ def _fix(word: str) -> str | None:
     return found[0].term if len(found) == 1 else None
 
 
+# A domain word typed or dictated in pieces: "observer ship", "extern ship", "ex turn ship".
+SPLIT_MIN_LETTERS = 9  # joined pieces shorter than this are too easily an accident
+
+
+def _joined(pieces: str, *, exact: bool) -> str | None:
+    """The domain word that words typed apart spell together: exactly, or (not `exact`) one
+    edit away ("ex turn ship" → "exturnship" → "externship"); else None."""
+    joined = pieces.replace(" ", "")
+    if len(joined) < SPLIT_MIN_LETTERS:
+        return None
+    speller, known = _domain()
+    if exact:
+        return joined if joined in known else None
+    if joined in _english():
+        return None
+    found = speller.lookup(joined, Verbosity.CLOSEST, max_edit_distance=1)
+    if len(found) != 1 or len(found[0].term) < SPLIT_MIN_LETTERS:
+        return None
+    # "a rotation" is not a split "rotation": the word must need every piece
+    term = found[0].term
+    whole = any(len(p) >= len(term) - 2 and p in term for p in pieces.split())
+    return None if whole else term
+
+
+# Abbreviations dictated or typed letter by letter: "U S clinical experience", "L O Rs".
+_SPELLED_OUT = re.compile(
+    r"(?<![a-z])(?:u s c e|u s a|u s|l o r(?: ?s)?|c k|y o g|e r a s)(?![a-z])"
+)
+
+
+def _words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, domain word) for each misspelt or split domain word of `text`, in order."""
+    at = 0
+    while (m := _WORD_OR_PIECES.search(text, at)) is not None:
+        start = m.start()
+        if spelled := _SPELLED_OUT.match(text, start):
+            yield start, spelled.end(), spelled.group().replace(" ", "")
+            at = spelled.end()
+            continue
+        for n, exact in ((3, True), (2, True), (3, False), (2, False)):
+            run = _PIECES_AT[n].match(text, start)
+            if run is not None and (whole := _joined(run.group(), exact=exact)) is not None:
+                yield start, run.end(), whole
+                at = run.end()
+                break
+        else:
+            word = _WORD.match(text, start)
+            if word is not None and (fixed := _fix(word.group())) is not None:
+                yield start, word.end(), fixed
+            at = m.end()
+
+
+_WORD_OR_PIECES = re.compile(r"(?<![a-z])(?:[a-z]{2,}|[a-z](?= [a-z](?![a-z])))")
+_PIECES_AT = {n: re.compile(rf"[a-z]{{2,}}(?: [a-z]{{2,}}){{{n - 1}}}(?![a-z])") for n in (2, 3)}
+
+
+def join_split_words(text: str) -> str:
+    """`text` with domain words typed apart joined ("the observer ship is free" → "the
+    observership is free"); case is kept for everything else."""
+    lower = text.lower()
+    out, done = [], 0
+    for start, end, word in _words(lower):
+        if " " in lower[start:end]:
+            out += [text[done:start], word]
+            done = end
+    return "".join(out) + text[done:] if out else text
+
+
 def correct(text: str) -> tuple[str, list[int]]:
     """`text` (lower case) with misspelt domain words corrected, and for each character of the
     result the index of the character of `text` it stands for."""
     out: list[str] = []
     where: list[int] = []
     done = 0
-    for m in _WORD.finditer(text):
-        fixed = _fix(m.group())
-        if fixed is None:
-            continue
-        out.append(text[done : m.start()])
-        where.extend(range(done, m.start()))
+    for start, end, fixed in _words(text):
+        out.append(text[done:start])
+        where.extend(range(done, start))
         out.append(fixed)
         # spread the replacement over the original word: its last letter maps to the last
-        span = m.end() - m.start() - 1
+        span = end - start - 1
         steps = max(1, len(fixed) - 1)
-        where.extend(m.start() + round(i * span / steps) for i in range(len(fixed)))
-        done = m.end()
+        where.extend(start + round(i * span / steps) for i in range(len(fixed)))
+        done = end
     if not out:
         return text, list(range(len(text)))
     out.append(text[done:])
