@@ -3,6 +3,7 @@ in one message, measured from outside on the intent the service acts on.
 
     python -m evals.scope_probe --split dev        # per-case misses shown: tune on these
     python -m evals.scope_probe --split heldout    # figures only: never tune on held-out
+    python -m evals.scope_probe --file scope_traps.jsonl --split dev   # one file only
 
 Figures (issue 16, item 6):
 - in-scope answered: messages labelled in_scope that are not refused;
@@ -13,7 +14,9 @@ Figures (issue 16, item 6):
 
 scope_mixed.jsonl: 240 messages by a helper who read only the five articles and design.md, never
 the code; the split (every third id held out) was fixed before writing. scope_mixed_b.jsonl: 300
-more by another such helper, all dev.
+more by another such helper, all dev. scope_traps.jsonl: 240 messages built to trap a careless
+scope check (in scope under an out-of-scope surface and the reverse), by a third such helper
+(session 16; every third id held out); read with --file.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from assistant.domain import intent as reasons
@@ -46,8 +50,8 @@ TOPIC_REASONS: dict[str, set[str]] = {
 }
 
 
-def load(split: str) -> list[dict[str, Any]]:
-    rows = [row for path in FILES if path.exists() for row in load_jsonl(path)]
+def load(split: str, files: Iterable[Path] = FILES) -> list[dict[str, Any]]:
+    rows = [row for path in files if path.exists() for row in load_jsonl(path)]
     return [r for r in rows if split == "all" or r.get("split") == split]
 
 
@@ -108,10 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    parser.add_argument(
+        "--file",
+        help="one dataset file under evals/datasets (default: scope_mixed.jsonl and "
+        "scope_mixed_b.jsonl together)",
+    )
     args = parser.parse_args(argv)
-    rows = load(args.split)
+    files = (DATASETS / Path(args.file).name,) if args.file else FILES
+    if args.file and not files[0].exists():
+        print(f"no dataset file {files[0]}", file=sys.stderr)
+        return 1
+    rows = load(args.split, files)
     if not rows:
-        print(f"no rows for split {args.split!r} in {', '.join(map(str, FILES))}", file=sys.stderr)
+        print(f"no rows for split {args.split!r} in {', '.join(map(str, files))}", file=sys.stderr)
         return 1
     figures, misses = score(rows)
     print(f"{'messages':<24} {len(rows)}")
