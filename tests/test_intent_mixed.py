@@ -232,3 +232,62 @@ def test_how_to_judge_a_kind_of_rotation_is_answered(message: str, in_scope: boo
 )
 def test_words_typed_in_pieces_do_not_change_the_scope(typed: str, dictated: str) -> None:
     assert classify(dictated).in_scope == classify(typed).in_scope is True
+
+
+def test_the_scope_traps_dev_part() -> None:
+    """evals/datasets/scope_traps.jsonl (dev part): messages built to trap a careless scope
+    check, by a helper who read only the articles (session 16). Floors just under its dev
+    figures after tuning (79/80, 35/40, 34/35, 39/40, 29/39); the held-out third is not tuned on."""
+    from evals.scope_probe import DATASETS, load, score
+
+    figures, misses = score(load("dev", (DATASETS / "scope_traps.jsonl",)))
+    share = {name: hits / total for name, (hits, total) in figures.items()}
+    assert share["in_scope_answered"] >= 0.97, misses
+    assert share["out_of_scope_refused"] >= 0.85, misses
+    assert share["mixed_answered"] >= 0.95, misses
+    assert share["left_out_named"] >= 0.72, misses
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # in scope under an out-of-scope surface
+        "Years out: 9. Everyone tells me to quit. What should a person like me work on first?",
+        "what are the warning signs of a pay-to-play 'research fellowship'?",
+        "Just asking in general, not about any specific agency: how do I tell a real research "
+        "position from an exploitative one?",
+        "Voice memo transcript: so on the rotation how do I actually stand out day to day",
+        "Is it fine to list my CRC job under clinical, or does it go under research?",
+        "What should I hand my letter writers so the letters aren't generic?",
+        "a resident offered to put my name on his meta-analysis for formatting help, ok?",
+        "what makes it hard for a student abroad to get US electives?",
+    ],
+)
+def test_in_scope_asks_under_an_out_of_scope_surface_are_answered(message: str) -> None:
+    assert classify(message).in_scope, classify(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("Also how many FM programs should I apply to with 1 US letter?", REASON_LOGISTICS),
+        ("do preference signals matter for programs where I rotated?", REASON_LOGISTICS),
+        ("what's the ERAS character limit for each experience?", REASON_LOGISTICS),
+        ("should I take CK before or after my 2 externships?", REASON_EXAMS),
+        ("any data on how many matched IMGs had research only?", REASON_STATISTICS),
+        ("fix the grammar of my email to the attending pls", REASON_DOCUMENTS),
+        ("what's the work-up for syncope? my sub-I starts monday", REASON_CLINICAL),
+    ],
+)
+def test_out_of_scope_asks_in_the_articles_words_are_refused(message: str, reason: str) -> None:
+    intent = classify(message)
+    assert not intent.in_scope and intent.reason == reason, intent
+
+
+def test_a_document_request_beside_a_real_question_answers_the_question() -> None:
+    intent = classify(
+        "Review my CV (pasted below) and tell me: are 2 home-country case reports enough, or "
+        "do I need US research?"
+    )
+    assert intent.in_scope
+    assert [item.reason for item in intent.not_covered] == [REASON_DOCUMENTS]

@@ -158,6 +158,15 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
             r"\bcounts?\s+(?:as|for|towards?)\b|\b(?:do|does)\s+(?:\w+\s+){0,3}count\b",
             1.5,
         ),
+        # "is it okay to describe my data-entry job as clinical?": where an experience goes
+        (
+            "listed_as",
+            r"\b(?:describe|list|put|call|label|present|count)\w*\s+(?:[\w-]+\s+){0,4}?(?:as|under)\s+"
+            r"(?:clinical|research|usce|volunteer\w*|hands[\s-]?on)\b"
+            r"|\b(?:go|goes|belong\w*|fall)\s+under\s+(?:the\s+)?[\"']?(?:volunteer\w*|experiences?"
+            r"|research|clinical)\b",
+            3,
+        ),
         # "how long should research be?": the articles' numbers (months, letters, recency) are
         # asked this way of their activities; with a central word it is their question. (Not of
         # a visa: "how long does a visa take?" stays outside.)
@@ -171,7 +180,12 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ),
         ("clinical_experience", r"\bclinical\s+(?:experience|exposure|work|skills?)\b", 3),
         ("clinical", r"\bclinical\b|\bclinicals\b", 1),
-        ("us_experience", r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?)\b", 2),
+        (
+            "us_experience",
+            r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?|electives?|rotations?"
+            r"|externships?|clerkships?)\b",
+            2,
+        ),
         ("home_country", r"\bhome[\s-]country\b", 1.5),
         # Letters and mentors.
         (
@@ -184,6 +198,9 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
             3,
         ),
         ("letters", r"\bletters?\b|\brecommendations?\b", 1),
+        # how to do well on a rotation: the articles' "treat it like a prolonged interview"
+        ("stand_out", r"\bstand\s+out\b|\bimpress\w*\b|\bgood\s+impression\b", 1.5),
+        ("letter_writer", r"\bletter[\s-]writers?\b|\bwriters?\s+of\s+(?:my\s+)?letters?\b", 3),
         ("mentor", r"\bmentors?(?:ship|ing)?\b", 3),
         ("attending", r"\battendings?\b|\bpreceptors?\b|\bsupervisors?\b", 1.5),
         # Research, its output and its ethics.
@@ -191,17 +208,25 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         (
             "research_output",
             r"\bpublications?\b|\bpublish(?:ed|ing)?\b|\bpapers?\b|\bposters?\b|\babstracts?\b"
-            r"|\bmanuscripts?\b|\bcase\s+reports?\b|\bpubs\b|\bpubmed\b",
+            r"|\bmanuscripts?\b|\bcase\s+reports?\b|\bpubs\b|\bpubmed\b|\bsystematic\s+reviews?\b"
+            r"|\bmeta-?analys[ie]s\b",
             1.5,
         ),
         (
             "research_ethics",
-            r"\birb\b|\bgcp\b|\bgood\s+clinical\s+practice\b|\bicmje\b|\bpay[\s-]to[\s-]publish\b"
+            r"\birb\b|\bgcp\b|\bgood\s+clinical\s+practice\b|\bicmje\b|\bpay[\s-]to[\s-](?:publish|play)\b"
             r"|\bpredatory\s+(?:journals?|publish\w*)|\bguaranteed\s+(?:\w+\s+)?(?:pubmed|"
             r"publications?|authorships?|papers?)\b|\bpaid\s+authorships?\b",
             3,
         ),
-        ("authorship", r"\bauthorships?\b|\bco-?authors?\b|\bfirst[\s-]author\b", 2),
+        # "offered to add my name on his systematic review": authorship the articles discuss
+        (
+            "authorship",
+            r"\bauthorships?\b|\bco-?authors?\b|\bfirst[\s-]author\b|\badd\w*\s+(?:my|your)\s+"
+            r"name\b|\bname\s+on\s+(?:a|his|her|their|the)\s+(?:\w+\s+)?(?:paper|review|"
+            r"publication|article|manuscript)s?\b",
+            2,
+        ),
         (
             "research_role",
             r"\bresearch\s+(?:fellow(?:ship)?|assistant|associate|coordinator|position|job|year)s?"
@@ -212,7 +237,8 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         (
             "yog",
             r"\byogs?\b|\byears?\s+(?:since|out\s+of|after|from)\s+(?:med(?:ical)?\s+)?"
-            r"(?:school|graduation)\b",
+            r"(?:school|graduation)\b|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+            r")\+?\s+(?:years?|yrs?)\s+out\b|\b(?:years?|yrs?)\s+out\s*[:=-]?\s*\d",
             3,
         ),
         ("graduation", r"\bgraduat(?:e|ed|ion|es)\b|\bmed(?:ical)?\s+(?:school|student)s?\b", 1.5),
@@ -260,7 +286,7 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bwhat'?s\s+the\s+(?:actual\s+|right\s+|correct\s+)?(?:protocol|dose|dosing|"
             r"management|treatment)\b|\b(?:dka|sepsis|stemi|nstemi|hyperkalemia|hyponatremia|"
             r"anaphylaxis|status\s+epilepticus)\s+(?:fluids?|protocol|management|treatment|drip)\b"
-            r"|\b(?:heparin|insulin|vanc\w*)\s+drip\b"
+            r"|\b(?:heparin|insulin|vanc\w*)\s+drip\b|\bwork-?up\s+(?:for|of)\b"
             r"|\b\d{1,3}\s?(?:yo|y/o|[mf])\s*,|\bbp\s+\d{2,3}\s*/\s*\d{2,3}\b|\bcha2?ds2\w*"
             r"|\bhow\s+(?:is|are)\s+[^.?!\n]{0,50}?\b(?:usually\s+|typically\s+)?(?:treated|managed)\b"
             r"|\bsen[dt]\s+(?:him|her|them)\s+to\s+(?:the\s+)?(?:er|ed|emergency)\b"
@@ -287,7 +313,10 @@ CLINICAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "diagnosis",
-            r"\b(?:symptoms?|signs?|causes?)\s+of\b|\bdiagnos(?:is|e|ing)\s+(?:of|for)\b"
+            # (not "the warning signs of a pay-to-play fellowship": a sign of a scam)
+            r"\b(?:symptoms?|(?<!warning\s)(?<!red\s)signs?|causes?)\s+of\b(?!\s+(?:an?\s+|the\s+)?"
+            r"(?:\S+\s+){0,2}(?:research|fellowship|externship|observership|rotation|scam|program"
+            r"|position|job|offer|company|agency)s?\b)|\bdiagnos(?:is|e|ing)\s+(?:of|for)\b"
             r"|\bdifferential\s+(?:diagnosis\s+)?for\b|\bon\s+the\s+differential\b"
             r"|\binterpret\s+(?:my|this|an?)\s+"
             r"(?:ecg|ekg|x-?ray|ct|mri|lab|blood)",
@@ -374,7 +403,14 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"{0,40}\bmatched\b|\bmatched\s+imgs?\b[^.?!\n]{0,40}\b(?:average|mean|avg|median)\b"
             r"|\bon\s+average\b|\b(?:give\s+me\s+a|in)\s+%|\bodds\b[^.?!\n]{0,40}%"
             r"|\bhow\s+many\s+(?:applications|programs\s+(?:do|does|should)\s+(?:imgs?|people))\b"
-            r"|\bhow\s+many\s+\w+\s+match\b",
+            r"|\bhow\s+many\s+\w+\s+match\b"
+            # "any data on how many matched IMGs…", "match at a higher rate", "derm matches last
+            # year"
+            r"|\b(?:any|the|actual)\s+(?:data|numbers|stats|statistics)\s+(?:on|about|for|from)\b"
+            r"|\bhow\s+many\s+(?:matched|successful)\s+(?:imgs?|applicants|people|candidates)\b"
+            r"|\bat\s+an?\s+(?:higher|lower|better|worse)\s+rates?\b"
+            # (a count of matches, not "my friend matched last year")
+            r"|\bmatches\s+(?:last|this)\s+year\b",
         ),
         (
             "prices",
@@ -409,7 +445,13 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bmatch\s+(?:agreement|commitment|violation)s?\b|\bnrmp\s+(?:rules|polic(?:y|ies)"
             r"|violations?)\b|\bwhen\s+(?:exactly\s+)?(?:does|do|will|is)\s+(?:the\s+)?(?:eras|"
             r"nrmp|ecfmg|match\s+day|soap|application\s+(?:season|cycle))\b[^.?!\n]{0,40}\b(?:"
-            r"open|close|start|begin|due)\w*",
+            r"open|close|start|begin|due)\w*"
+            # how many programs to apply to, preference signals, ERAS entry limits
+            r"|\bhow\s+many\s+(?:\w+\s+){0,2}?programs\b[^.?!\n]{0,60}\bapply\b"
+            r"|\bpreference\s+signal\w*|\bsend\s+(?:a\s+|my\s+)?signals?\b|\bsignal(?:s|ing)?\s+"
+            r"(?:to|for)\s+(?:the\s+|a\s+)?programs?\b|\bcharacter\s+(?:limits?|counts?)\b"
+            r"|\b(?:max(?:imum)?|how\s+many)\s+(?:number\s+of\s+)?experiences\b[^.?!\n]{0,30}"
+            r"\b(?:eras|list|allowed|enter)\b",
         ),
         (
             "other_countries",
@@ -444,9 +486,14 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"retake|take|sit|attempt|allowed)|\ballowed\s+to\s+retake\b|\bretake\s+(?:limit|polic"
             r"(?:y|ies)|rules?)\b|\btime\s+limit\b[^.?!\n]{0,40}\b(?:steps?|usmle|pass\w*)\b"
             r"|\b\d[\s-]year\s+rule\b|\bexpire\w*\b|\bresources?\s+for\s+(?:the\s+)?(?:step|ck|usmle)"
-            r"|\b(?:best|which|what)\s+resources\b|\bdivine\b|\btranscripts?\b|\b(?:report|send)\w*\s+"
+            r"|\b(?:best|which|what)\s+resources\b|\bdivine\b|\b(?:usmle|step|score|ecfmg|exam)\s+transcripts?\b|\b(?:report|send)\w*\s+"
             r"(?:my\s+)?(?:usmle\s+)?(?:scores?|transcripts?)\b|\battempts?\s+(?:do\s+i\s+have|left"
-            r"|limit)|\becfmg\s+pathways?\b|\bpathways?\s+(?:\d|closed)\b",
+            r"|limit)|\becfmg\s+pathways?\b|\bpathways?\s+(?:\d|closed)\b"
+            # when to sit the exam: "take CK before or after my externship?", "book my CK date"
+            r"|\b(?:take|sit|book|schedul)\w*\s+(?:my\s+|the\s+)?(?:step\s*(?:2\s*)?ck|ck|step\s*\w+"
+            r"|usmle)\b[^.?!\n]{0,40}\b(?:before|after|date|when|early|late|first)\b"
+            r"|\btoo\s+(?:early|late|soon)\s+(?:for|to\s+(?:take|sit))\s+(?:the\s+)?(?:ck|step"
+            r"|usmle)\b|\bstudy\s+for\s+(?:the\s+|my\s+)?(?:retake|re-?attempt)\b",
         ),
     )
 )
@@ -502,6 +549,10 @@ _PAID_KIND_IN_GENERAL = re.compile(
     r"(?:hands-?on\s+)?(?:externships?|observerships?|rotations?|electives?|usce)\b"
     r"(?![^.?!\n]{0,20}\b(?:through|with|from|via)\b)",
     re.I,
+)
+_NOT_A_SELLER = re.compile(
+    r"\bnot\s+(?:about|asking\s+about|naming)\s+(?:any|a|one)\s+(?:specific\s+|particular\s+)?"
+    r"(?:compan(?:y|ies)|agenc(?:y|ies)|vendors?|sellers?)\b"
 )
 # "Rate it:" / "rate this" about a plan with no document named: the plan is the question.
 _RATES_A_PLAN = re.compile(
@@ -561,7 +612,9 @@ TASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"[^.?!\n]{0,60}\b(?:review|check|rate|clich\w*|feedback)"
             r"|\b(?:ps|personal\s+statement|cv|resume)\b[^.?!\n]{0,40}\b(?:rate|out\s+of\s+10)\b"
             r"|\b(?:rate|critique)\s+(?:it|this)\b|\b(?:opening|first)\s+(?:line|sentence|paragraph)"
-            r"\s+(?:of|for)\s+my\b|\bneed\s+an?\s+(?:thank[\s-]you|cover)\s+(?:note|letter|e-?mail)",
+            r"\s+(?:of|for)\s+my\b|\bneed\s+an?\s+(?:thank[\s-]you|cover)\s+(?:note|letter|e-?mail)"
+            r"|\bfix\s+(?:the\s+)?(?:grammar|wording|english|tone)\b|\brewrite\s+my\b"
+            r"|\bwrite\s+(?:the\s+|my\s+)?(?:whole|entire)\s+(?:ps|personal\s+statement|cv|letter)\b",
         ),
         (
             REASON_VENDOR,
@@ -784,6 +837,8 @@ _PROFILE_FACTS = (
 _PART_SPLIT = re.compile(
     r"(?<=[?!])(?![?!)])\s*|(?<=[a-z0-9)][.])\s+|(?<=\.\.)\s+|\n+|;\s+|\s+\+\s+"
     r"|\s+(?=(?i:(?:ok\s+)?and\s+(?:the\s+)?(?:real|actual|main)\s+(?:question|q)\b))"
+    # "Review my CV (below) and tell me: are my pubs enough?": the request, then the question
+    r"|\s+(?=(?i:and\s+(?:then\s+)?tell\s+me\s*:))"
     r"|,?\s+(?=(?i:(?:and\s+)?(?:also|btw|plus|separately|p\.\s?s\b\.?|ps(?=:)))[,:]?\s)"
     # (but "…, is it too cliché?" asks about what came before the comma: one part)
     r"|,\s+(?=(?i:(?:and\s+)?(?:how|what|when|which|where|who|why|is|are|do|does|can|should)\b))"
@@ -807,7 +862,7 @@ _ASKS = _rx(
     r"us\s+match|separately|real\s+question|more\s+importantly|most\s+importantly|mainly"
     r"|oh|one\s+more\s+thing|if\s+(?:yes|so|not)|unrelated\s+but|meanwhile|tbh|honestly"
     r"|realistically|in\s+general|generally|(?:for|in)\s+the\s+us(?:\s+side)?"
-    r"|[a-z][\w ]{0,20}:)\W+){0,3}"
+    r"|[a-z][\w ]{0,40}:)\W+){0,3}"
     r"(?:what|whats|which|how|hows|should|shall|is|are|am|do|does|did|can|could|would|will|when|"
     r"where|why|who|whether|any(?:one|body)|list|name|suggest|recommend|tell|give|write|draft|review|edit|"
     r"proofread|check|explain|help|pick|choose|share|rate|make|translate|compare|send|find)\b"
@@ -1286,7 +1341,9 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
         UNRELATED_PATTERN.search(lower) and _domain_score(lower)[0] < UNRELATED_OVERRIDE_BELOW
     ):
         return REASON_UNRELATED, ["unrelated:topic"]
-    tasks = [reason for reason, pattern in TASK_PATTERNS if pattern.search(lower)]
+    # ("General question, not about any specific company: …" names no seller)
+    asked = _NOT_A_SELLER.sub(" ", lower)
+    tasks = [reason for reason, pattern in TASK_PATTERNS if pattern.search(asked)]
     if tasks == [REASON_DOCUMENTS] and _RATES_A_PLAN.search(message or part):
         tasks = []  # "Rate it: … Plan: 6 weeks hands-on FM externship, then apply"
     if tasks:
