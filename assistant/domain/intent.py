@@ -222,7 +222,7 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         # "offered to add my name on his systematic review": authorship the articles discuss
         (
             "authorship",
-            r"\bauthorships?\b|\bco-?authors?\b|\bfirst[\s-]author\b|\badd\w*\s+(?:my|your)\s+"
+            r"\bauthorships?\b|\bco-?authors?\b|\bfirst[\s-]author\b|\b(?:add|put|includ|list)\w*\s+(?:my|your)\s+"
             r"name\b|\bname\s+on\s+(?:a|his|her|their|the)\s+(?:\w+\s+)?(?:paper|review|"
             r"publication|article|manuscript)s?\b",
             2,
