@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.domain.intent import (
+    REASON_ABROAD,
     REASON_CLINICAL,
     REASON_DOCUMENTS,
     REASON_EXAMS,
@@ -291,3 +292,26 @@ def test_a_document_request_beside_a_real_question_answers_the_question() -> Non
     )
     assert intent.in_scope
     assert [item.reason for item in intent.not_covered] == [REASON_DOCUMENTS]
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("H-1B or J-1, which is better for an IMG? and how much USCE do I need?", REASON_VISA),
+        (
+            "Canada or the US route, which is easier? Also how recent should my USCE be?",
+            REASON_ABROAD,
+        ),
+    ],
+)
+def test_a_choice_between_visas_or_countries_is_named_as_not_covered(
+    message: str, reason: str
+) -> None:
+    intent = classify(message)
+    assert intent.in_scope, intent
+    assert [item.reason for item in intent.not_covered] == [reason]
+
+
+def test_a_visa_named_as_context_of_the_decision_is_not_an_ask() -> None:
+    intent = classify("I'm on an H-1B, should I do research or USCE first?")
+    assert intent.in_scope and not intent.not_covered

@@ -453,6 +453,20 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:max(?:imum)?|how\s+many)\s+(?:number\s+of\s+)?experiences\b[^.?!\n]{0,30}"
             r"\b(?:eras|list|allowed|enter)\b",
         ),
+        # A choice between visas or countries is itself the ask, even in a what-should-I-do
+        # sentence ("J-1 or H-1B, which is better for residency?"), unlike a visa or a country
+        # named as the applicant's context (CONTEXT_WHEN_DECIDING).
+        (
+            "visa_choice",
+            r"\b(?:h-?1b|j-?1|f-?1|o-?1)\s+(?:vs\.?|or|versus)\s+(?:an?\s+)?(?:h-?1b|j-?1|f-?1|o-?1)\b",
+        ),
+        (
+            "country_choice",
+            r"\b(?:australia|canada|the\s+uk|uk|ireland|new\s+zealand|germany)\b[^.?!\n]{0,40}\b"
+            r"(?:or|vs\.?|versus)\s+(?:the\s+)?(?:us|usa|u\.s\.|american?)\b(?:\s+(?:route|pathway"
+            r"|match|residency))?|\b(?:us|usa|u\.s\.)\s+(?:route\s+|pathway\s+)?(?:or|vs\.?|versus)\s+"
+            r"(?:australia|canada|the\s+uk|uk|ireland|new\s+zealand|germany)\b",
+        ),
         (
             "other_countries",
             r"\bcarms\b|\bplab\b|\bukmla\b|\bmccqe\b|\bnac\s+osce\b|\bahpra\b"
@@ -502,7 +516,9 @@ _SPECIFICS_REASON = {
     "statistics": REASON_STATISTICS,
     "prices": REASON_PRICES,
     "immigration_law": REASON_VISA,
+    "visa_choice": REASON_VISA,
     "other_countries": REASON_ABROAD,
+    "country_choice": REASON_ABROAD,
     "step_study": REASON_EXAMS,
     "logistics": REASON_LOGISTICS,
 }
@@ -843,6 +859,8 @@ _PART_SPLIT = re.compile(
     # (but "…, is it too cliché?" asks about what came before the comma: one part)
     r"|,\s+(?=(?i:(?:and\s+)?(?:how|what|when|which|where|who|why|is|are|do|does|can|should)\b))"
     r"(?!(?i:(?:is|are|do|does|can|should)\s+(?:it|this|that|they|these|those)\b))"
+    # ("J-1 or H-1B, which is better?" asks which of the two named before the comma)
+    r"(?!(?i:which\s+(?:one\s+)?(?:is|are|would\s+be|'?s)\b))"
     r"|,\s+(?=(?i:and\s+(?:for|in)\s+the\s+us\b))|\s+[—–]+\s+(?=(?i:and\s))"
     r"|\s+(?=(?:2|ii|b)\)\s)"
 )
