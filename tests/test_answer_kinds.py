@@ -229,6 +229,10 @@ def test_a_follow_up_that_also_has_experience_adds_to_the_earlier_facts(real: Ad
         ("Research, publications, posters, QI projects", False),
         ("Strong US letters are currency.", True),
         ("Keep 1–2 clinical half-days if possible while doing research", True),
+        # a scenario's premise states a goal the applicant never gave
+        ("You want Internal Medicine or Neurology.", False),
+        ("You want any IM/FM spot you can realistically get.", False),
+        ("You want depth, not just quantity.", True),
     ],
 )
 def test_a_quote_shown_alone_reads_as_a_statement(text: str, alone: bool) -> None:

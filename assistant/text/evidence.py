@@ -51,9 +51,24 @@ _VERB = re.compile(
 )
 
 
+# A scenario's premise in the second person ("You want Internal Medicine or Neurology.", "You
+# want any IM/FM spot you can realistically get."): quoted alone it states a goal the applicant
+# never gave, and it answers nothing. Advice ("You want depth, not just quantity") stays.
+_PREMISE = re.compile(
+    r"^you\s+want\s+(?:an?\s+|any\s+)?(?:[\w/-]+\s+){0,3}?(?:medicine|neurology|career|"
+    r"programs?|spots?|specialty|residency)\b",
+    re.I,
+)
+
+
 def stands_alone(text: str) -> bool:
-    """A quote that reads as a statement on its own: long enough, with a verb."""
-    return len(text.split()) >= MIN_QUOTE_WORDS and bool(_VERB.search(text))
+    """A quote that reads as a statement on its own: long enough, with a verb, and not a
+    scenario's premise about the reader."""
+    return (
+        len(text.split()) >= MIN_QUOTE_WORDS
+        and bool(_VERB.search(text))
+        and not _PREMISE.match(text.strip())
+    )
 
 
 @dataclass(frozen=True)
