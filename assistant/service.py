@@ -44,7 +44,7 @@ from assistant.core.types import (
 from assistant.domain.attribution import applicant_only
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, asks_only_facts, classify, with_situation
-from assistant.domain.options import pick_option
+from assistant.domain.options import Pick, judge_plan, pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import (
     FactSpan,
@@ -679,9 +679,7 @@ class Advisor:
             plan=plan_for(turn.decision, turn.applicant) if turn.decision else (),
             change=what_would_change(turn.decision, turn.applicant) if turn.decision else None,
             card=card,
-            option=pick_option(turn.intent.stripped_question, turn.decision.verdict)
-            if turn.decision is not None and turn.intent.chooses
-            else None,
+            option=self._option(turn),
             more_cards=_first_of_each(
                 [*self._card_after_verdict(turn, query, card), *self._cards_for_other_asks(turn)]
             ),
@@ -689,6 +687,17 @@ class Advisor:
             if prioritisation and turn.decision and turn.decision.verdict is None and not turn.asks
             else (),
         )
+
+    @staticmethod
+    def _option(turn: _Turn) -> Pick | None:
+        """Which of the applicant's options the verdict points to, when the message weighs them;
+        else, for a plan laid out ("research year, then externships"), whether its order agrees
+        with the verdict."""
+        if turn.decision is None:
+            return None
+        asked = turn.intent.stripped_question
+        picked = pick_option(asked, turn.decision.verdict) if turn.intent.chooses else None
+        return picked or judge_plan(asked, turn.decision.verdict)
 
     def warm_up(self) -> None:
         """Work a long-running server does before its first question (about 1 s): load the

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.types import Verdict
-from assistant.domain.options import pick_option
+from assistant.domain.options import judge_plan, pick_option
 from assistant.text.support import support
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -68,3 +68,45 @@ def test_a_research_elective_is_research_and_an_observership_is_not_hands_on() -
 def test_no_pick_without_concrete_options_set_against_each_other(message: str) -> None:
     assert pick_option(message, Verdict.USCE_FIRST) is None
     assert pick_option(message, None) is None
+
+
+PLANS = [
+    (
+        "my plan: research year in a cardiology lab, then 2 months of IM externships, then apply",
+        False,
+    ),
+    ("Plan: 12 months unpaid research then apply. thoughts?", False),
+    ("rate my plan: 8 weeks hands-on externship in March -> research from May. good order?", True),
+    ("timeline: 4wk sub-I, then 4wk observership, followed by a research block", True),
+]
+
+
+@pytest.mark.parametrize(("message", "right"), PLANS)
+@pytest.mark.parametrize("verdict", USCE)
+def test_the_order_of_a_plan_is_judged_against_a_clinical_first_verdict(
+    message: str, right: bool, verdict: Verdict
+) -> None:
+    pick = judge_plan(message, verdict)
+    assert pick is not None
+    first = pick.sentences[0][0]
+    assert first.startswith("That order is right") is right, first
+    assert first.startswith("Put hands-on USCE first") is (not right), first
+    for sentence, quotes in pick.sentences:
+        for quote in quotes:
+            assert quote.text in (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
+        assert support(sentence, " ".join(q.text for q in quotes)).supported, sentence
+    assert any("observership" in s for s, _ in pick.sentences) == ("observership" in message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "should I do research?",  # no plan laid out
+        "I did research then a 2 month externship, what next?",  # what was done, not a plan
+        "I plan to apply next year: research or USCE first?",  # the choice itself, no plan steps
+    ],
+)
+def test_no_judgement_without_a_plan_or_a_clinical_first_verdict(message: str) -> None:
+    assert judge_plan(message, Verdict.USCE_FIRST) is None
+    for verdict in RESEARCH:
+        assert judge_plan(PLANS[0][0], verdict) is None

@@ -5,7 +5,9 @@ elective. Which one?" deserves "take the hands-on externship" first, not only "h
 first". When a message that weighs the options names a concrete hands-on rotation beside an
 observership-like experience or a research position, `pick_option` says which of them the verdict
 points to, in sentences that cite the source sentences they rest on (a test support-checks every
-one). It never decides anything itself: the verdict comes from the rules table.
+one). "My plan: research year, then externships. Thoughts?" deserves "put hands-on USCE first"
+when the verdict is clinical-first (`judge_plan`). Neither decides anything itself: the verdict
+comes from the rules table.
 """
 
 from __future__ import annotations
@@ -80,6 +82,20 @@ _BOTH_RESEARCH_EDGE = (
 )
 
 
+_SEQUENCE = (
+    Quote(doc_id=A, text="- Secure hands-on USCE + letters"),
+    Quote(doc_id=A, text="- Once that is solid, add research on top, not instead"),
+)
+# A plan the applicant lays out for judging: its name, and the order of its steps.
+_PLAN_CUE = re.compile(
+    r"\bplan(?:ning|ned)?\b|\border\b|\bsequence\b|\btimeline\b|\brate\s+(?:it|this|my)\b",
+    re.IGNORECASE,
+)
+_THEN = re.compile(
+    r"\bthen\b|->|→|\bfollowed\s+by\b|\bafter\s+that\b|\bafterwards\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class Pick:
     """The option the verdict points to, in sentences each with the quotes it rests on."""
@@ -150,3 +166,46 @@ def pick_option(message: str, verdict: Verdict | None) -> Pick | None:
             ),
         ),
     )
+
+
+def _planned(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first mention of a kind of experience that is not already done."""
+    return next(
+        (
+            m
+            for m in pattern.finditer(text)
+            if not _HAD.search(text[max(0, m.start() - 30) : m.start()])
+            and not _HAD_AFTER.match(text, m.end())
+        ),
+        None,
+    )
+
+
+def judge_plan(message: str, verdict: Verdict | None) -> Pick | None:
+    """Whether the order of a plan the applicant lays out ("my plan: research year, then
+    externships") agrees with a clinical-first verdict: "put hands-on USCE first" when research
+    comes first or the plan has no hands-on rotation, "that order is right" when the hands-on
+    rotation leads; None without a clinical-first verdict or a plan that names research."""
+    if verdict not in (Verdict.USCE_FIRST, Verdict.USCE_URGENT) or not _PLAN_CUE.search(message):
+        return None
+    text = _RESEARCH_PLACE.sub(" research position ", message)
+    research = _planned(text, _RESEARCH)
+    hands = _planned(text, _HANDS_ON)
+    if research is None or (hands is None and not _THEN.search(text)):
+        return None
+    if hands is not None and hands.start() < research.start():
+        said = (
+            "That order is right: secure hands-on USCE and letters first, and once that is "
+            "solid, add research on top, not instead."
+        )
+    else:
+        said = (
+            "Put hands-on USCE first: secure hands-on USCE and letters, and once that is solid, "
+            "add research on top, not instead."
+        )
+    sentences: list[tuple[str, tuple[Quote, ...]]] = [(said, _SEQUENCE)]
+    if _WATCHING.search(text):
+        sentences.append(
+            ("An observership or an online rotation doesn’t count as robust USCE.", _NOT_ROBUST)
+        )
+    return Pick("plan", tuple(sentences))
