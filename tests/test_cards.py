@@ -162,12 +162,27 @@ def test_a_card_arguing_for_research_never_follows_a_clinical_first_verdict() ->
     from assistant.core.types import Verdict
 
     leaning = [c for c in CARDS if c.leans]
-    assert leaning and {c.leans for c in leaning} == {"research"}
+    assert {c.leans for c in leaning} == {"research", "clinical"}
     card = next(c for c in leaning if c.id == "research-match-data")
     assert _leans_against(card, Verdict.USCE_FIRST) and _leans_against(card, Verdict.USCE_URGENT)
     assert not _leans_against(card, Verdict.ADD_RESEARCH) and not _leans_against(card, None)
     neutral = next(c for c in CARDS if not c.leans)
-    assert not _leans_against(neutral, Verdict.USCE_FIRST)
+    assert not any(_leans_against(neutral, verdict) for verdict in Verdict)
+
+
+def test_a_card_arguing_for_clinical_work_never_answers_beside_a_research_verdict() -> None:
+    """ "Isn't that a waste? everyone says research is overrated" from an applicant the rules send
+    to research now: "'just do more research' is overrated" or "research can wait" would undo
+    the recommendation; beside a clinical-first verdict, or with none, they may be said."""
+    from assistant.answer.composer import _leans_against
+    from assistant.core.types import Verdict
+
+    for card_id in ("just-do-more-research", "research-can-wait", "only-afford-one"):
+        card = next(c for c in CARDS if c.id == card_id)
+        assert card.leans == "clinical"
+        assert _leans_against(card, Verdict.ADD_RESEARCH)
+        assert _leans_against(card, Verdict.RESEARCH_AND_USCE)
+        assert not _leans_against(card, Verdict.USCE_FIRST) and not _leans_against(card, None)
 
 
 def test_a_general_yes_or_no_card_leaves_the_decision_to_the_verdict() -> None:

@@ -67,9 +67,11 @@ class Card:
     # The applicant a card's answer describes ("with 5+ YOG and no USCE…"): a card is never the
     # answer for someone whose known facts say otherwise. Unknown facts do not rule it out.
     when: tuple[Cond, ...] = ()
-    # "research": the card argues for research's weight ("research is a differentiator"). Said
-    # right after a verdict that sends the applicant to clinical work first, it reads as advice
-    # against it, though no sentence recommends research outright.
+    # "research": the card argues for research's weight ("research is a differentiator"); said
+    # beside a verdict that sends the applicant to clinical work first, it reads as advice
+    # against it, though no sentence recommends research outright. "clinical": the card argues
+    # for USCE over research ("'just do more research' is overrated", "research can wait"), which
+    # reads against a verdict that sends the applicant to research now.
     leans: str | None = None
     # Whether its "Yes:" / "No:" opener may be said to the question at hand: only when one of
     # its phrasings is close to that question (`OPENER_MIN_SCORE`). A card matched on its topic

@@ -215,7 +215,7 @@ def compose(
     recommendation: Recommendation | None = None
 
     verdict_now = decision.verdict if decision is not None else None
-    if card is not None and _against(card, verdict_now):
+    if card is not None and (_against(card, verdict_now) or _leans_against(card, verdict_now)):
         # A general answer that reads as advice against this applicant's verdict ("with good
         # letters, extra time can go toward research" to someone the rules send to USCE) is
         # not shown: the verdict and its quotes answer instead.
@@ -478,10 +478,15 @@ def _against(card: Card, verdict: Verdict | None) -> bool:
 
 
 def _leans_against(card: Card, verdict: Verdict | None) -> bool:
-    """Whether a card that argues for research would follow a clinical-first verdict: as the
-    answer after it ("is he right that research makes up for my fail?"), "research is a
-    differentiator" undoes the recommendation it follows."""
-    return card.leans == "research" and verdict in USCE_VERDICTS
+    """Whether a card argues for the other side of the applicant's verdict: "research is a
+    differentiator" beside a clinical-first verdict ("is he right that research makes up for my
+    fail?"), or "'just do more research' is overrated" / "research can wait" beside a verdict
+    that sends the applicant to research now. Either would undo the recommendation."""
+    if verdict is None:
+        return False
+    return (card.leans == "research" and verdict in USCE_VERDICTS) or (
+        card.leans == "clinical" and verdict not in USCE_VERDICTS
+    )
 
 
 def card_block(
