@@ -113,15 +113,7 @@ def pick_option(message: str, verdict: Verdict | None) -> Pick | None:
     text = _RESEARCH_PLACE.sub(" research position ", message)
     if not _SETS_OUT_OPTIONS.search(text):
         return None
-    hands = next(
-        (
-            m
-            for m in _HANDS_ON.finditer(text)
-            if not _HAD.search(text[max(0, m.start() - 30) : m.start()])
-            and not _HAD_AFTER.match(text, m.end())
-        ),
-        None,
-    )
+    hands = _planned(text, _HANDS_ON)
     watching = bool(_WATCHING.search(text))
     research = bool(_RESEARCH.search(text))
     if verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
