@@ -1084,8 +1084,7 @@ def _line_kind(norm: str, start: int) -> tuple[str, int] | None:
     """The heading of the line a length at `start` stands in, and where it starts, when the
     heading names a kind of experience in at most four words ("externship (hands-on)", "sub-
     internship"); None for a line that does not open with one."""
-    line = norm.rfind("\n", 0, start) + 1
-    head_at = _LINE_BULLET.match(norm, line).end()  # type: ignore[union-attr]
+    head_at = _LINE_BULLET.match(norm, _line_of(norm, start)[0]).end()  # type: ignore[union-attr]
     end = _FIELD_END.search(norm, head_at, start)
     if end is None:
         return None

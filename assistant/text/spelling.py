@@ -27,7 +27,6 @@ from symspellpy import SymSpell, Verbosity
 from assistant.core import lexicon
 
 _WORD = re.compile(r"[a-z]{4,}")
-
 _ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
 
 
@@ -91,6 +90,11 @@ _SPELLED_OUT = re.compile(
 )
 
 
+# Where a word or the first of several pieces starts, and runs of two or three pieces.
+_WORD_OR_PIECES = re.compile(r"(?<![a-z])(?:[a-z]{2,}|[a-z](?= [a-z](?![a-z])))")
+_PIECES_AT = {n: re.compile(rf"[a-z]{{2,}}(?: [a-z]{{2,}}){{{n - 1}}}(?![a-z])") for n in (2, 3)}
+
+
 def _words(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, domain word) for each misspelt or split domain word of `text`, in order."""
     at = 0
@@ -111,10 +115,6 @@ def _words(text: str) -> Iterator[tuple[int, int, str]]:
             if word is not None and (fixed := _fix(word.group())) is not None:
                 yield start, word.end(), fixed
             at = m.end()
-
-
-_WORD_OR_PIECES = re.compile(r"(?<![a-z])(?:[a-z]{2,}|[a-z](?= [a-z](?![a-z])))")
-_PIECES_AT = {n: re.compile(rf"[a-z]{{2,}}(?: [a-z]{{2,}}){{{n - 1}}}(?![a-z])") for n in (2, 3)}
 
 
 def join_split_words(text: str) -> str:
