@@ -11,6 +11,7 @@ supported, for the grounded service and, where it can be scored, the naive LangC
     python -m evals.answer_quality --dataset forum_e --split dev --show   # the fifth (session 14)
     python -m evals.answer_quality --dataset forum_f --split dev --show   # the sixth (session 15)
     python -m evals.answer_quality --dataset forum_g --split dev --show   # the seventh (session 16)
+    python -m evals.answer_quality --dataset forum_h --split dev --show   # the eighth (session 17)
 
 Gold lists every passage that answers: the `forum_gold*.jsonl` sets as written,
 the eval questions with their `gold` plus `also_gold` from `questions_gold_more.jsonl`
@@ -47,6 +48,7 @@ FORUM_D = DATASETS / "forum_gold_d.jsonl"
 FORUM_E = DATASETS / "forum_gold_e.jsonl"
 FORUM_F = DATASETS / "forum_gold_f.jsonl"
 FORUM_G = DATASETS / "forum_gold_g.jsonl"
+FORUM_H = DATASETS / "forum_gold_h.jsonl"
 DATASET_FILES = {
     "forum": FORUM,
     "forum_b": FORUM_B,
@@ -55,6 +57,7 @@ DATASET_FILES = {
     "forum_e": FORUM_E,
     "forum_f": FORUM_F,
     "forum_g": FORUM_G,
+    "forum_h": FORUM_H,
     "eval": QUESTIONS,
 }
 

@@ -288,3 +288,32 @@ def test_the_applicants_own_options_are_answered_after_the_verdict(real: Advisor
     pick = answer.blocks[1]
     assert pick.text.startswith("Take the hands-on externship"), pick.text
     assert "observership" in pick.text and pick.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # statements only: the message is one ask, its sentences are not asks of their own
+        "Choice 1: helping at a free clinic on weekends for 5 months. Choice 2: a 4-week "
+        "hands-on IM externship. 2022 grad, CK 240, no USCE, IM. Money for one only.",
+        # a second ask typed without its question mark
+        "derm img need usce? and how many pubs",
+        "is a virtual rotation worth it. and how recent should usce be",
+        "Rate it: IM, YOG 2024, money tight. Plan: 6 weeks hands-on IM externship then apply.",
+    ],
+)
+def test_an_answer_has_at_most_one_in_short(real: Advisor, question: str) -> None:
+    answer = real.ask(question)
+    unnamed = [b for b in answer.blocks if b.kind == "direct_answer" and not b.asks]
+    assert len(unnamed) <= 1, [b.text[:60] for b in unnamed]
+    assert answer.answer.count("**In short:**") <= 1, answer.answer
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    firsts = list(dict.fromkeys(markers))
+    assert firsts == sorted(firsts), firsts  # sources numbered in reading order
+
+
+def test_a_question_typed_without_its_mark_is_named(real: Advisor) -> None:
+    answer = real.ask("is an observership hands-on? and how many letters do i need")
+    assert any(getattr(b, "asks", None) == "how many letters do i need" for b in answer.blocks), [
+        (b.kind, getattr(b, "asks", None)) for b in answer.blocks
+    ]

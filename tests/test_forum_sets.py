@@ -1,4 +1,4 @@
-"""The seven independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
+"""The eight independent forum sets (evals/datasets/forum_gold*.jsonl): well formed, their split
 fixed by id before any tuning, every gold phrase verbatim on one line of its article, and no
 held-out question a near-copy of a dev one."""
 
@@ -19,6 +19,7 @@ SETS = [
     "forum_gold_e.jsonl",
     "forum_gold_f.jsonl",
     "forum_gold_g.jsonl",
+    "forum_gold_h.jsonl",
 ]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
@@ -78,6 +79,7 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
         "forum_gold_e.jsonl",
         "forum_gold_f.jsonl",
         "forum_gold_g.jsonl",
+        "forum_gold_h.jsonl",
     ],
 )
 def test_the_verdict_labels_are_consistent(name: str) -> None:

@@ -106,7 +106,48 @@ def test_the_order_of_a_plan_is_judged_against_a_clinical_first_verdict(
         "I plan to apply next year: research or USCE first?",  # the choice itself, no plan steps
     ],
 )
-def test_no_judgement_without_a_plan_or_a_clinical_first_verdict(message: str) -> None:
-    assert judge_plan(message, Verdict.USCE_FIRST) is None
-    for verdict in RESEARCH:
-        assert judge_plan(PLANS[0][0], verdict) is None
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_no_judgement_without_a_plan(message: str, verdict: Verdict) -> None:
+    assert judge_plan(message, verdict) is None
+
+
+def _supported(pick) -> None:  # type: ignore[no-untyped-def]
+    for sentence, quotes in pick.sentences:
+        for quote in quotes:
+            assert quote.text in (CORPUS / f"{quote.doc_id}.txt").read_text(encoding="utf-8")
+        assert support(sentence, " ".join(q.text for q in quotes)).supported, sentence
+
+
+# A plan of rotations alone, and one that leaves research out in so many words.
+ROTATIONS_ONLY = [
+    "Plan: 6 weeks hands-on FM externship at a community hospital, then apply. No research at "
+    "all. Missing anything?",
+    "my plan is 2 more externships in IM before ERAS opens. good?",
+]
+
+
+@pytest.mark.parametrize("message", ROTATIONS_ONLY)
+@pytest.mark.parametrize("verdict", USCE)
+def test_a_plan_of_rotations_is_right_for_a_clinical_first_verdict(
+    message: str, verdict: Verdict
+) -> None:
+    pick = judge_plan(message, verdict)
+    assert pick is not None and pick.sentences[0][0].startswith("That plan is right"), pick
+    _supported(pick)
+
+
+@pytest.mark.parametrize("verdict", RESEARCH)
+def test_a_plan_is_judged_against_a_research_verdict(verdict: Verdict) -> None:
+    with_research = judge_plan(PLANS[0][0], verdict)
+    assert with_research is not None
+    assert with_research.sentences[0][0].startswith("That plan fits"), with_research
+    research_only = judge_plan(
+        "my plan: 12 mo neuro research at a uni, apply 2027. tweak?", verdict
+    )
+    assert research_only is not None
+    _supported(research_only)
+    for message in ROTATIONS_ONLY:
+        pick = judge_plan(message, verdict)
+        assert pick is not None and pick.sentences[0][0].startswith("Add research"), pick
+        _supported(pick)
+    _supported(with_research)

@@ -262,13 +262,14 @@ def compose(
         sentences = list(option.sentences) if option is not None else []
         for other, asked in more_cards:
             if (
-                asked is None
+                _unlabelled(asked)
                 and other != card
                 and not _against(other, verdict_now)
                 and not _leans_against(other, verdict_now)
             ):
                 sentences += [
-                    (sentence, other.quotes) for sentence in _said(other, question, decided=True)
+                    (sentence, other.quotes)
+                    for sentence in _said(other, asked or question, decided=True)
                 ]
         if sentences:
             parts.append(_direct_answer(sentences, registry))
@@ -316,12 +317,25 @@ def compose(
 
     # The message's other questions, each answered by its own card (never one that reads
     # against the verdict, never the lead's again).
-    for other, asked in more_cards:
+    # (those that name no question first: they join the first "In short" while it is still the
+    # last cited block, so the markers stay in reading order)
+    for other, asked in sorted(more_cards, key=lambda pair: not _unlabelled(pair[1])):
         if other == card or _against(other, verdict_now):
             continue
-        if asked is None and recommendation is not None and not unchanged:
+        if _unlabelled(asked) and recommendation is not None and not unchanged:
             continue  # answered right after the verdict
-        parts.append(card_block(other, registry, asked, put=asked or question))
+        block = card_block(other, registry, asked, put=asked or question)
+        short = next((p for p in parts if isinstance(p, DirectAnswerBlock) and not p.asks), None)
+        if block.asks or short is None:
+            parts.append(block)
+            continue
+        # one "In short", not two: an answer that names no question joins the first one
+        parts[parts.index(short)] = short.model_copy(
+            update={
+                "text": f"{short.text} {block.text}",
+                "citations": list(dict.fromkeys([*short.citations, *block.citations])),
+            }
+        )
 
     if profile_echo and (prioritisation or decision is not None):
         parts.append(ProfileEchoBlock(text=profile_echo))
@@ -528,12 +542,29 @@ def _said(card: Card, put: str, *, decided: bool = False) -> tuple[str, ...]:
 # What an applicant wrote is shown inside a label: no markup, no citation markers, short.
 _MARKUP = re.compile(r"[\[\]*_`<>#|\\]+")
 ASK_LABEL_CHARS = 70
+_QUESTION_WORDS = re.compile(
+    r"^\W*(?:(?:and|also|btw|plus|so|ok(?:ay)?|but|\d\)|[a-d]\))\s+)*"
+    r"(?:(?:how|what|which|why|when|where|who)\s|(?:is|are|do|does|can|should|will|would|could)"
+    r"\s+(?:i|u|you|we|they|it|this|that|there|he|she|my|an?|the|\d+|research|usce|pubs?|"
+    r"observerships?|externships?|letters?|lors?|programs?|pds?)\b)",
+    re.IGNORECASE,
+)
+
+
+def _unlabelled(asked: str | None) -> bool:
+    """Whether an answer to `asked` is shown without naming a question: asked of the whole
+    message (None), or an ask not put as a question."""
+    return asked is None or ask_label(asked) is None
 
 
 def ask_label(ask: str) -> str | None:
     """The question an ask puts, to name it ("can research compensate for my score?"); None
-    for an ask without a question mark ("I'm an IMG pls help"), whose words may be context."""
-    questions = [q for q in re.split(r"(?<=[.!?])\s+", ask) if q.rstrip().endswith("?")]
+    for an ask that is not put as a question ("I'm an IMG pls help"), whose words may be
+    context."""
+    sentences = re.split(r"(?<=[.!?])\s+", ask)
+    questions = [q for q in sentences if q.rstrip().endswith("?")]
+    if not questions and _QUESTION_WORDS.match(sentences[-1]):
+        questions = [sentences[-1]]  # a question typed without its mark: "and how many pubs"
     if not questions:
         return None
     text = " ".join(_MARKUP.sub(" ", questions[-1]).split()).strip(" ,;:-–—")

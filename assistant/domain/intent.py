@@ -1288,11 +1288,14 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     # (a profile listed without a question is the message's context, not an ask of its own)
     # A part that weighs options asks, even without a question form ("only money for one: rotation
     # or research"), unless it says the choice is made ("I KNOW I need rotations first").
-    asking = {
+    asked = {
         p
         for p in parts
         if _ASKS.search(p) or (_names_a_choice(p.lower()) and not _SETTLED.search(p))
-    } or set(parts)
+    }
+    # (with no part that asks, every part is weighed for scope, but the message is one ask: its
+    # sentences are not questions of their own, "Option B: a 6-week externship.")
+    asking = asked or set(parts)
     outside: list[NotCovered] = []  # asks the articles do not cover
     previous = ""
     context_reason: str | None = None  # why context alone would be out of scope
@@ -1332,7 +1335,7 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         return intent(False, reason, score)
     if rest_score < IN_SCOPE_MIN_SCORE and not deciding:
         signals.append("context:history")
-    asks = tuple(p for p in parts if p in asking and p not in covered) if len(parts) > 1 else ()
+    asks = tuple(p for p in parts if p in asked and p not in covered) if len(parts) > 1 else ()
     if not outside:
         return dataclasses.replace(intent(True, None, score), asks=asks)
     signals.append("mixed:not_covered")

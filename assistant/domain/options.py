@@ -91,6 +91,17 @@ _PLAN_CUE = re.compile(
     r"\bplan(?:ning|ned)?\b|\border\b|\bsequence\b|\btimeline\b|\brate\s+(?:it|this|my)\b",
     re.IGNORECASE,
 )
+# "No research at all", "skip research": research the plan leaves out.
+_NO_RESEARCH = re.compile(
+    r"\b(?:no|without|skip(?:ping)?|zero|not\s+doing)\s+(?:any\s+)?research\b", re.IGNORECASE
+)
+# Steps of a plan: one after another, or research given a length ("12 mo neuro research").
+_STEPS = re.compile(
+    r"\bthen\b|->|→|\bfollowed\s+by\b|\bafter\s+that\b|\bafterwards\b"
+    r"|\b\d+\s*(?:mo|mos|months?|yrs?|years?)\b[^.;\n]{0,25}\bresearch\b"
+    r"|\bresearch\s+(?:year|block)\b",
+    re.IGNORECASE,
+)
 _THEN = re.compile(
     r"\bthen\b|->|→|\bfollowed\s+by\b|\bafter\s+that\b|\bafterwards\b", re.IGNORECASE
 )
@@ -174,30 +185,91 @@ def _planned(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
 
 
 def judge_plan(message: str, verdict: Verdict | None) -> Pick | None:
-    """Whether the order of a plan the applicant lays out ("my plan: research year, then
-    externships") agrees with a clinical-first verdict: "put hands-on USCE first" when research
-    comes first or the plan has no hands-on rotation, "that order is right" when the hands-on
-    rotation leads; None without a clinical-first verdict or a plan that names research."""
-    if verdict not in (Verdict.USCE_FIRST, Verdict.USCE_URGENT) or not _PLAN_CUE.search(message):
+    """Whether a plan the applicant lays out ("my plan: research year, then externships") agrees
+    with the verdict. Clinical-first: "put hands-on USCE first" when research comes first or
+    nothing hands-on is planned, "that order is right" when the hands-on rotation leads (or is
+    the whole plan). Research verdicts: "that plan fits" when it holds research, "add research"
+    when it holds only rotations. None without a verdict or a plan of research or rotations."""
+    if verdict is None or not _PLAN_CUE.search(message):
         return None
-    text = _RESEARCH_PLACE.sub(" research position ", message)
+    text = _NO_RESEARCH.sub(" ", _RESEARCH_PLACE.sub(" research position ", message))
     research = _planned(text, _RESEARCH)
     hands = _planned(text, _HANDS_ON)
-    if research is None or (hands is None and not _THEN.search(text)):
-        return None
-    if hands is not None and hands.start() < research.start():
-        said = (
-            "That order is right: secure hands-on USCE and letters first, and once that is "
-            "solid, add research on top, not instead."
-        )
+    if verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
+        said = _clinical_first_order(text, research, hands)
+    elif research is not None and hands is None and not _STEPS.search(text):
+        said = None  # "I plan to apply next year: research or USCE first?" lays out no plan
     else:
-        said = (
-            "Put hands-on USCE first: secure hands-on USCE and letters, and once that is solid, "
-            "add research on top, not instead."
-        )
-    sentences: list[tuple[str, tuple[Quote, ...]]] = [(said, _SEQUENCE)]
-    if _WATCHING.search(text):
+        said = _research_plan(verdict, research, hands)
+    if said is None:
+        return None
+    sentences = [said]
+    if _WATCHING.search(text) and verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
         sentences.append(
             ("An observership or an online rotation doesn’t count as robust USCE.", _NOT_ROBUST)
         )
     return Pick("plan", tuple(sentences))
+
+
+def _clinical_first_order(
+    text: str, research: re.Match[str] | None, hands: re.Match[str] | None
+) -> tuple[str, tuple[Quote, ...]] | None:
+    if research is None:
+        if hands is None:
+            return None
+        return (
+            "That plan is right: secure hands-on USCE and letters first; research can be added "
+            "on top once that is solid, not instead.",
+            _SEQUENCE,
+        )
+    if hands is None and not _THEN.search(text):
+        return None
+    if hands is not None and hands.start() < research.start():
+        return (
+            "That order is right: secure hands-on USCE and letters first, and once that is "
+            "solid, add research on top, not instead.",
+            _SEQUENCE,
+        )
+    return (
+        "Put hands-on USCE first: secure hands-on USCE and letters, and once that is solid, "
+        "add research on top, not instead.",
+        _SEQUENCE,
+    )
+
+
+def _research_plan(
+    verdict: Verdict, research: re.Match[str] | None, hands: re.Match[str] | None
+) -> tuple[str, tuple[Quote, ...]] | None:
+    if verdict is Verdict.ADD_RESEARCH:
+        if research is not None:
+            return (
+                "That plan fits: with 3+ months of strong USCE and good letters, consider adding "
+                "research.",
+                _ADD_RESEARCH,
+            )
+        if hands is not None:
+            return (
+                "Add research to that plan: with 3+ months of strong USCE and good letters, "
+                "consider adding research.",
+                _ADD_RESEARCH,
+            )
+        return None
+    if research is not None and hands is not None:
+        return (
+            "That plan fits: you need both, and research may even edge first if you already "
+            "have some USCE.",
+            _BOTH_RESEARCH_EDGE,
+        )
+    if hands is not None:
+        return (
+            "Add research to that plan: you need both, and research may even edge first if you "
+            "already have some USCE.",
+            _BOTH_RESEARCH_EDGE,
+        )
+    if research is not None:
+        return (
+            "Keep clinical work in that plan too: you need both, though research may even edge "
+            "first if you already have some USCE.",
+            _BOTH_RESEARCH_EDGE,
+        )
+    return None
