@@ -59,6 +59,14 @@ def make_client(*, path: Path | None = None, url: str | None = None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
 
 
+# The index graph is approximate: with Chroma's defaults the same query against the same index
+# could, from one process to the next, miss a chunk ranked about 15th (its graph is loaded or
+# built with several threads), and an answer's quotes changed with it. A search list longer than
+# any corpus this serves (the five articles make about 110 chunks) makes the search exhaustive,
+# so retrieval is repeatable; one build thread makes the graph itself the same every build.
+HNSW = {"space": "cosine", "ef_search": 1000, "ef_construction": 200, "num_threads": 1}
+
+
 class VectorStore:
     """One Chroma collection of chunk vectors (cosine space)."""
 
@@ -71,7 +79,7 @@ class VectorStore:
                 self.collection = client.create_collection(
                     name=name,
                     embedding_function=None,
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": HNSW},
                 )
             else:
                 self.collection = client.get_collection(name=name, embedding_function=None)

@@ -267,3 +267,26 @@ def test_real_minilm_ingest_and_dense_query(tmp_path: Path, corpus_copy: Path) -
     texts = " ".join(index.by_id[cid].text.lower() for cid, _ in hits)
     assert "observership" in texts
     assert summary.embedded_chunks == summary.chunks
+
+
+@pytest.mark.real
+def test_dense_search_is_exact_so_retrieval_is_repeatable(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
+    """Chroma's graph search is approximate: with its defaults a chunk ranked about 15th could
+    be missed in one process and found in the next, and an answer's quotes changed with it. The
+    collection's search list is longer than the corpus, so its top 30 is the exact top 30."""
+    import numpy as np
+
+    settings = Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "data", embedder="minilm")
+    run_ingest(settings)
+    index = open_index(settings.data_dir)
+    vectors = index.vectors / np.linalg.norm(index.vectors, axis=1, keepdims=True)
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        # a query near the corpus: a mix of three chunks' vectors, as real questions are
+        query = vectors[rng.choice(len(vectors), 3, replace=False)].sum(axis=0)
+        query = query / np.linalg.norm(query)
+        exact = [index.chunks[i].id for i in np.argsort(-(vectors @ query))[:30]]
+        found = [cid for cid, _ in index.store.query(query, k=30)]
+        assert set(found) == set(exact)

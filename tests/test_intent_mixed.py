@@ -301,3 +301,26 @@ def test_a_choice_between_visas_or_countries_is_named_as_not_covered(
 def test_a_visa_named_as_context_of_the_decision_is_not_an_ask() -> None:
     intent = classify("I'm on an H-1B, should I do research or USCE first?")
     assert intent.in_scope and not intent.not_covered
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the only other ask is about rent: "which one??" picks among the offers laid out
+        "2024 grad, no US experience yet. I got two offers: a research assistant job in a Boston "
+        "lab and a 6-week hands-on IM externship in Ohio. which one?? also is 1800 a month normal "
+        "rent in Boston??",
+        # a fragment of the money context reads as unrelated; the ask still picks an offer
+        "offered a paid lab job and an unpaid externship (I'd pay the fee + housing). 2025 "
+        "grad, zero USCE. which one??",
+    ],
+)
+def test_which_one_takes_the_topic_of_the_options_laid_out(message: str) -> None:
+    assert classify(message).in_scope, classify(message)
+
+
+def test_which_one_does_not_rescue_a_clinical_message() -> None:
+    message = (
+        "chest pain and shortness of breath since my externship started. which one, ER or clinic?"
+    )
+    assert not classify(message).in_scope

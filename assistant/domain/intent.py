@@ -1327,7 +1327,13 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         # take IMGs?" asks only about programs, and "chest pain since my externship started,
         # what should I do?" asks nothing the articles answer although its context is in-domain.
         remaining = [p for p in parts if p in asking and p not in covered]
-        answerable = answerable and any(_in_scope_alone(p) for p in remaining)
+        # An ask with no topic of its own ("which one first??", "follow reddit?") takes the
+        # message's: in scope when the rest weighs the options, unless what it is about is
+        # clinical ("chest pain since my externship started. what should I do?").
+        takes_context = deciding and context_reason != REASON_CLINICAL
+        answerable = answerable and any(
+            _in_scope_alone(p) or (takes_context and _PICKS_ONE.search(p)) for p in remaining
+        )
     if not answerable:
         reason = outside[0].reason if outside else context_reason or REASON_UNRELATED
         if reason == REASON_UNRELATED:
@@ -1341,6 +1347,13 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     signals.append("mixed:not_covered")
     stripped, lower = rest, rest_lower
     return dataclasses.replace(intent(True, None, score), not_covered=tuple(outside), asks=asks)
+
+
+# An ask that picks among the options the message laid out, with no topic of its own.
+_PICKS_ONE = _rx(
+    r"^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s+(?:one|1|option|offer|of\s+(?:the|these|those|"
+    r"them|the\s+two))\b"
+)
 
 
 def _in_scope_alone(part: str) -> bool:
