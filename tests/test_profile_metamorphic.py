@@ -23,6 +23,12 @@ GRADUATED_2021 = [
     "YOG: 2021",
     "MBBS '21",
     "graduated 5 years ago",
+    # (session 17, forum_h dev) Indian English, a clause between, where from
+    "2021 passout",
+    "passed out in 2021",
+    "graduated the year after covid hit, 2021",
+    "graduated from Ain Shams University in 2021",
+    "MBBS, 2021",
 ]
 NO_USCE = [
     "no USCE",
@@ -101,6 +107,10 @@ def test_the_target_specialty_reads_the_same_in_every_form(text: str) -> None:
         "zero rotations of any kind in the US",
         "nothing hands-on in the US",
         "no US electives yet",
+        # a 'rotation' that was online only; the same in Hinglish and Spanish
+        "did a 'rotation' with a US attending but it was all online",
+        "koi USCE nahi",
+        "nada de USCE",
     ],
 )
 def test_no_us_experience_reads_as_zero_hands_on_in_every_form(text: str) -> None:

@@ -246,6 +246,8 @@ _NO_USCE = re.compile(
     # in the US", "not stepped into a US hospital", "no clinical exposure in the states"
     r"\b(?:usce|u\.?s\.? clinical experience)(?: is)? ?[?:=-]? ?(?:none|zero|nil|n/a|nada)\b(?! of)"
     r"|\b(?:nil|nada|zilch)(?:,? (?:zilch|nada))? (?:usce|u\.?s\.? (?:clinical )?experience)\b"
+    # the same in Hinglish, Spanish and Portuguese: "koi USCE nahi", "nada de USCE", "sem USCE"
+    r"|\b(?:koi )?usce (?:nahi|nahin|nai)\b|\b(?:nada de|sin|ningun|ning[uú]n|nenhum|sem) usce\b"
     r"|\bnot (?:a|one) single (?:day|week) of (?:usce|u\.?s\.? clinical|hands[- ]on)"
     r"|\b(?:have|has) yet to (?:do|get|start) (?:any )?(?:usce|hands[- ]on|u\.?s\.? rotations?)"
     r"|\bnever rotated in " + _US + r"\b"
@@ -314,6 +316,9 @@ _NO_HANDS_ON = re.compile(
     r"|\b(?:only|just) (?:\S{1,12} ){0,3}"
     r"(?:observer ?ships?|shadowing|virtual rotations?|online rotations?)"
     r"|\b(?:observer ?ships?|shadowing|virtual rotations?) only\b|\bresearch[- ]only\b"
+    # "I did a 'rotation' … but it was all online", "nothing in person"
+    r"|\b(?:it|that|they|this) (?:was|were) (?:all|entirely|fully|completely) (?:online|virtual|"
+    r"remote|on zoom)\b|\bnothing in[- ]person\b"
     # "no clinical rotations at all" (not "no rotations in India": that is not about the US)
     r"|\b(?:no|zero|0) (?:clinical |hands[- ]on |us |u\.s\. )?"
     r"(?:rotations?|clerkships?|externships?)"
@@ -341,12 +346,18 @@ _NO_LETTERS = re.compile(
     r"|\bnone of (?:my|the) (?:letters|lors)(?: \w+){0,2} (?:from|in) (?:the )?(?:us|usa|u\.s\.)"
 )
 _YEAR = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|img|"
-    r"finished (?:med(?:ical)? school|mbbs|md))"
-    # a form's "YOG: 2021" or "graduation - 2021" as well as prose
-    r"\b(?: ?[:=-])?(?:[^0-9.,;:!?]{0,15}?(\d{4})\b|[^0-9.,;:!?']{0,15}?'(\d{2})\b)"
-    # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate"
-    r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img)\b"
+    # a graduation said in words, the year up to a clause later: "graduated from Ain Shams
+    # University in 2021", "graduated the year covid hit, 2020", Indian English "passed out in
+    # 2019", Spanish and Portuguese in an English post
+    r"\b(?:(?:graduat(?:ed|ion|ing|e)(?: year)?|finished (?:med(?:ical)? school|mbbs|md)"
+    r"|pass(?:ed)?[ -]?out|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])"
+    r"|me formei)\b(?: ?[:=-])?[^0-9.,;:!?]{0,35}?"
+    # a short label, the year right after it: a form's "YOG: 2021", "MBBS, 2022", "IMG '19"
+    r"|(?:grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|img)\b(?: ?[:=-])?[^0-9.,;:!?]{0,15}?)"
+    r"(?:(?:, )?(\d{4})\b|'(\d{2})\b)"
+    # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate", "2021 passout"
+    r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img"
+    r"|pass(?:ed)?[ -]?out)\b"
 )
 # A graduation year in words: "graduated twenty twenty-one", "YOG two thousand eleven".
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
