@@ -324,3 +324,31 @@ def test_which_one_does_not_rescue_a_clinical_message() -> None:
         "chest pain and shortness of breath since my externship started. which one, ER or clinic?"
     )
     assert not classify(message).in_scope
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "obs vs ext which better",  # the forums' short forms
+        "is an obs letter worth anything or only ext ones",
+        "why do programs care so much about the year of graduation? unfair to 12-yrs-out docs",
+    ],
+)
+def test_short_forms_and_graduation_year_questions_are_in_scope(message: str) -> None:
+    assert classify(message).in_scope, classify(message)
+
+
+def test_obs_and_gynae_is_not_an_observership() -> None:
+    assert not classify("best textbook for obs and gynae?").in_scope
+
+
+def test_numbered_questions_inside_a_sentence_are_asks_of_their_own() -> None:
+    intent = classify(
+        "2024 grad here. my questions are 1) how many months of USCE do I need and 2) can "
+        "letters be from surgery and 3) does Mayo Clinic take letters from externships? "
+        "thanks in advance"
+    )
+    assert intent.in_scope, intent
+    assert [n.text for n in intent.not_covered] == [
+        "3) does Mayo Clinic take letters from externships?"
+    ], intent.not_covered

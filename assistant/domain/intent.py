@@ -142,8 +142,9 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("personal_statement", r"\bpersonal\s+statements?\b|\bcv\b|\bresume\b", 2),
         ("rank", r"\brank(?:ed|ing|s)?\b|\bshortlist", 1.5),
         # Kinds of US clinical experience.
-        ("externship", r"\bexternships?\b|\bexterns?\b", 3),
-        ("observership", r"\bobserverships?\b", 3),
+        # ("obs vs ext": the forums' short forms; not "obs & gynae", obstetrics)
+        ("externship", r"\bexternships?\b|\bexterns?\b|\bexts?\b", 3),
+        ("observership", r"\bobserverships?\b|\bobs\b(?!\s*(?:and|&|/|-|\+)?\s*gyn)", 3),
         ("sub_i", r"\bsub[\s-]?internships?\b|\bsub[\s-]?is?\b|\bacting\s+internships?\b", 3),
         ("clerkship", r"\bclerkships?\b", 3),
         ("elective", r"\belectives?\b", 2),
@@ -238,7 +239,8 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
             "yog",
             r"\byogs?\b|\byears?\s+(?:since|out\s+of|after|from)\s+(?:med(?:ical)?\s+)?"
             r"(?:school|graduation)\b|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
-            r")\+?\s+(?:years?|yrs?)\s+out\b|\b(?:years?|yrs?)\s+out\s*[:=-]?\s*\d",
+            r")\+?[\s-]+(?:years?|yrs?)[\s-]+out\b|\b(?:years?|yrs?)\s+out\s*[:=-]?\s*\d"
+            r"|\byear\s+of\s+graduation\b|\bgraduation\s+years?\b",
             3,
         ),
         ("graduation", r"\bgraduat(?:e|ed|ion|es)\b|\bmed(?:ical)?\s+(?:school|student)s?\b", 1.5),
@@ -863,6 +865,10 @@ _PART_SPLIT = re.compile(
     r"(?!(?i:which\s+(?:one\s+)?(?:is|are|would\s+be|'?s)\b))"
     r"|,\s+(?=(?i:and\s+(?:for|in)\s+the\s+us\b))|\s+[—–]+\s+(?=(?i:and\s))"
     r"|\s+(?=(?:2|ii|b)\)\s)"
+    # a numbered question inside a sentence: "my questions are 1) how many… and 3) does…" (not
+    # numbered options: "offered (1) a research fellowship or (2) an externship. which first?")
+    r"|\s+(?=\(?(?:[1-9]|ii|iii|iv|[a-d])\)\s*(?:[a-z]+\s+)?(?i:how|what|which|why|when|where"
+    r"|who|is|are|do|does|did|can|could|should|would|will)\b)"
 )
 # A part that asks something: a question mark, a question word first, or a request.
 _ASKS = _rx(
@@ -893,6 +899,7 @@ _ASKS = _rx(
 # A list item ("- IM programs with no YOG cutoff", "2. ...") under a line that ends with a colon
 # ("Need a list:") belongs to that line's ask.
 _LIST_ITEM = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s")
+_NUMBERED = re.compile(r"\(?(?:[1-9]|ii|iii|iv|[a-d])\)\s")
 
 
 # An ask about whatever the ask before it named: it shares that ask's scope.
@@ -921,7 +928,11 @@ def _parts(text: str) -> list[str]:
             (lead and _LIST_ITEM.match(piece) and "?" not in piece)
             # a bare topic before a comma names what the ask after it is about: "ERAS signals,
             # how many for IM?" is one ask about ERAS signals
-            or (len(parts[-1].split()) <= 3 and not re.search(r"[.?!:]$", parts[-1]))
+            or (
+                len(parts[-1].split()) <= 3
+                and not re.search(r"[.?!:]$", parts[-1])
+                and not _NUMBERED.match(piece)  # "my questions are | 1) how many …"
+            )
         ):
             parts[-1] = f"{parts[-1]} {piece}"
             continue
@@ -1351,8 +1362,8 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
 
 # An ask that picks among the options the message laid out, with no topic of its own.
 _PICKS_ONE = _rx(
-    r"^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s+(?:one|1|option|offer|of\s+(?:the|these|those|"
-    r"them|the\s+two))\b"
+    r"^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s+(?:one|1|option|offer|first|of\s+(?:the|these|"
+    r"those|them|the\s+two))\b"
 )
 
 
