@@ -271,3 +271,42 @@ def test_a_mixed_message_answers_its_in_scope_part_and_names_the_rest(advisor: A
     assert any(n.startswith("not_covered") for n in answer.notices)
     assert "which qbank is best" in answer.answer  # the markdown says it too
     assert_citations_verified(answer, advisor)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "research", "clinical"),
+    [
+        # speaks for research
+        (
+            "If you’ve ever wondered why people keep saying “research matters,” it’s because major "
+            "U.S. residency programs increasingly look for evidence of scholarship.",
+            True,
+            False,
+        ),
+        (
+            "Clinical research is powerful for unmatched IMGs because it upgrades your "
+            "application.",
+            True,
+            False,
+        ),
+        # names research, speaks for nothing (a side of a disagreement it is not)
+        (
+            "Many U.S. research teams expect baseline training like Good Clinical Practice (GCP).",
+            False,
+            False,
+        ),
+        ("“Research fellow” can mean many things.", False, False),
+        ("Research only helps if you translate it well.", False, False),
+        # speaks for clinical experience
+        ("Internal Medicine, Family Medicine, Psych, Peds: USCE usually wins.", False, True),
+        # names clinical work, speaks for nothing
+        ("The best letters describe your clinical abilities and communication.", False, False),
+    ],
+)
+def test_a_disagreement_side_is_quoted_only_with_a_sentence_that_speaks_for_it(
+    sentence: str, research: bool, clinical: bool
+) -> None:
+    from assistant.answer.composer import _for_clinical, _for_research
+
+    assert _for_research(sentence) is research
+    assert _for_clinical(sentence) is clinical

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from tests.conftest import BIN, ROOT
@@ -27,3 +28,18 @@ def test_eval_commands_come_from_an_entry_point() -> None:
     )
     assert result.returncode == 0
     assert " eval " in result.stdout and " bench " in result.stdout
+
+
+def test_no_control_characters_in_the_sources() -> None:
+    """A regex written as "\\b" in a non-raw string is a backspace: the pattern silently
+    matches nothing. No source or data file holds such characters."""
+    bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    files = [
+        p
+        for folder in ("assistant", "ingest", "evals", "tests")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in {".py", ".toml", ".js", ".html", ".css"}
+    ]
+    assert files
+    found = [str(p) for p in files if bad.search(p.read_text(encoding="utf-8"))]
+    assert not found, found

@@ -229,3 +229,17 @@ def test_rotations_under_a_plan_label_are_not_had(label: str) -> None:
         current_year=YEAR,
     )
     assert not profile.usce_hands_on_months, profile.known()
+
+
+@pytest.mark.parametrize(
+    ("job", "clinical"),
+    [
+        ("working as a doctor in an ER", True),
+        ("working as a GP in a clinic", True),
+        ("working as a scribe in an ER in Houston", None),  # charting for the doctors
+        ("currently working as a medical scribe in a clinic", None),
+    ],
+)
+def test_a_scribe_job_is_not_clinical_work(job: str, clinical: bool | None) -> None:
+    text = f"2021 grad, no USCE, {job}. IM. research or USCE?"
+    assert parse_profile(text, current_year=YEAR).home_clinical_recent is clinical

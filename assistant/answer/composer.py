@@ -629,11 +629,37 @@ _RESEARCH_WORD = re.compile(r"\b(?:research|publications?|papers?|pubs)\b", re.I
 _CLINICAL_WORD = re.compile(r"\b(?:usce|clinical|hands-on|rotations?|externships?)\b", re.I)
 
 
+# What research does for an application, said for it ("research matters", "a high-impact way to
+# build", "can be a game-changer"): a sentence that only names research ("GCP training is
+# expected", "'research fellow' can mean many things", "pay-to-publish research") is no side.
+_RESEARCH_VALUE = re.compile(
+    r"\b(?:matters?|helps?|valuable|value|high-impact|impact|differentiator|stand\s+out|game-"
+    r"changer|open\s+doors|strengthens?|boosts?|builds?|mandatory|essential|huge|powerful|edge"
+    r"|upgrad\w+|climb|competitive\s+advantage)\b",
+    re.I,
+)
+
+
+_ONLY_IF = re.compile(r"\bonly\s+(?:\w+\s+){0,2}if\b", re.I)
+# What clinical experience does for an application, said for it.
+_CLINICAL_VALUE = re.compile(
+    r"\b(?:matters?|critical|crucial|priority|prioritize|first|wins|essential|filter\w*|"
+    r"reassures?|valuable|beats?|more\s+than|weight|competitive|must|need)\b",
+    re.I,
+)
+
+
 def _for_research(sentence: str) -> bool:
-    """Speaks for research: names it, neither negated nor ranking clinical work first."""
+    """Speaks for research: says what it is worth (or ranks it first), neither negated nor
+    ranking clinical work first."""
     found = stances(sentence)
     return (
         bool(_RESEARCH_WORD.search(sentence))
+        and (
+            bool(found & {Stance.RESEARCH_FIRST, Stance.BOTH})
+            or bool(_RESEARCH_VALUE.search(sentence))
+        )
+        and not _ONLY_IF.search(sentence)  # "research only helps if…" is a caveat
         and not is_negated(sentence)
         and not found & {Stance.CLINICAL_FIRST, Stance.DROP_CLINICAL}
     )
@@ -647,9 +673,11 @@ def _for_clinical(sentence: str) -> bool:
         return False
     if Stance.CLINICAL_FIRST in found:
         return True
-    # "IMGs can engage in clinical or basic science research" is about research
+    # "IMGs can engage in clinical or basic science research" is about research; "the best
+    # letters describe your clinical abilities" names clinical work without speaking for it
     return (
         bool(_CLINICAL_WORD.search(sentence))
+        and bool(_CLINICAL_VALUE.search(sentence))
         and not _RESEARCH_WORD.search(sentence)
         and not is_negated(sentence)
     )

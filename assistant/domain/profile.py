@@ -523,7 +523,9 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      # physician (clinical)", "doing internship year", "GP in a district hospital"
      r"|(?:currently|now|still)(?: working)?(?: as)? (?:an? )?(?:[\w-]+ )?(?:house officer|"
      r"medical officer|"
-     r"gp|doctor|physician|resident|registrar|intern)|(?:working|work) (?:\w+ ){0,3}(?:in|at) "
+     r"gp|doctor|physician|resident|registrar|intern)"
+     # (not "working as a scribe in an ER": a scribe charts for the doctors, not clinical work)
+     r"|(?:working|work) (?!as an? (?:\w+ )?scribe)(?:\w+ ){0,3}(?:in|at) "
      r"(?:an? |the |my |\w+ )?(?:hospital|icu|er|intensive care|emergency room|clinic|polyclinic|"
      r"ward)|\(clinical\b|"
      r"doing (?:my |an? )?(?:\d+-month )?internship(?: year)?(?! complete| in (?:19|20)\d\d)|"
