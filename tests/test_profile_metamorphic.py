@@ -29,6 +29,7 @@ GRADUATED_2021 = [
     "graduated the year after covid hit, 2021",
     "graduated from Ain Shams University in 2021",
     "MBBS, 2021",
+    "graduated a while back, in twenty twenty-one",
 ]
 NO_USCE = [
     "no USCE",

@@ -370,8 +370,11 @@ _YEAR_NUMBERS = {
     **{f"twenty{sep}{w}": 20 + n for n, w in enumerate(_UNITS, 1) for sep in ("-", " ")},
 }
 _YEAR_WORDS = re.compile(
-    r"\b(?:graduat(?:ed|ion|ing|e)(?: year)?|grad year|grad|class of|yog|mbbs|md)\b"
-    r"[^0-9.,;:!?]{0,15}?\b(?:twenty|two thousand(?: and)?) ("
+    # (as `_YEAR`: a graduation said in words finds its year up to a clause later, "graduated a
+    # long time ago, in twenty twelve"; a short label only right after it)
+    r"\b(?:(?:graduat(?:ed|ion|ing|e)(?: year)?|pass(?:ed)?[ -]?out)\b[^0-9.,;:!?]{0,35}?"
+    r"(?:, (?:in )?)?|(?:grad year|grad|class of|yog|mbbs|md)\b[^0-9.,;:!?]{0,15}?)"
+    r"\b(?:twenty|two thousand(?: and)?) ("
     + "|".join(sorted(_YEAR_NUMBERS, key=len, reverse=True))
     + r")\b"
 )
