@@ -44,7 +44,7 @@ from assistant.core.types import (
 from assistant.domain.attribution import applicant_only
 from assistant.domain.clarify import Clarification, decide_or_ask
 from assistant.domain.intent import Intent, asks_only_facts, classify, with_situation
-from assistant.domain.options import Pick, judge_plan, pick_option
+from assistant.domain.options import Pick, judge_plan, lays_out_offers, pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import (
     FactSpan,
@@ -696,7 +696,8 @@ class Advisor:
         if turn.decision is None:
             return None
         asked = turn.intent.stripped_question
-        picked = pick_option(asked, turn.decision.verdict) if turn.intent.chooses else None
+        weighs = turn.intent.chooses or lays_out_offers(asked)
+        picked = pick_option(asked, turn.decision.verdict) if weighs else None
         return picked or judge_plan(asked, turn.decision.verdict)
 
     def warm_up(self) -> None:

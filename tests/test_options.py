@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.types import Verdict
-from assistant.domain.options import judge_plan, pick_option
+from assistant.domain.options import judge_plan, lays_out_offers, pick_option
 from assistant.text.support import support
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -151,3 +151,20 @@ def test_a_plan_is_judged_against_a_research_verdict(verdict: Verdict) -> None:
         assert pick is not None and pick.sentences[0][0].startswith("Add research"), pick
         _supported(pick)
     _supported(with_research)
+
+
+@pytest.mark.parametrize(
+    ("message", "laid_out"),
+    [
+        (
+            "Got 2 offers, need to reply by Friday: (a) 8 wk observership at a big university or "
+            "(b) 6 wk hands-on FM externship.",
+            True,
+        ),
+        ("Offer 1: IM externship (hands-on). Offer 2: cardiology observership.", True),
+        ("which of these count as USCE? a) shadowing b) a 4 wk sub-I c) a virtual rotation", False),
+        ("I did a 2 month externship, what next?", False),
+    ],
+)
+def test_offers_laid_out_without_a_question_that_weighs_them(message: str, laid_out: bool) -> None:
+    assert lays_out_offers(message) is laid_out

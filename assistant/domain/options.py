@@ -107,6 +107,24 @@ _THEN = re.compile(
 )
 
 
+# Offers laid out for a choice without a question that weighs them ("Got 2 offers, need to reply
+# by Friday: (a) … or (b) …"): the choice is the message's, asked or not.
+_OFFERS_LAID_OUT = re.compile(
+    r"\b(?:\d|two|three|both)\s+(?:offers|options)\b|\boffers?\s*:|\(a\)|(?:^|\s)a\)\s"
+    r"|\boption\s+(?:a|1)\b|\boffer\s+1\b",
+    re.IGNORECASE,
+)
+
+
+_WHICH_COUNT = re.compile(r"\bcounts?\b", re.IGNORECASE)
+
+
+def lays_out_offers(message: str) -> bool:
+    """Whether the message sets out offers or options to choose between (not a list of
+    experiences asked about: "which of these count? a) shadowing b) a sub-I …")."""
+    return bool(_OFFERS_LAID_OUT.search(message)) and not _WHICH_COUNT.search(message)
+
+
 @dataclass(frozen=True)
 class Pick:
     """The option the verdict points to, in sentences each with the quotes it rests on."""
