@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.answer.cards import MIN_SCORE as CARD_MIN_SCORE
 from assistant.answer.cards import MIN_SCORE_OVER_VERDICT as CARD_MIN_SCORE_OVER_VERDICT
+from assistant.answer.cards import MIN_SCORE_WITHOUT_TOPIC as CARD_MIN_SCORE_WITHOUT_TOPIC
 from assistant.answer.cards import Card, CardTerms, in_context, load_cards, match
 from assistant.answer.composer import ABSTAIN_TEXT, CitationRegistry, Composed, compose
 from assistant.answer.render import render
@@ -43,7 +44,13 @@ from assistant.core.types import (
 )
 from assistant.domain.attribution import applicant_only
 from assistant.domain.clarify import Clarification, decide_or_ask
-from assistant.domain.intent import Intent, asks_only_facts, classify, with_situation
+from assistant.domain.intent import (
+    Intent,
+    asks_only_facts,
+    classify,
+    has_own_topic,
+    with_situation,
+)
 from assistant.domain.options import Pick, judge_plan, lays_out_offers, pick_option
 from assistant.domain.plan import branches, plan_for, what_would_change
 from assistant.domain.profile import (
@@ -778,7 +785,10 @@ class Advisor:
             before = ask
             if classify(ask).chooses:
                 continue
-            card = self._close_card(ask, turn.applicant, earlier)
+            # an ask that names nothing of its own ("which one first?", "should I quit my
+            # job??") is answered by a card only when one is very close to its words
+            floor = CARD_MIN_SCORE if has_own_topic(ask) else CARD_MIN_SCORE_WITHOUT_TOPIC
+            card = self._close_card(ask, turn.applicant, earlier, floor)
             if card is not None:
                 out.append((card, ask))
         return out

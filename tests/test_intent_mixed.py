@@ -21,6 +21,7 @@ from assistant.domain.intent import (
     REASON_VENDOR,
     REASON_VISA,
     classify,
+    has_own_topic,
 )
 
 IN_SCOPE_ASK = "should i get more hands-on usce or start research?"
@@ -352,3 +353,18 @@ def test_numbered_questions_inside_a_sentence_are_asks_of_their_own() -> None:
     assert [n.text for n in intent.not_covered] == [
         "3) does Mayo Clinic take letters from externships?"
     ], intent.not_covered
+
+
+@pytest.mark.parametrize(
+    ("ask", "own"),
+    [
+        ("which one first?", False),
+        ("Should I quit my job??", False),
+        ("is that true?", False),
+        ("how many letters do I need from the US?", True),
+        ("how long tho?", True),  # an amount: the ask before it names the topic
+        ("does a 2022 rotation still count or is it too old?", True),
+    ],
+)
+def test_an_ask_names_a_topic_of_its_own_or_not(ask: str, own: bool) -> None:
+    assert has_own_topic(ask) is own

@@ -1031,6 +1031,18 @@ def _domain_score(lower: str) -> tuple[float, list[str]]:
     return score, names
 
 
+# An amount or a method asked ("how long tho?", "would 45 days", "how do I make the most of
+# one?"): the ask before it names the topic, and the card for it is found with that ask.
+_AMOUNT_OR_METHOD = re.compile(r"\bhow\b|\d", re.IGNORECASE)
+
+
+def has_own_topic(ask: str) -> bool:
+    """Whether one ask of a message names something the articles talk about, or asks an amount
+    or a method: "which one first?", "is that true?", "should I quit my job??" name nothing,
+    and a card matched on their words alone answers some other question."""
+    return _domain_score(ask.lower())[0] > 0 or bool(_AMOUNT_OR_METHOD.search(ask))
+
+
 def _names_a_choice(lower: str) -> bool:
     """The words themselves weigh options ("research or USCE first", "what should I do")."""
     return bool(PRIORITY_STRONG.search(lower) or _ACTIVITY_CHOICE.search(lower))
