@@ -20,6 +20,7 @@ from assistant.domain.intent import (
     REASON_STATISTICS,
     REASON_VENDOR,
     REASON_VISA,
+    asks_only_facts,
     classify,
     has_own_topic,
 )
@@ -368,3 +369,12 @@ def test_numbered_questions_inside_a_sentence_are_asks_of_their_own() -> None:
 )
 def test_an_ask_names_a_topic_of_its_own_or_not(ask: str, own: bool) -> None:
     assert has_own_topic(ask) is own
+
+
+def test_a_claim_checked_after_a_sentence_ending_in_a_short_form_is_a_question_of_fact() -> None:
+    # "… in the US. Is that…": the claim reported is not the applicant's own choice
+    message = (
+        "My counsellor told me my 3 years in a hospital at home count as USCE and I don't need "
+        "to do any in the US. Is that really how programs see it?"
+    )
+    assert asks_only_facts(message)

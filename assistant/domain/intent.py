@@ -854,6 +854,8 @@ _PROFILE_FACTS = (
 # after a lower-case word or a digit, so "U.S. clinical" stays whole; "?" and "!" always do.
 _PART_SPLIT = re.compile(
     r"(?<=[?!])(?![?!)])\s*|(?<=[a-z0-9)][.])\s+|(?<=\.\.)\s+|\n+|;\s+|\s+\+\s+"
+    # a sentence ending in a short form: "… in the US. Is that true?", "I want IM. Should I…"
+    r"|(?<=[A-Z]{2}\.)\s+(?=[A-Z])"
     r"|\s+(?=(?i:(?:ok\s+)?and\s+(?:the\s+)?(?:real|actual|main)\s+(?:question|q)\b))"
     # "Review my CV (below) and tell me: are my pubs enough?": the request, then the question
     r"|\s+(?=(?i:and\s+(?:then\s+)?tell\s+me\s*:))"
@@ -1242,6 +1244,9 @@ _FACT_ASK = _rx(
     r"|why\b"
     r"|is\s+(?:it|that|this)\s+(?:even\s+)?(?:possible|normal|true|legit|allowed|ok(?:ay)?\s+to"
     r"\s+(?:ask|put|list))\b"
+    # a claim someone made, checked: "is that really how programs see it?", "is she right?"
+    r"|(?:is|was)\s+(?:that|this|it|she|he)\s+(?:really\s+|actually\s+)?(?:true|right|correct"
+    r"|accurate|how\s+(?:programs|pds|they))\b|(?:are|were)\s+they\s+(?:really\s+)?right\b"
     r"|(?:do|does|did|would|will|can)\s+(?!(?:that|this|it)\s+change)(?:\w+\s+){1,4}count\b"
     r"|will\s+(?:that|this|it|the|my|research|pubs?|publications?)\b.{0,40}"
     r"\b(?:make\s+up|compensate|count|matter)"
