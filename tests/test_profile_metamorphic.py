@@ -237,6 +237,11 @@ def test_rotations_under_a_plan_label_are_not_had(label: str) -> None:
     [
         ("working as a doctor in an ER", True),
         ("working as a GP in a clinic", True),
+        ("been practising the whole time", True),
+        ("practising nonstop since graduating", True),
+        ("consultant physician at a hospital back home", True),
+        ("still practising surgery here", True),
+        ("not practising since 2020", False),
         ("working as a scribe in an ER in Houston", None),  # charting for the doctors
         ("currently working as a medical scribe in a clinic", None),
     ],

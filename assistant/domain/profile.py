@@ -521,6 +521,11 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"(?:room|department)|hospital|clinic|ward)|(?:doing|in) (?:my )?(?:internship|house job|"
      r"residency) (?:back home|at home|there|in (?:my|" + _COUNTRIES + r"))|clinical work at home|"
      r"practi[cs]ing medicine|strong home[- ]country clinical|working in (?:a|the) hospital|"
+     # "I've been practising nonstop", "practising yes, full time", "consultant physician in…"
+     r"practi[cs]ing (?:yes\W+)?(?:nonstop|non-stop|full[- ]time|continuously|ever since|since|"
+     r"till now|until now|still)|(?:still|currently|been) practi[cs]ing\b|"
+     r"consultant (?:physician|surgeon|paediatrician|pediatrician|cardiologist|neurologist|"
+     r"psychiatrist|anaesthetist|anesthetist)|"
      r"house job"
      # a clinical post now: "currently a house officer", "working in Kabul hospital", "ER
      # physician (clinical)", "doing internship year", "GP in a district hospital"
