@@ -241,6 +241,7 @@ def test_rotations_under_a_plan_label_are_not_had(label: str) -> None:
         ("practising nonstop since graduating", True),
         ("consultant physician at a hospital back home", True),
         ("still practising surgery here", True),
+        ("working full time clinically the whole time", True),
         ("not practising since 2020", False),
         ("working as a scribe in an ER in Houston", None),  # charting for the doctors
         ("currently working as a medical scribe in a clinic", None),

@@ -515,7 +515,8 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"insurance (?:claims|company)|family business|it support|hospital admin(?:istration)?|"
      r"(?:as|i'?m) an? (?:clinical research coordinator|research coordinator|crc)|"
      r"teaching anatomy)\b"),
-    ("home_clinical_recent", True, r"\b(?:working clinically|work(?:ing|ed|s)? as (?:an? )?"
+    ("home_clinical_recent", True, r"\b(?:working (?:full[- ]time |part[- ]time )?clinically|"
+     r"work(?:ing|ed|s)? as (?:an? )?"
      r"(?:doctor|physician|gp|general practitioner|medical officer|resident|house officer|intern|"
      r"surgeon|registrar|consultant|specialist)|work(?:ing)? (?:in|at) an? (?:icu|er|emergency "
      r"(?:room|department)|hospital|clinic|ward)|(?:doing|in) (?:my )?(?:internship|house job|"
