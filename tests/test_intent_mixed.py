@@ -16,6 +16,7 @@ from assistant.domain.intent import (
     REASON_DOCUMENTS,
     REASON_EXAMS,
     REASON_LOGISTICS,
+    REASON_PRICES,
     REASON_SPECIFICS,
     REASON_STATISTICS,
     REASON_VENDOR,
@@ -378,3 +379,16 @@ def test_a_claim_checked_after_a_sentence_ending_in_a_short_form_is_a_question_o
         "to do any in the US. Is that really how programs see it?"
     )
     assert asks_only_facts(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "which is better, sub-I or externship? also roughly what do they cost",
+        "is an externship worth it for FM? and what's the typical fee for one in Texas",
+    ],
+)
+def test_a_price_asked_beside_a_real_question_is_named_as_not_covered(message: str) -> None:
+    intent = classify(message)
+    assert intent.in_scope and len(intent.not_covered) == 1, intent
+    assert intent.not_covered[0].reason in (REASON_PRICES, REASON_SPECIFICS), intent

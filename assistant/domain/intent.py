@@ -418,7 +418,10 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "prices",
             r"\bhow\s+much\s+(?:does|do|is|are|would|will|did)\b[^.?!\n]{0,60}\b(?:cost|charge|"
             r"fee|fees|price|pay)\b|\b(?:prices?|pricing|fees?|tuition)\s+(?:of|for|at)\b"
-            r"|\bhow\s+expensive\b",
+            r"|\bhow\s+expensive\b"
+            # "roughly what do they cost", "what's the typical price of an externship"
+            r"|\bwhat\s+(?:do|does|did|would|will)\s+(?:\w+\s+){0,3}cost\b"
+            r"|\b(?:typical|usual|average|going)\s+(?:price|cost|fee|rate)s?\b",
         ),
         (
             "immigration_law",
@@ -887,7 +890,7 @@ _ASKS = _rx(
     r"|^\W*(?:(?:and|also|btw|plus|p\.?s\.?|so|ok(?:ay)?|but|for|\d\)|[a-d]\)|the\s+"
     r"us\s+match|separately|real\s+question|more\s+importantly|most\s+importantly|mainly"
     r"|oh|one\s+more\s+thing|if\s+(?:yes|so|not)|unrelated\s+but|meanwhile|tbh|honestly"
-    r"|realistically|in\s+general|generally|(?:for|in)\s+the\s+us(?:\s+side)?"
+    r"|realistically|roughly|approximately|in\s+general|generally|(?:for|in)\s+the\s+us(?:\s+side)?"
     r"|[a-z][\w ]{0,40}:)\W+){0,3}"
     r"(?:what|whats|which|how|hows|should|shall|is|are|am|do|does|did|can|could|would|will|when|"
     r"where|why|who|whether|any(?:one|body)|list|name|suggest|recommend|tell|give|write|draft|review|edit|"
