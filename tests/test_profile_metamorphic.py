@@ -250,3 +250,24 @@ def test_rotations_under_a_plan_label_are_not_had(label: str) -> None:
 def test_a_scribe_job_is_not_clinical_work(job: str, clinical: bool | None) -> None:
     text = f"2021 grad, no USCE, {job}. IM. research or USCE?"
     assert parse_profile(text, current_year=YEAR).home_clinical_recent is clinical
+
+
+@pytest.mark.parametrize(
+    "hypothetical",
+    [
+        "thinking of doing 3 months of externships",
+        "say I take a 3 month externship in June",
+        "what if I did 3 months of externships first",
+        "I might do 3 months of externships next year",
+        "if I do 3 months of externships this summer",
+    ],
+)
+def test_a_hypothetical_rotation_is_not_experience_had(hypothetical: str) -> None:
+    known = parse_profile(f"2022 grad, IM. {hypothetical}, then what?", current_year=YEAR).known()
+    assert "usce_hands_on_months" not in known, known
+
+
+def test_a_counterfactual_of_ones_own_facts_is_read_to_be_weighed() -> None:
+    # "what if I already had…": the applicant asks what those facts would mean
+    text = "what if i already had 3 months of IM externships + 3 LoRs? then what"
+    assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 3

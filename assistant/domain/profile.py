@@ -200,7 +200,14 @@ _INTENT = re.compile(
     r"|accepted me|got (?:accepted|in|into)|(?:an|my) acceptance|secured|confirmed"
     r"|(?:i'?ll|i will|i'?m going to) be (?:doing|starting)|will be (?:doing|starting)"
     # a limit is not a rotation done: "I can only do a 1 month externship"
-    r"|(?:can|could) only|only able to|starting|about to start|selecte?d (?:for|into))\b"
+    r"|(?:can|could) only|only able to|starting|about to start|selecte?d (?:for|into)"
+    # a hypothetical: "thinking of doing 3 months", "say I take a 4 week externship", "what if I
+    # did 2 months", "if I do 2 observerships", "I might do a 6 week externship"
+    # (not "thinking about pathology, I did…", nor "what if I already had 3 months…?", whose
+    # facts are the ones to weigh)
+    r"|thinking (?:of|about) \w+ing|debating|what if i (?!already|had\b)|suppos(?:e|ing)(?: i)?"
+    r"|in case i|"
+    r"(?:say|if) i (?:do|did|take|took|get|got|go for|pick|choose)|might|may (?:do|take|get))\b"
 )
 # The time an applicant says is all they have: "I can only do a 1 month externship", "max 6
 # weeks off", "I only have 4 weeks of leave", "just 1 month before ERAS opens". ("I only have 1
