@@ -542,8 +542,10 @@ def _said(card: Card, put: str, *, decided: bool = False) -> tuple[str, ...]:
 # What an applicant wrote is shown inside a label: no markup, no citation markers, short.
 _MARKUP = re.compile(r"[\[\]*_`<>#|\\]+")
 ASK_LABEL_CHARS = 70
+# Words that lead into a question without being part of it ("and how many pubs", "2) does…").
+_LEAD_IN = r"(?:(?:and|also|btw|plus|so|ok(?:ay)?|but|\d\)|[a-d]\))\s+)"
 _QUESTION_WORDS = re.compile(
-    r"^\W*(?:(?:and|also|btw|plus|so|ok(?:ay)?|but|\d\)|[a-d]\))\s+)*"
+    rf"^\W*{_LEAD_IN}*"
     r"(?:(?:how|what|which|why|when|where|who)\s|(?:is|are|do|does|can|should|will|would|could)"
     r"\s+(?:i|u|you|we|they|it|this|that|there|he|she|my|an?|the|\d+|research|usce|pubs?|"
     r"observerships?|externships?|letters?|lors?|programs?|pds?)\b)",
@@ -569,9 +571,7 @@ def ask_label(ask: str) -> str | None:
         return None
     text = " ".join(_MARKUP.sub(" ", questions[-1]).split()).strip(" ,;:-–—")
     text = re.sub(r"\s+(?=[?.!,])", "", text)
-    text = re.sub(
-        r"^(?:(?:and|also|btw|plus|so|ok(?:ay)?|but|\d\)|[a-d]\))\s+)+", "", text, flags=re.I
-    )
+    text = re.sub(rf"^{_LEAD_IN}+", "", text, flags=re.I)
     if len(text) > ASK_LABEL_CHARS:
         text = text[:ASK_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
     return text or None

@@ -855,6 +855,8 @@ _PROFILE_FACTS = (
 
 # Ends of sentences and the joiners people put between two asks. A full stop ends a part only
 # after a lower-case word or a digit, so "U.S. clinical" stays whole; "?" and "!" always do.
+# A list's number mark: "1)", "(2)", "iii)", "b)".
+_NUMBER_MARK = r"\(?(?:[1-9]|ii|iii|iv|[a-d])\)"
 _PART_SPLIT = re.compile(
     r"(?<=[?!])(?![?!)])\s*|(?<=[a-z0-9)][.])\s+|(?<=\.\.)\s+|\n+|;\s+|\s+\+\s+"
     # a sentence ending in a short form: "… in the US. Is that true?", "I want IM. Should I…"
@@ -872,7 +874,7 @@ _PART_SPLIT = re.compile(
     r"|\s+(?=(?:2|ii|b)\)\s)"
     # a numbered question inside a sentence: "my questions are 1) how many… and 3) does…" (not
     # numbered options: "offered (1) a research fellowship or (2) an externship. which first?")
-    r"|\s+(?=\(?(?:[1-9]|ii|iii|iv|[a-d])\)\s*(?:[a-z]+\s+)?(?i:how|what|which|why|when|where"
+    rf"|\s+(?={_NUMBER_MARK}\s*(?:[a-z]+\s+)?(?i:how|what|which|why|when|where"
     r"|who|is|are|do|does|did|can|could|should|would|will)\b)"
 )
 # A part that asks something: a question mark, a question word first, or a request.
@@ -904,7 +906,7 @@ _ASKS = _rx(
 # A list item ("- IM programs with no YOG cutoff", "2. ...") under a line that ends with a colon
 # ("Need a list:") belongs to that line's ask.
 _LIST_ITEM = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s")
-_NUMBERED = re.compile(r"\(?(?:[1-9]|ii|iii|iv|[a-d])\)\s")
+_NUMBERED = re.compile(rf"{_NUMBER_MARK}\s")
 
 
 # An ask about whatever the ask before it named: it shares that ask's scope.

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.core.types import Verdict
+from assistant.domain.plan import USCE_VERDICTS
 from assistant.domain.rules import Quote
 
 A, B = "hands-on-usce-vs-research", "prioritize-usce-or-research"
@@ -95,15 +96,14 @@ _PLAN_CUE = re.compile(
 _NO_RESEARCH = re.compile(
     r"\b(?:no|without|skip(?:ping)?|zero|not\s+doing)\s+(?:any\s+)?research\b", re.IGNORECASE
 )
-# Steps of a plan: one after another, or research given a length ("12 mo neuro research").
-_STEPS = re.compile(
-    r"\bthen\b|->|→|\bfollowed\s+by\b|\bafter\s+that\b|\bafterwards\b"
-    r"|\b\d+\s*(?:mo|mos|months?|yrs?|years?)\b[^.;\n]{0,25}\bresearch\b"
-    r"|\bresearch\s+(?:year|block)\b",
-    re.IGNORECASE,
-)
 _THEN = re.compile(
     r"\bthen\b|->|→|\bfollowed\s+by\b|\bafter\s+that\b|\bafterwards\b", re.IGNORECASE
+)
+# Steps of a plan: one after another, or research given a length ("12 mo neuro research").
+_STEPS = re.compile(
+    _THEN.pattern + r"|\b\d+\s*(?:mo|mos|months?|yrs?|years?)\b[^.;\n]{0,25}\bresearch\b"
+    r"|\bresearch\s+(?:year|block)\b",
+    re.IGNORECASE,
 )
 
 
@@ -145,7 +145,7 @@ def pick_option(message: str, verdict: Verdict | None) -> Pick | None:
     hands = _planned(text, _HANDS_ON)
     watching = bool(_WATCHING.search(text))
     research = bool(_RESEARCH.search(text))
-    if verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
+    if verdict in USCE_VERDICTS:
         if hands is None or not (watching or research):
             return None
         kind = _KIND_NAMES[
@@ -213,7 +213,8 @@ def judge_plan(message: str, verdict: Verdict | None) -> Pick | None:
     text = _NO_RESEARCH.sub(" ", _RESEARCH_PLACE.sub(" research position ", message))
     research = _planned(text, _RESEARCH)
     hands = _planned(text, _HANDS_ON)
-    if verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
+    clinical_first = verdict in USCE_VERDICTS
+    if clinical_first:
         said = _clinical_first_order(text, research, hands)
     elif research is not None and hands is None and not _STEPS.search(text):
         said = None  # "I plan to apply next year: research or USCE first?" lays out no plan
@@ -222,7 +223,7 @@ def judge_plan(message: str, verdict: Verdict | None) -> Pick | None:
     if said is None:
         return None
     sentences = [said]
-    if _WATCHING.search(text) and verdict in (Verdict.USCE_FIRST, Verdict.USCE_URGENT):
+    if _WATCHING.search(text) and clinical_first:
         sentences.append(
             ("An observership or an online rotation doesn’t count as robust USCE.", _NOT_ROBUST)
         )

@@ -352,15 +352,17 @@ _NO_LETTERS = re.compile(
     r" (?:us |u\.s\. |american |clinical ){0,2}(?:letters|lors)\b"
     r"|\bnone of (?:my|the) (?:letters|lors)(?: \w+){0,2} (?:from|in) (?:the )?(?:us|usa|u\.s\.)"
 )
+# Words that say one graduated, with the year up to a clause later ("graduated from Ain Shams
+# University in 2021", "graduated the year covid hit, 2020", Indian English "passed out in
+# 2019"), and short labels with the year right after them ("YOG: 2021", "MBBS, 2022").
+_GRADUATED = r"graduat(?:ed|ion|ing|e)(?: year)?|pass(?:ed)?[ -]?out"
+_GRAD_LABEL = r"grad year|grad|class of|yog|mbbs|md"
 _YEAR = re.compile(
-    # a graduation said in words, the year up to a clause later: "graduated from Ain Shams
-    # University in 2021", "graduated the year covid hit, 2020", Indian English "passed out in
-    # 2019", Spanish and Portuguese in an English post
-    r"\b(?:(?:graduat(?:ed|ion|ing|e)(?: year)?|finished (?:med(?:ical)? school|mbbs|md)"
-    r"|pass(?:ed)?[ -]?out|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])"
+    # (Spanish and Portuguese in an English post too)
+    rf"\b(?:(?:{_GRADUATED}|finished (?:med(?:ical)? school|mbbs|md)"
+    r"|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])"
     r"|me formei)\b(?: ?[:=-])?[^0-9.,;:!?]{0,35}?"
-    # a short label, the year right after it: a form's "YOG: 2021", "MBBS, 2022", "IMG '19"
-    r"|(?:grad year|grad|class of|yog|mbbs|mbchb|mbbch|md|img)\b(?: ?[:=-])?[^0-9.,;:!?]{0,15}?)"
+    rf"|(?:{_GRAD_LABEL}|mbchb|mbbch|img)\b(?: ?[:=-])?[^0-9.,;:!?]{{0,15}}?)"
     r"(?:(?:, )?(\d{4})\b|'(\d{2})\b)"
     # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate", "2021 passout"
     r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img"
@@ -379,8 +381,8 @@ _YEAR_NUMBERS = {
 _YEAR_WORDS = re.compile(
     # (as `_YEAR`: a graduation said in words finds its year up to a clause later, "graduated a
     # long time ago, in twenty twelve"; a short label only right after it)
-    r"\b(?:(?:graduat(?:ed|ion|ing|e)(?: year)?|pass(?:ed)?[ -]?out)\b[^0-9.,;:!?]{0,35}?"
-    r"(?:, (?:in )?)?|(?:grad year|grad|class of|yog|mbbs|md)\b[^0-9.,;:!?]{0,15}?)"
+    rf"\b(?:(?:{_GRADUATED})\b[^0-9.,;:!?]{{0,35}}?"
+    rf"(?:, (?:in )?)?|(?:{_GRAD_LABEL})\b[^0-9.,;:!?]{{0,15}}?)"
     r"\b(?:twenty|two thousand(?: and)?) ("
     + "|".join(sorted(_YEAR_NUMBERS, key=len, reverse=True))
     + r")\b"
