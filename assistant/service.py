@@ -173,6 +173,13 @@ def _first_of_each(cards: list[tuple[Card, str | None]]) -> list[tuple[Card, str
     return out
 
 
+def _weighs_options(turn: _Turn) -> bool:
+    """Whether the message weighs the applicant's options, asked in so many words ("rotation or
+    research?") or laid out to choose between ("Got 2 offers: (a) … or (b) …"): the verdict
+    and its pick answer it, not a card that leads."""
+    return turn.intent.chooses or lays_out_offers(turn.intent.stripped_question)
+
+
 def _earlier_question(question: str, history: Sequence[Turn] | None) -> str | None:
     """The question a short follow-up continues ("can they be from my research PI?"): the last
     user turn, for a question under 12 words."""
@@ -703,8 +710,7 @@ class Advisor:
         if turn.decision is None:
             return None
         asked = turn.intent.stripped_question
-        weighs = turn.intent.chooses or lays_out_offers(asked)
-        picked = pick_option(asked, turn.decision.verdict) if weighs else None
+        picked = pick_option(asked, turn.decision.verdict) if _weighs_options(turn) else None
         return picked or judge_plan(asked, turn.decision.verdict)
 
     def warm_up(self) -> None:
@@ -722,7 +728,7 @@ class Advisor:
         if turn.asks:
             return None  # a fact said two ways decides the answer: ask which is right first
         verdict = turn.decision is not None and turn.decision.verdict is not None
-        if verdict and turn.intent.chooses:
+        if verdict and _weighs_options(turn):
             return None
         asked = _card_text(turn, query)
         # a recommendation shown in full leads unless the card is very close; one only named
@@ -764,7 +770,7 @@ class Advisor:
         verdict = turn.decision is not None and turn.decision.verdict is not None
         if turn.asks or not verdict:
             return []  # no verdict to follow
-        if not turn.intent.chooses and lead is not None:
+        if not _weighs_options(turn) and lead is not None:
             return []  # `lead`, _card_for's card, leads instead
         asked = _card_text(turn, query)
         card = self._close_card(asked, turn.applicant, _earlier_question(asked, turn.history))

@@ -300,6 +300,9 @@ def test_the_applicants_own_options_are_answered_after_the_verdict(real: Advisor
         "derm img need usce? and how many pubs",
         "is a virtual rotation worth it. and how recent should usce be",
         "Rate it: IM, YOG 2024, money tight. Plan: 6 weeks hands-on IM externship then apply.",
+        # offers laid out, a question of their own beside them: the pick answers after the verdict
+        "Offer 1: hands-on FM externship starting now. Offer 2: IM observership in 3 months. I "
+        "want IM. does FM experience even help for IM? 2024 grad, no usce",
     ],
 )
 def test_an_answer_has_at_most_one_in_short(real: Advisor, question: str) -> None:
