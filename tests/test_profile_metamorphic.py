@@ -30,6 +30,11 @@ GRADUATED_2021 = [
     "graduated from Ain Shams University in 2021",
     "MBBS, 2021",
     "graduated a while back, in twenty twenty-one",
+    # (session 18, self-written) a month before the year, "back" for "ago"
+    "Graduation: 06/2021",
+    "graduated 07-2021",
+    "graduated 5 yrs back",
+    "finished med school 5 years ago",
 ]
 NO_USCE = [
     "no USCE",
@@ -37,6 +42,7 @@ NO_USCE = [
     "zero usce",
     "no US clinical experience",
     "never done a rotation in the US",
+    "no US exp",
 ]
 THREE_MONTHS_HANDS_ON = [
     "3 months of hands-on externships",
@@ -74,6 +80,8 @@ def test_three_months_of_hands_on_read_the_same_in_every_form(usce: str) -> None
     ("text", "years"),
     [
         ("graduated last year, IM", 1.0),
+        ("finished med school last year, IM", 1.0),
+        ("passed out last year, IM", 1.0),
         ("I graduated this year", 0.0),
         ("2019 graduate, no usce", 7.0),
         ("'19 grad, no usce", 7.0),

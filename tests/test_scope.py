@@ -30,6 +30,10 @@ IN_SCOPE: list[tuple[str, bool]] = [
     # Prioritisation: what to do, which first.
     ("I graduated 6 years ago with no US experience: research or clinical rotations first?", True),
     ("USCE or research?", True),
+    # (session 18) the product's question in brief, after one fact about US experience
+    ("no US experience at all. what first?", True),
+    ("zero US exposure, what do i do first", True),
+    ("no US exp. what should I do first?", True),
     ("Is research worth it for me?", True),
     (
         "I can only afford one: a paid research job or an unpaid externship. Which should I pick?",

@@ -183,7 +183,7 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("clinical", r"\bclinical\b|\bclinicals\b", 1),
         (
             "us_experience",
-            r"\bu\.?s\.?\s+(?:experience|letters?|exposure|hospitals?|electives?|rotations?"
+            r"\bu\.?s\.?\s+(?:experience|exp\b|letters?|exposure|hospitals?|electives?|rotations?"
             r"|externships?|clerkships?)\b",
             2,
         ),
@@ -260,7 +260,9 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         (
             "decision",
             r"\bworth\s+it\b|\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b|\bnext\s+step\b|\bgood\s+"
-            r"(?:idea|plan)\b|\boverkill\b|\benough\b|\bready\b|\btoo\s+(?:much|long|little|many)\b",
+            r"(?:idea|plan)\b|\boverkill\b|\benough\b|\bready\b|\btoo\s+(?:much|long|little|many)\b"
+            # "what first?", "what should I do first": the product's own question, in brief
+            r"|\bwhat\s+(?:(?:should|do|shall|would)\s+(?:i|we|you)\s+)?(?:do\s+|start\s+)?first\b",
             1,
         ),
         ("patients", r"\bpatients?\b|\bwards?\b", 1),

@@ -363,7 +363,8 @@ _YEAR = re.compile(
     r"|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])"
     r"|me formei)\b(?: ?[:=-])?[^0-9.,;:!?]{0,35}?"
     rf"|(?:{_GRAD_LABEL}|mbchb|mbbch|img)\b(?: ?[:=-])?[^0-9.,;:!?]{{0,15}}?)"
-    r"(?:(?:, )?(\d{4})\b|'(\d{2})\b)"
+    # (a month before the year: "Graduation: 03/2020", "graduated 06-2019")
+    r"(?:(?:, )?(?:(?:0?[1-9]|1[0-2])[/.-])?(\d{4})\b|'(\d{2})\b)"
     # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate", "2021 passout"
     r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img"
     r"|pass(?:ed)?[ -]?out)\b"
@@ -389,7 +390,8 @@ _YEAR_WORDS = re.compile(
 )
 # "graduated last year" / "graduated this year", measured from the current year.
 _YEAR_RELATIVE = re.compile(
-    r"\bgraduat(?:ed|e|ion was) (?:in |of |just )?(last|this) (?:year|yr)\b"
+    r"\b(?:graduat(?:ed|e|ion was)|finished (?:med(?:ical)? school|mbbs|md)|pass(?:ed)?[ -]?out)"
+    r" (?:in |of |just )?(last|this) (?:year|yr)\b"
     r"|\b(last|this) (?:year|yr)'?s? grad(?:uate)?\b"
 )
 _A_DECADE = re.compile(
@@ -398,8 +400,8 @@ _A_DECADE = re.compile(
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
     r"school |)(?:graduation|graduating|grad\b|med school|medical school)"
-    r"|\bgraduated (?:about |around |over |almost |nearly |roughly )?"
-    rf"({_NUM_A})\+? ?(?:years?|yrs?) ago"
+    r"|\b(?:graduated|finished (?:med(?:ical)? school|mbbs|md)|pass(?:ed)?[ -]?out) (?:about "
+    rf"|around |over |almost |nearly |roughly )?({_NUM_A})\+? ?(?:years?|yrs?) (?:ago|back)"
     rf"|\bgrad(?:uation)? (?:was )?({_NUM_A})\+? ?(?:years?|yrs?) ago"
     rf"|\bbeen out (?:for )?({_NUM_A})\+? ?(?:years?|yrs?)\b"
     rf"|\b({_NUM_A})\+? ?(?:years?|yrs?) (?:gap )?(?:since|after|post) (?:i |my )?(?:graduat(?:ed|"
