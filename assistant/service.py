@@ -49,6 +49,7 @@ from assistant.domain.intent import (
     asks_only_facts,
     classify,
     has_own_topic,
+    picks_among_options,
     with_situation,
 )
 from assistant.domain.options import Pick, judge_plan, lays_out_offers, pick_option
@@ -789,8 +790,8 @@ class Advisor:
             # match?"), as a short follow-up continues the earlier turn
             earlier = before if before is not None and len(ask.split()) < SHORT_ASK_WORDS else None
             before = ask
-            if classify(ask).chooses:
-                continue
+            if picks_among_options(ask):
+                continue  # the verdict and its pick answer it
             # an ask that names nothing of its own ("which one first?", "should I quit my
             # job??") is answered by a card only when one is very close to its words
             floor = CARD_MIN_SCORE if has_own_topic(ask) else CARD_MIN_SCORE_WITHOUT_TOPIC

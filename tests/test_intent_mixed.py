@@ -24,6 +24,7 @@ from assistant.domain.intent import (
     asks_only_facts,
     classify,
     has_own_topic,
+    picks_among_options,
 )
 
 IN_SCOPE_ASK = "should i get more hands-on usce or start research?"
@@ -392,3 +393,22 @@ def test_a_price_asked_beside_a_real_question_is_named_as_not_covered(message: s
     intent = classify(message)
     assert intent.in_scope and len(intent.not_covered) == 1, intent
     assert intent.not_covered[0].reason in (REASON_PRICES, REASON_SPECIFICS), intent
+
+
+@pytest.mark.parametrize(
+    ("ask", "picks"),
+    [
+        ("Research, or keep rotating?", True),
+        ("which one?", True),
+        ("which would you pick?", True),
+        ("which one should I take?", True),
+        # an ask with a topic of its own is a question of its own
+        ("which one gets better letters?", False),
+        ("is the pubmed thing legit / worth it for my CV?", False),
+        ("how many letters do I need?", False),
+    ],
+)
+def test_an_ask_that_picks_among_options_is_told_from_a_question_of_its_own(
+    ask: str, picks: bool
+) -> None:
+    assert picks_among_options(ask) is picks

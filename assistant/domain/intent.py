@@ -789,7 +789,7 @@ _USER_TAG = _rx(r"^\s*(?:user|human|me)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 
 _ACTIVITY = (
     r"usce|clinicals?|hands[\s-]?on|externships?|observerships?|sub[\s-]?i|sub[\s-]?internships?|"
-    r"clerkships?|electives?|rotations?|shadowing|volunteer\w*|research|publications?|papers?|"
+    r"clerkships?|electives?|rotations?|rotating|shadowing|volunteer\w*|research|publications?|papers?|"
     r"posters?|pubs|lab|wards"
 )
 ACTIVITY_PATTERN = _rx(rf"\b(?:{_ACTIVITY})\b")
@@ -1388,7 +1388,19 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
 _PICKS_ONE = _rx(
     r"^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s+(?:one|1|option|offer|first|of\s+(?:the|these|"
     r"those|them|the\s+two))\b"
+    r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s*[?!]|\bwhich\s+would\s+you\s+(?:pick|choose|take|do)\b"
 )
+
+
+def picks_among_options(ask: str) -> bool:
+    """Whether one ask of a message weighs activities against each other ("research, or keep
+    rotating?") or, naming nothing of its own, picks among the options the message laid out
+    ("which one should I take?", "which would you pick?"): the verdict and its pick answer it,
+    not a card matched on its few words. ("Which one gets better letters?" asks about letters.)"""
+    lower = ask.lower()
+    if _weighs_options(lower) and ACTIVITY_PATTERN.search(lower):
+        return True
+    return bool(_PICKS_ONE.search(ask)) and not has_own_topic(ask)
 
 
 def _in_scope_alone(part: str) -> bool:
