@@ -12,6 +12,7 @@ supported, for the grounded service and, where it can be scored, the naive LangC
     python -m evals.answer_quality --dataset forum_f --split dev --show   # the sixth (session 15)
     python -m evals.answer_quality --dataset forum_g --split dev --show   # the seventh (session 16)
     python -m evals.answer_quality --dataset forum_h --split dev --show   # the eighth (session 17)
+    python -m evals.answer_quality --dataset forum_i --split dev --show   # the ninth (session 18)
 
 Gold lists every passage that answers: the `forum_gold*.jsonl` sets as written,
 the eval questions with their `gold` plus `also_gold` from `questions_gold_more.jsonl`
@@ -49,6 +50,7 @@ FORUM_E = DATASETS / "forum_gold_e.jsonl"
 FORUM_F = DATASETS / "forum_gold_f.jsonl"
 FORUM_G = DATASETS / "forum_gold_g.jsonl"
 FORUM_H = DATASETS / "forum_gold_h.jsonl"
+FORUM_I = DATASETS / "forum_gold_i.jsonl"
 DATASET_FILES = {
     "forum": FORUM,
     "forum_b": FORUM_B,
@@ -58,6 +60,7 @@ DATASET_FILES = {
     "forum_f": FORUM_F,
     "forum_g": FORUM_G,
     "forum_h": FORUM_H,
+    "forum_i": FORUM_I,
     "eval": QUESTIONS,
 }
 

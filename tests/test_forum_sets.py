@@ -20,6 +20,7 @@ SETS = [
     "forum_gold_f.jsonl",
     "forum_gold_g.jsonl",
     "forum_gold_h.jsonl",
+    "forum_gold_i.jsonl",
 ]
 KINDS = {"decision", "information", "multi_part", "follow_up"}
 ARTICLES = {
@@ -80,6 +81,7 @@ def test_no_held_out_question_is_a_near_copy_of_a_dev_question(name: str) -> Non
         "forum_gold_f.jsonl",
         "forum_gold_g.jsonl",
         "forum_gold_h.jsonl",
+        "forum_gold_i.jsonl",
     ],
 )
 def test_the_verdict_labels_are_consistent(name: str) -> None:
