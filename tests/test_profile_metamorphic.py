@@ -35,6 +35,7 @@ GRADUATED_2021 = [
     "graduated 07-2021",
     "graduated 5 yrs back",
     "finished med school 5 years ago",
+    "finished medical school in two thousand and twenty one",
 ]
 NO_USCE = [
     "no USCE",
@@ -43,6 +44,12 @@ NO_USCE = [
     "no US clinical experience",
     "never done a rotation in the US",
     "no US exp",
+    # (session 18, forum_i and reading_forms_c dev) a reply to "any of it in the US?", dictated
+    "none of it was in the US",
+    "I have none in the US",
+    "I have not yet completed any clinical rotations in the United States",
+    "never did clinical work in the US",
+    "no you ask ee at all",
 ]
 THREE_MONTHS_HANDS_ON = [
     "3 months of hands-on externships",
@@ -50,6 +57,7 @@ THREE_MONTHS_HANDS_ON = [
     "12 weeks of externships",
     "twelve weeks of hands-on externships",
     "ext 3 mo",
+    "three-ish months of hands-on externships",
 ]
 
 
@@ -279,3 +287,32 @@ def test_a_counterfactual_of_ones_own_facts_is_read_to_be_weighed() -> None:
     # "what if I already had…": the applicant asks what those facts would mean
     text = "what if i already had 3 months of IM externships + 3 LoRs? then what"
     assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 3
+
+
+@pytest.mark.parametrize("letters", ["2 US letters", "LORs x2", "LoRs → 2", "US LoRs: 2"])
+def test_two_letters_read_the_same_in_every_form(letters: str) -> None:
+    assert parse_profile(f"2023 grad, IM, {letters}.", current_year=YEAR).us_letters == 2
+
+
+@pytest.mark.parametrize(
+    "away",
+    [
+        "stopped practising in 2021",
+        "stopped working in 2021",
+        "haven't worked since 2021",
+        "no clinical work since 2021",
+    ],
+)
+def test_time_away_from_patients_reads_the_same_in_every_form(away: str) -> None:
+    profile = parse_profile(f"2019 grad, {away}, no USCE, IM.", current_year=YEAR)
+    assert profile.home_clinical_recent is False
+    assert decide(profile).verdict == "USCE_URGENT"
+
+
+def test_peers_named_in_the_plural_are_not_the_applicant() -> None:
+    """ "batchmates are all going IM but I'm set on neurosurgery": the writer's specialty."""
+    profile = parse_profile(
+        "batchmates are all going IM but I'm set on neurosurgery. 1 sub-I (4 wks), 2 letters",
+        current_year=YEAR,
+    )
+    assert profile.specialty == "neurosurgery"

@@ -69,7 +69,11 @@ _SHE_LABEL = re.compile(r"(?:her|she)\s*[:\-=](?!\w)")
 _HE_LABEL = re.compile(r"(?:him|he|his)\s*[:\-=](?!\w)")
 # "my older brother", "one girl", "a friend of mine", "Dr. K, my mentor", "my PI friend", and
 # "someone", "people"; never a bare noun ("final year med student" describes the writer).
-_ANYONE = r"(?P<anyone>someone|somebody|everyone|everybody|people|ppl|others)\b"
+# (and peers named in the plural without "my": "batchmates are all going IM but I'm set on…")
+_ANYONE = (
+    r"(?P<anyone>someone|somebody|everyone|everybody|people|ppl|others|batch\s?mates|classmates"
+    r"|friends|seniors|colleagues|cousins|co-?workers)\b"
+)
 _PERSON = re.compile(
     r"(?:dr\.?\s+\w+,?\s+)?(?:my|our|a|an|one|this|that|his|her|their|the|some|every|many|"
     r"most|all)\s+(?:(?!(?:from|by|at|in|of|with|to|for|my|our|and|or)\b)[\w-]+\s+){0,3}?"

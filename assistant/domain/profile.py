@@ -128,7 +128,7 @@ _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hand
 _TYPE_RE = re.compile("|".join(rf"\b(?P<{k.replace('-', '_')}>{p})\b" for k, p in _TYPES))
 _DURATION = re.compile(
     # "6ish weeks", "one and a half months" (the half is added where the amount is read)
-    rf"(?<!')\b({_NUM_A}(?: and a half)?)(?:ish)?(?: ?(?:-|to|or) ?({_NUM}))?"
+    rf"(?<!')\b({_NUM_A}(?: and a half)?)(?:-?ish)?(?: ?(?:-|to|or) ?({_NUM}))?"
     r"(?: whole| full| straight| solid)?[- ]?"
     r"(weeks?|wks?|months?|mos?|mths?|years?|yrs?|days)\b( and a half)?"
 )
@@ -264,7 +264,8 @@ _NO_USCE = re.compile(
     r"(?:clinical )?(?:experience|exposure)? ?in " + _US + r"\b"
     r"|\bno (?:clinical )?exposure in " + _US + r"\b(?! since| after| until| other than| except)|"
     # "I have not done any clinical rotation in the US yet", "not done anything hands-on in the US"
-    r"\b(?:(?:have|has|had) not|haven'?t|hasn'?t|hadn'?t|never) (?:done|had|did) "
+    r"\b(?:(?:have|has|had) not|haven'?t|hasn'?t|hadn'?t|never) (?:yet )?"
+    r"(?:done|had|did|completed) "
     r"(?:any(?:thing)?|an?)(?: (?:hands[- ]on|clinical|real))?(?: (?:rotations?|externships?|"
     r"electives?|clerkships?|usce|clinical experience))?(?:,? (?:or |nor )?(?:even )?"
     r"(?:rotations?|externships?|electives?|clerkships?|observerships?)){0,3}"
@@ -292,6 +293,14 @@ _NO_USCE = re.compile(
     r"(?:us|usa|u\.s\.a?|states|united states|america)\b"
     r"(?! since| after| until| other than| except)"
     r"|\b(?:no|zero|0) (?:us|u\.s\.) (?:clinical )?(?:electives?|externships?|clerkships?)\b"
+    # "none of it was in the US", "I have none in the US" (a reply to "any of it in the US?"),
+    # "never did clinical work in the US"
+    r"|\bnone of (?:it|them|that|this|those|these|my \w+) (?:was|were|is|are|happened) in "
+    + _US
+    + r"\b|\b(?:have|had|got) none in "
+    + _US
+    + r"\b(?! since| after| until| other than| except| but)"
+    r"|\bnever (?:did|done|had) (?:any )?clinical (?:work|experience|exposure) in " + _US + r"\b"
     # "nothing US yet", "nothing US-related so far"
     r"|\bnothing (?:u\.?s\.?|american)(?:[- ]related|[- ]wise|[- ]based)?"
     r"(?= yet| so far| at all|[.,;!?)]|$)"
@@ -344,7 +353,9 @@ _LETTERS = re.compile(
 )
 # A form's field: "LoRs: 2", "US LORs: three", "| US LORs | 3 |", "- letters = 2".
 _LETTERS_LABELLED = re.compile(
-    r"\b(?:us |u\.s\. )?(?:letters(?: of rec(?:ommendation)?s?)?|lors?|lo?rs) ?[:=|] ?"
+    # (and "LORs x2", "LoRs → 2 US")
+    r"\b(?:us |u\.s\. )?(?:letters(?: of rec(?:ommendation)?s?)?|lors?|lo?rs)"
+    r" ?(?:[:=|→]|->|x(?=\d)) ?"
     rf"(\d{{1,2}}|{_NUMBER_WORDS}|zero|none|no)\b(?![-)])"  # not "LoR: 1- when do I ask"
 )
 _NO_LETTERS = re.compile(
@@ -355,11 +366,14 @@ _NO_LETTERS = re.compile(
 # Words that say one graduated, with the year up to a clause later ("graduated from Ain Shams
 # University in 2021", "graduated the year covid hit, 2020", Indian English "passed out in
 # 2019"), and short labels with the year right after them ("YOG: 2021", "MBBS, 2022").
-_GRADUATED = r"graduat(?:ed|ion|ing|e)(?: year)?|pass(?:ed)?[ -]?out"
+_GRADUATED = (
+    r"graduat(?:ed|ion|ing|e)(?: year)?|pass(?:ed)?[ -]?out"
+    r"|finished (?:med(?:ical)? school|mbbs|md)"
+)
 _GRAD_LABEL = r"grad year|grad|class of|yog|mbbs|md"
 _YEAR = re.compile(
     # (Spanish and Portuguese in an English post too)
-    rf"\b(?:(?:{_GRADUATED}|finished (?:med(?:ical)? school|mbbs|md)"
+    rf"\b(?:(?:{_GRADUATED}"
     r"|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])"
     r"|me formei)\b(?: ?[:=-])?[^0-9.,;:!?]{0,35}?"
     rf"|(?:{_GRAD_LABEL}|mbchb|mbbch|img)\b(?: ?[:=-])?[^0-9.,;:!?]{{0,15}}?)"
@@ -561,6 +575,8 @@ _LAST_CLINICAL = re.compile(
     r"|\bwork(?:ed|ing)? as (?:an? )?(?:gp|doctor|physician|general practitioner|medical officer)"
     r"(?: [^.;,\n]{0,30}?)? (?:until|till|to|up to) ((?:19|20)\d\d\b)"
     r"|\b(?:(?:no|zero) (?:clinical work|patient care|clinical)(?: at all)?|stopped practi[cs]ing|"
+    # "stopped working in 2021", "haven't worked since 2020"
+    r"stopped working|(?:haven'?t|have not|hasn'?t|not) (?:really )?worked|"
     r"haven'?t done any clinical work|worked (?:in |at )?(?:the |an? )?(?:icu|er|hospital|clinic|"
     r"intensive care unit|emergency room)"
     r"|haven'?t (?:touched|seen|treated) (?:a |any )?patients?)"

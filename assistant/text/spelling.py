@@ -88,6 +88,12 @@ def _joined(pieces: str, *, exact: bool) -> str | None:
 _SPELLED_OUT = re.compile(
     r"(?<![a-z])(?:u s c e|u s a|u s|l o r(?: ?s)?|c k|y o g|e r a s)(?![a-z])"
 )
+# Abbreviations as voice-to-text writes the sounds of their letters: "you ask ee" (USCE), "see
+# kay" (CK).
+_DICTATED = {"you ask ee": "usce", "you s c e": "usce", "see kay": "ck", "c kay": "ck"}
+_SOUNDED_OUT = re.compile(
+    r"(?<![a-z])(?:" + "|".join(re.escape(k) for k in _DICTATED) + r")(?![a-z])"
+)
 
 
 # Where a word or the first of several pieces starts, and runs of two or three pieces.
@@ -103,6 +109,10 @@ def _words(text: str) -> Iterator[tuple[int, int, str]]:
         if spelled := _SPELLED_OUT.match(text, start):
             yield start, spelled.end(), spelled.group().replace(" ", "")
             at = spelled.end()
+            continue
+        if sounded := _SOUNDED_OUT.match(text, start):
+            yield start, sounded.end(), _DICTATED[sounded.group()]
+            at = sounded.end()
             continue
         for n, exact in ((3, True), (2, True), (3, False), (2, False)):
             run = _PIECES_AT[n].match(text, start)
