@@ -50,6 +50,8 @@ NO_USCE = [
     "I have not yet completed any clinical rotations in the United States",
     "never did clinical work in the US",
     "no you ask ee at all",
+    "I have not done any you ask ee",
+    "haven't set foot in a US hospital",
 ]
 THREE_MONTHS_HANDS_ON = [
     "3 months of hands-on externships",
@@ -289,7 +291,9 @@ def test_a_counterfactual_of_ones_own_facts_is_read_to_be_weighed() -> None:
     assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 3
 
 
-@pytest.mark.parametrize("letters", ["2 US letters", "LORs x2", "LoRs → 2", "US LoRs: 2"])
+@pytest.mark.parametrize(
+    "letters", ["2 US letters", "LORs x2", "LoRs → 2", "US LoRs: 2", "LoR:2 US / home: IM resident"]
+)
 def test_two_letters_read_the_same_in_every_form(letters: str) -> None:
     assert parse_profile(f"2023 grad, IM, {letters}.", current_year=YEAR).us_letters == 2
 
@@ -316,3 +320,21 @@ def test_peers_named_in_the_plural_are_not_the_applicant() -> None:
         current_year=YEAR,
     )
     assert profile.specialty == "neurosurgery"
+
+
+@pytest.mark.parametrize("separator", [":", " →", " ➡️", " ="])
+def test_a_form_field_reads_the_same_with_any_separator(separator: str) -> None:
+    fields = ("Specialty", "Derm"), ("Grad", "2024"), ("USCE", "2 mo hands-on"), ("CK", "256")
+    text = " | ".join(f"{label}{separator} {value}" for label, value in fields)
+    profile = parse_profile(text, current_year=YEAR)
+    assert (profile.specialty, profile.graduation_year) == ("dermatology", 2024), profile
+    assert (profile.usce_hands_on_months, profile.step2_ck) == (2.0, 256), profile
+
+
+def test_a_correction_takes_back_its_own_item_of_a_list_not_the_list() -> None:
+    """ "…, 6 wks externship (hands on), 2 letters — wait no, 1 letter": the weeks stand."""
+    text = (
+        "2023 grad. USCE: 6 wks IM externship (hands on), 2 letters — wait no, actually 1 letter."
+    )
+    profile = parse_profile(text, current_year=YEAR)
+    assert profile.usce_hands_on_months == 1.5, profile

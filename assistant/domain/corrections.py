@@ -30,9 +30,10 @@ _RETRACTED = (
     # "4 weeks (not 4 months, autocorrect lol)": an aside that names the wrong value
     re.compile(r"\((?:not|nope,?) (?:\d|one|two|three|four|five|six)[^()\n]{0,60}\)"),
     # "I want ortho — actually no, scratch that, I'm going for IM": the clause taken back,
-    # from its sentence's start
+    # from its sentence's start or the comma before it ("2023 grad, 6 wks externship, 2 letters
+    # — wait no, …" takes back the letters, not the rest of the list)
     re.compile(
-        r"(?:(?<=[.!?\n])|^)[^.!?\n]{1,120}?\s*[-—–,(]*\s*"
+        r"(?:(?<=[.!?\n,;])|^)[^.!?\n,;]{1,120}?\s*[-—–,(]*\s*"
         r"(?:actually no|no wait|wait no|scratch that|ignore that|forget that)\b[\s,.!:—–-]*"
         r"(?:(?:scratch that|actually|i mean)\b[\s,.!:—–-]*)*",
         re.MULTILINE,

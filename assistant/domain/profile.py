@@ -258,7 +258,8 @@ _NO_USCE = re.compile(
     r"|\bnot (?:a|one) single (?:day|week) of (?:usce|u\.?s\.? clinical|hands[- ]on)"
     r"|\b(?:have|has) yet to (?:do|get|start) (?:any )?(?:usce|hands[- ]on|u\.?s\.? rotations?)"
     r"|\bnever rotated in " + _US + r"\b"
-    r"|\b(?:not|never) (?:stepped|set foot) (?:into|in|inside) an? (?:u\.?s\.?|american) "
+    r"|\b(?:not|never|haven'?t|have not|hasn'?t|has not) (?:stepped|set foot) (?:into|in|inside)"
+    r" an? (?:u\.?s\.?|american) "
     r"(?:hospital|clinic)"
     r"|\b(?:do not|don'?t|haven'?t|have not) (?:have|had|got)(?: any)? hands[- ]on "
     r"(?:clinical )?(?:experience|exposure)? ?in " + _US + r"\b"
@@ -281,7 +282,8 @@ _NO_USCE = re.compile(
     r"|\bnothing in the (?:u\.?s\.?|states)\b(?! since| after| until| other than| except)"
     r"|\b(?:usce|u\.?s\.?(?: clinical)?(?: experience| exposure| exp)?) ?(?::|-|=) ?"
     r"(?:none|zero|0|nil|n/a)\b(?! of)"
-    r"|\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t|never) (?:have|had|done|got|did)"
+    r"|\b(?:no|zero|0|without(?: any)?|(?:do not|don'?t|haven'?t|have not|has not|hasn'?t|never)"
+    r" (?:have|had|done|got|did)"
     r"(?: any)?|lack(?:ing)?(?: any)?|not any) (?:usce|u\.?s\.? clinical(?: experience)?|"
     r"u\.?s\.? exp(?:erience)?|u\.?s\.? anything|clinical experience in the u\.?s\.?|"
     r"u\.?s\.? rotations?)"
@@ -610,7 +612,22 @@ def _visa_held(norm: str, start: int, end: int, *, lasting: bool = False) -> boo
 
 # (not the line feed: the lines of a form are its fields, and a clause ends with its line)
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
-_PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-"})
+# (an arrow between a form's label and its value is the label's colon: "Specialty → Derm")
+_PUNCT = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "−": "-",
+        "→": ":",
+        "⇒": ":",
+        "➡": ":",
+        "\ufe0f": " ",  # the emoji form of the arrow before it
+    }
+)
 
 
 def _normalize(text: str) -> str:
@@ -772,6 +789,9 @@ _PENDING = re.compile(
     r"not (?:yet )?(?:written|submitted|uploaded|in))"
 )
 _SENTENCE_END = re.compile(r"(?<!\bu\.s)(?<!\bdr)\.(?=\s|$)|[\n?!]")
+# Where what a letter count says about its writers ends: its sentence, or its field of a form
+# ("LoR:1 US / home: peds resident" names no letter from home).
+_WRITERS_END = re.compile(rf"{_SENTENCE_END.pattern}|[|]|\s/\s")
 
 
 def _us_part(norm: str, number_at: int, end: int, count: float) -> float | None:
@@ -781,7 +801,7 @@ def _us_part(norm: str, number_at: int, end: int, count: float) -> float | None:
     "2 LoRs from professors in Cairo and 1 from my US attending" is 1."""
     if m := _US_PART.match(norm, end):
         return float(m.group(1))
-    found = _SENTENCE_END.search(norm, end)
+    found = _WRITERS_END.search(norm, end)
     stop = found.start() if found else len(norm)
     items = [
         (n, bool(_NOT_US.search(m.group("src")) or _HOME_WRITER.search(m.group("src"))), m.start())
