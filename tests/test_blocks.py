@@ -144,6 +144,11 @@ def test_each_block_kind_is_described_in_the_openapi_schema() -> None:
         ("and is [1] **this** `ok`?", "is 1 this ok?"),
         ("I'm an IMG pls help", None),  # no question mark: context, not named
         ("2 months done. how long should research be?", "how long should research be?"),
+        # a question typed without its mark, a remark after it (session 18, forum_i dev)
+        (
+            "2) how many weeks do i need before ERAS. (i said 4 wk but it was 6)",
+            "how many weeks do i need before ERAS.",
+        ),
     ],
 )
 def test_an_ask_is_named_without_markup(ask: str, label: str | None) -> None:

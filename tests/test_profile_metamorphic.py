@@ -338,3 +338,11 @@ def test_a_correction_takes_back_its_own_item_of_a_list_not_the_list() -> None:
     )
     profile = parse_profile(text, current_year=YEAR)
     assert profile.usce_hands_on_months == 1.5, profile
+
+
+@pytest.mark.parametrize(
+    "virtual", ["a 4-week virtual IM rotation", "a 4 week tele IM one", "4 wks of telehealth"]
+)
+def test_a_virtual_rotation_in_any_words_is_not_hands_on(virtual: str) -> None:
+    profile = parse_profile(f"2024 grad, IM. I did {virtual}.", current_year=YEAR)
+    assert not profile.usce_hands_on_months, profile

@@ -565,8 +565,10 @@ def ask_label(ask: str) -> str | None:
     context."""
     sentences = re.split(r"(?<=[.!?])\s+", ask)
     questions = [q for q in sentences if q.rstrip().endswith("?")]
-    if not questions and _QUESTION_WORDS.match(sentences[-1]):
-        questions = [sentences[-1]]  # a question typed without its mark: "and how many pubs"
+    if not questions:
+        # a question typed without its mark: "and how many pubs", "2) how many weeks do I need
+        # before ERAS. (I said 4 wk but it was 6)"
+        questions = [q for q in sentences if _QUESTION_WORDS.match(q)][-1:]
     if not questions:
         return None
     text = " ".join(_MARKUP.sub(" ", questions[-1]).split()).strip(" ,;:-–—")

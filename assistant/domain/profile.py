@@ -113,7 +113,7 @@ _SPEC_ITEM = re.compile(rf", ?({_SPEC_RE})(?= ?(?:[.!?;,\n]|$))")
 _SPEC_ANY = re.compile(rf"\b(?:{_SPEC_RE})\b")
 
 _TYPES = (  # checked in this order so "virtual rotation" is virtual, not a hands-on rotation
-    ("virtual", r"virtual|online|tele(?:medicine|health)|tele-?rotations?"),
+    ("virtual", r"virtual|online|tele-?rotations?|tele(?:medicine|health)?"),  # "a tele IM one"
     ("observership", r"observer ?ships?|observing|obs(?![-/ &]{0,3}(?:gyn|and gyn))"),
     ("shadowing", r"shadow(?:ing|ed)?"),
     ("volunteering", r"volunteer(?:ing|ed)?"),
