@@ -60,6 +60,12 @@ THREE_MONTHS_HANDS_ON = [
     "twelve weeks of hands-on externships",
     "ext 3 mo",
     "three-ish months of hands-on externships",
+    # (session 18, reading_forms_c dev) the length in brackets, or only the months named
+    "IM externships (hands-on, total 3 months)",
+    "hands-on externship time: Sept–Nov 2025 (3 months)",
+    "hands-on IM externships from September to November 2025",
+    "hands-on externships Jan–Mar 2026",
+    "Sept 2025 se Nov 2025 tak IM externships kiye (hands-on)",
 ]
 
 
@@ -346,3 +352,17 @@ def test_a_correction_takes_back_its_own_item_of_a_list_not_the_list() -> None:
 def test_a_virtual_rotation_in_any_words_is_not_hands_on(virtual: str) -> None:
     profile = parse_profile(f"2024 grad, IM. I did {virtual}.", current_year=YEAR)
     assert not profile.usce_hands_on_months, profile
+
+
+@pytest.mark.parametrize(
+    "not_had",
+    [
+        "I start my first externship next monday (IM, 4 weeks)",
+        "Planned: 2 x 4-wk electives (hands-on IM) at US schools, Jan–Feb 2027",
+        "my hands-on IM externship runs Jan–Mar 2027",
+        "3 mo hands-on total (1.5mo IM in NYC + 1.5mo IM in Baltimore)",
+    ],
+)
+def test_a_length_in_brackets_or_months_named_counts_only_what_was_done(not_had: str) -> None:
+    months = parse_profile(f"2023 grad. {not_had}.", current_year=YEAR).usce_hands_on_months
+    assert months in (None, 0.0, 3.0), months  # never a planned rotation, never counted twice

@@ -1163,6 +1163,54 @@ def _line_kind(norm: str, start: int) -> tuple[str, int] | None:
     return head, head_at
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:[a-z]{0,6})\.?"
+_MONTH_RANGE = re.compile(
+    rf"\b{_MONTH}(?: ?'?(\d{{4}}|\d{{2}}))? ?(?:-|to|thru|through|till|until|se) ?"
+    rf"(?:early |mid-?|late |end of )?{_MONTH}(?: ?'?(\d{{4}}|\d{{2}}))?\b"
+)
+
+
+def _months_spanned(norm: str, current_year: int) -> list[tuple[float, Span]]:
+    """Calendar spans of hands-on rotations with no length said: "externships Jan–Mar 2026"
+    (3 months, both months counted), each with the kind it measures named shortly before it
+    in its sentence (or just after: "Sept se Dec tak IM externships kiye"); not one that is
+    offered, planned or still to come."""
+    out: list[tuple[float, Span]] = []
+    for m in _MONTH_RANGE.finditer(norm):
+        first, y1, last, y2 = m.groups()
+        start_year = _full_year(int(y1[-2:]), current_year) if y1 else None
+        end_year = _full_year(int(y2[-2:]), current_year) if y2 else start_year
+        start_year = start_year or end_year or current_year
+        end_year = end_year or start_year
+        months = (end_year * 12 + _MONTHS.index(last)) - (start_year * 12 + _MONTHS.index(first))
+        if not 0 <= months < 24 or end_year > current_year:
+            continue
+        if not _stated(norm, m.start()) or _an_option(norm, m.start(), m.end()):
+            continue
+        sentence = re.split(r"[.;!?\n]", norm[max(0, m.start() - 80) : m.start()])[-1]
+        if _STARTS_LATER.search(sentence) or _STARTS_LATER.match(norm, m.end()):
+            continue
+        kinds = [(m.start() - len(sentence) + h.start(), h) for h in _TYPE_RE.finditer(sentence)]
+        if not kinds:
+            rest = re.split(r"[.;!?\n,]", norm[m.end() : m.end() + 30])[0]
+            kinds = [(m.end() + h.start(), h) for h in _TYPE_RE.finditer(rest)][:1]
+        if not kinds:
+            continue
+        at, hit = kinds[-1]
+        kind = str(hit.lastgroup).replace("_", "-")
+        if kind in HANDS_ON_TYPES or kind == "hands-on":
+            span = (min(at, m.start()), max(at + len(hit.group()), m.end()))
+            out.append((float(months + 1), span))
+    return out
+
+
+def _opened_bracket(norm: str, at: int) -> int | None:
+    """Where the bracket that `at` stands in opens, when it opens shortly before it."""
+    opened = norm.rfind("(", max(0, at - 30), at)
+    return opened if opened != -1 and ")" not in norm[opened:at] else None
+
+
 def _experience(norm: str, current_year: int) -> _Experience:
     """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
@@ -1190,6 +1238,9 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue  # "externship waitlists are like 6 months": a wait, not an experience
         if _offered_before(norm, m.start()):
             continue  # "an offer for a research spot, and separately a 4-week externship"
+        opened = _opened_bracket(norm, m.start())
+        if opened is not None and re.search(r"\btotal\s*$", norm[max(0, opened - 20) : opened]):
+            continue  # "3 mo hands-on total (1.5mo IM in NYC + 1.5mo IM …)": the total's parts
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
         listed_at: int | None = None
@@ -1228,6 +1279,20 @@ def _experience(norm: str, current_year: int) -> _Experience:
                 and _ADJACENT.fullmatch(before, hits[-2].end(), hit.start())
             ):
                 hit = hits[-2]
+        if hit is None and opened is not None:
+            # "IM externships kiye (hands-on, total 4 months)", "externship time: Sept–Nov 2025
+            # (3 months)": a length in brackets measures what the words before them name
+            outside = re.split(r"[.;!?\n]", norm[max(0, opened - 60) : opened])[-1]
+            hits = list(_TYPE_RE.finditer(outside))
+            # (not a part of a length said before the brackets, "3 mo total (1.5mo IM + …)", nor
+            # one that starts later, "my first externship next monday (IM, 4 weeks)")
+            if (
+                hits
+                and not _DURATION.search(outside)
+                and not _STARTS_LATER.search(outside)
+                and _stated(norm, opened)
+            ):
+                hit, before, listed_at, label = hits[-1], outside, opened - len(outside), None
         if hit is None or _placed_abroad(after, before) or _STARTS_LATER.search(after):
             continue
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
@@ -1313,6 +1378,10 @@ def _experience(norm: str, current_year: int) -> _Experience:
     # observing, does not count it.
     counts_other = category_is_total and not said_hands_on and category > other
     hands = max(named, category - other if counts_other else category)
+    if not saw_hands and (spans := _months_spanned(norm, current_year)):
+        # "did a hands-on IM externship from Sept '25 thru Nov '25": no length said, the months
+        hands, saw_hands = sum(n for n, _ in spans), True
+        hands_at += [at for _, at in spans]
     return _Experience(
         _quarter(hands),
         _quarter(other),
