@@ -43,7 +43,6 @@ KNOWN_DIFFERENCES = {  # rewrite id: kind of rewrite: facts read differently
     "b-055-r3": "abbreviations: home_clinical_recent",
     "b-070-r3": "abbreviations: usce_hands_on_months, verdict",
     "b-083-r5": "typos: research_output",
-    "b-088-r3": "abbreviations: usce_hands_on_months, verdict",
     "b-088-r5": "typos: home_clinical_recent",
     "b-100-r1": "dates: years_since_graduation",
     "b-116-r3": "abbreviations: usce_hands_on_months",
