@@ -366,3 +366,24 @@ def test_a_virtual_rotation_in_any_words_is_not_hands_on(virtual: str) -> None:
 def test_a_length_in_brackets_or_months_named_counts_only_what_was_done(not_had: str) -> None:
     months = parse_profile(f"2023 grad. {not_had}.", current_year=YEAR).usce_hands_on_months
     assert months in (None, 0.0, 3.0), months  # never a planned rotation, never counted twice
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I graduated 2022 from Cairo. wait sorry I graduated 2020 not 2022, long week",
+        "graduated 2022 from Lahore, sorry I mean I graduated 2020, not 2022",
+    ],
+)
+def test_a_year_corrected_in_so_many_words_is_the_one_read(said: str) -> None:
+    assert parse_profile(f"{said}. no USCE, IM.", current_year=YEAR).graduation_year == 2020
+
+
+def test_options_on_the_table_are_not_experience_had() -> None:
+    """ "two things on the table: a research spot (a poster in 6 months) vs a 4 wk externship"
+    weighs offers; "0 USCE" said before it stands."""
+    text = (
+        "2020 grad, 0 USCE, IM. I have two things on the table: an unpaid research spot (PI "
+        "says maybe a poster in 6 months) vs a 4 wk hands-on IM externship. which one first?"
+    )
+    assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 0.0

@@ -1008,7 +1008,7 @@ _OWN_COUNT = re.compile(
 )
 _PLANNED = re.compile(
     r"\b(?:my |the |\w+ )?(?:plan(?:ned)?|upcoming|future|goal|next steps?"
-    r"|options?(?: \d| [ab])?|ideas?|offers?|choices?)"
+    r"|options?(?: \d| [ab])?|ideas?|offers?|choices?|(?:things?|stuff) on (?:the|my) table)"
     # (a plan with its time frame or place: "my plan for the next 12 months: …", "2 offers on
     # my table: …")
     r"(?: (?:for|in|over|on) [^.;:\n!?]{0,30})? ?:[^.;\n!?]*$"
@@ -1207,7 +1207,7 @@ def _months_spanned(norm: str, current_year: int) -> list[tuple[float, Span]]:
 
 def _opened_bracket(norm: str, at: int) -> int | None:
     """Where the bracket that `at` stands in opens, when it opens shortly before it."""
-    opened = norm.rfind("(", max(0, at - 30), at)
+    opened = norm.rfind("(", max(0, at - 60), at)
     return opened if opened != -1 and ")" not in norm[opened:at] else None
 
 
@@ -1242,6 +1242,10 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if opened is not None and re.search(r"\btotal\s*$", norm[max(0, opened - 20) : opened]):
             continue  # "3 mo hands-on total (1.5mo IM in NYC + 1.5mo IM …)": the total's parts
         after = _CUT.split(norm[m.end() : m.end() + 60], maxsplit=1)[0]
+        if opened is not None and len(norm[opened + 1 : m.start()].split()) >= 2:
+            # "(PI says maybe a poster in 6 months) vs a 4 wk externship": a remark's length
+            # does not measure what follows it ("(~16 wks) of observerships" does)
+            after = after.split(")", 1)[0]
         before = _CUT.split(norm[max(0, m.start() - 50) : m.start()])[-1]
         listed_at: int | None = None
         total_of_list = False
@@ -1461,6 +1465,15 @@ def _cover(spans: list[Span]) -> Span | None:
 _DERIVED = {"graduation_year": ("graduation_year", "years_since_graduation", "is_student")}
 
 
+def _year_kept(norm: str, first: int, second: int) -> int | None:
+    """Which of two years the writer keeps, when they say so: "2020 not 2022", "2020, not
+    2022"; None when they do not."""
+    for kept, dropped in ((first, second), (second, first)):
+        if re.search(rf"\b{kept},? (?:and )?not {dropped}\b", norm):
+            return kept
+    return None
+
+
 def _grad_year(m: re.Match[str], current_year: int) -> int | None:
     four = m.group(1) or m.group(3)
     two = m.group(2) or m.group(4)
@@ -1512,7 +1525,11 @@ def _read(
         if own and (n := _num(next(g for g in own.groups() if g))) is not None:
             read((at[0], own.end()), years_since_graduation=float(n))
         other = next((item for item in said_years if item[0] != year), None)
-        if other is not None:  # "graduated 2016 … graduated 2019": ask, never pick one
+        if other is not None and (kept := _year_kept(norm, year, other[0])) is not None:
+            # "wait sorry I graduated 2020 not 2022": the writer says which stands
+            year, at = next(item for item in said_years if item[0] == kept)
+            graduated(year, at)
+        elif other is not None:  # "graduated 2016 … graduated 2019": ask, never pick one
             conflicts["graduation_year"] = [said_years[0], other]
     if "years_since_graduation" not in facts and (m := _YEAR_WORDS.search(norm)):
         year = 2000 + _YEAR_NUMBERS[m.group(1)]
