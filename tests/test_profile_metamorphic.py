@@ -387,3 +387,13 @@ def test_options_on_the_table_are_not_experience_had() -> None:
         "says maybe a poster in 6 months) vs a 4 wk hands-on IM externship. which one first?"
     )
     assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 0.0
+
+
+def test_a_relatives_match_told_as_a_story_is_not_the_applicants_profile() -> None:
+    """No "I" in the message, but the cousin is someone whose match is told, not the person
+    asking: "was he just lucky?" asks about the sources, not for the cousin."""
+    text = (
+        "my cousin matched neuro with 4 pubs from his research year and literally zero "
+        "rotations in the US. so research can replace usce right?? or was he just lucky"
+    )
+    assert parse_profile(text, current_year=YEAR).known() == {}

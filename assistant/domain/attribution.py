@@ -210,6 +210,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_MATCHED = re.compile(r"[^.!?\n]{0,40}?\b(?:matched|got (?:in|into|a spot|a position))\b")
+
+
 def _applicant(lowered: str) -> _Applicant:
     """Whether the message is written for someone else, and for whom."""
     if m := _BEHALF.search(lowered) or _ASKED_ME.search(lowered):
@@ -235,7 +238,9 @@ def _applicant(lowered: str) -> _Applicant:
         noun = m.group("noun")
         later = [p.lastgroup for p in _PRONOUN.finditer(lowered, m.end()) if p.lastgroup != "they"]
         pronoun = _gender(noun) or (later[0] if later else None)
-        if pronoun is not None and pronoun in later:
+        # (not someone whose match is told as a story: "my cousin matched neuro with 4 pubs and
+        # zero rotations. so research can replace usce? or was he just lucky")
+        if pronoun is not None and pronoun in later and not _MATCHED.match(lowered, m.start()):
             return _Applicant(writer=False, noun=noun, pronoun=pronoun)
     asks = list(_THIRD_ASK.finditer(lowered))
     if asks and not _OWN_ASK.search(lowered):
