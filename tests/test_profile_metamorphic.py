@@ -397,3 +397,10 @@ def test_a_relatives_match_told_as_a_story_is_not_the_applicants_profile() -> No
         "rotations in the US. so research can replace usce right?? or was he just lucky"
     )
     assert parse_profile(text, current_year=YEAR).known() == {}
+
+
+@pytest.mark.parametrize("peer", ["my batchmate", "batchmate", "a friend of mine", "friend"])
+def test_a_peers_facts_are_not_the_writers_with_or_without_my(peer: str) -> None:
+    text = f"{peer} got her only USCE in FM (4 wks) and is applying psych. I want neuro."
+    profile = parse_profile(text, current_year=YEAR)
+    assert (profile.specialty, profile.usce_hands_on_months) == ("neurology", None), profile

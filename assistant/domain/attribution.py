@@ -72,7 +72,10 @@ _HE_LABEL = re.compile(r"(?:him|he|his)\s*[:\-=](?!\w)")
 # (and peers named in the plural without "my": "batchmates are all going IM but I'm set on…")
 _ANYONE = (
     r"(?P<anyone>someone|somebody|everyone|everybody|people|ppl|others|batch\s?mates|classmates"
-    r"|friends|seniors|colleagues|cousins|co-?workers)\b"
+    r"|friends|seniors|colleagues|cousins|co-?workers"
+    # (one of them, the "my" dropped, with what they did: "batchmate got her only USCE in FM")
+    r"|(?:batch\s?mate|classmate|friend|cousin|roommate|colleague|senior|co-?worker)"
+    r"(?=\s+(?:got|did|has|had|is|was|matched|says|said|told|went|just)\b))\b"
 )
 _PERSON = re.compile(
     r"(?:dr\.?\s+\w+,?\s+)?(?:my|our|a|an|one|this|that|his|her|their|the|some|every|many|"
