@@ -32,6 +32,11 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("Electronic Residency Application Service", "ERAS"),
     ("Good Clinical Practice", "GCP"),
     ("Institutional Review Board", "IRB"),
+    # research roles and projects the articles name both ways ("does CRC work count as USCE?")
+    ("clinical research coordinator", "CRC", "research coordinator"),
+    ("quality improvement", "QI"),
+    ("transitional year", "TY", "transitional"),
+    ("electronic medical records", "EMR", "EHR", "electronic health records"),
 )
 
 
