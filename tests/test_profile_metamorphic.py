@@ -404,3 +404,32 @@ def test_a_peers_facts_are_not_the_writers_with_or_without_my(peer: str) -> None
     text = f"{peer} got her only USCE in FM (4 wks) and is applying psych. I want neuro."
     profile = parse_profile(text, current_year=YEAR)
     assert (profile.specialty, profile.usce_hands_on_months) == ("neurology", None), profile
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023 grad, 3 months of hands-on IM externships, 3 US letters. research or more rotations?",
+        "Me gradué en 2023. Hice 3 meses de externship hands-on en IM y tengo 3 cartas de "
+        "recomendación de US. ¿Ahora investigación o más rotaciones?",
+        "Sou formada em 2023. Fiz 3 meses de externship hands-on em IM, tenho 3 cartas fortes. "
+        "Agora pesquisa ou mais rotações?",
+        "Diplômé en 2023. J'ai fait 12 semaines d'externship hands-on en IM, 3 lettres US. "
+        "Recherche ou encore des rotations?",
+    ],
+)
+def test_the_same_applicant_in_spanish_portuguese_or_french_gets_the_same_verdict(
+    text: str,
+) -> None:
+    from assistant.domain.intent import classify
+
+    profile = parse_profile(text, current_year=YEAR)
+    assert (profile.graduation_year, profile.usce_hands_on_months) == (2023, 3.0), profile
+    assert profile.us_letters == 3, profile
+    assert classify(text).prioritisation
+    assert decide(profile).verdict == "ADD_RESEARCH"
+
+
+def test_options_laid_out_in_portuguese_are_not_experience_had() -> None:
+    text = "tenho duas opções: externship de 4 semanas em FM ou pesquisa paga de 1 ano. qual?"
+    assert not parse_profile(text, current_year=YEAR).usce_hands_on_months

@@ -791,6 +791,8 @@ _ACTIVITY = (
     r"usce|clinicals?|hands[\s-]?on|externships?|observerships?|sub[\s-]?i|sub[\s-]?internships?|"
     r"clerkships?|electives?|rotations?|rotating|shadowing|volunteer\w*|research|publications?|papers?|"
     r"posters?|pubs|lab|wards"
+    # (in a Spanish, Portuguese or French post: "¿investigación o más rotaciones?")
+    r"|investigaci[oó]n|pesquisa|recherche|rotaciones|rota[cç][oõ]es"
 )
 ACTIVITY_PATTERN = _rx(rf"\b(?:{_ACTIVITY})\b")
 # Things an applicant picks among that are not activities: "which visa should I get?"
@@ -837,7 +839,7 @@ PRIORITY_WITH_ACTIVITY = _rx(
 )
 # "X or Y" between two activities is a choice.
 _ACTIVITY_CHOICE = _rx(
-    rf"\b(?:{_ACTIVITY})\b[^.?!\n]{{0,40}}?\bor\b[^.?!\n]{{0,40}}?\b(?:{_ACTIVITY})\b"
+    rf"\b(?:{_ACTIVITY})\b[^.?!\n]{{0,40}}?\b(?:or|o|ou)\b[^.?!\n]{{0,40}}?\b(?:{_ACTIVITY})\b"
 )
 # A message that is only a profile ("2024 grad, 3 months of externships, CK 246") asks the
 # assistant's one question implicitly: what should I do next?
@@ -1131,7 +1133,9 @@ _CLINICAL_KIND = _rx(
     r"\b(?:externships?|observerships?|sub[\s-]?i|sub[\s-]?internships?|clerkships?|electives?|"
     r"shadowing|volunteer\w*|hands[\s-]?on|(?:virtual\s+)?rotations?|usce|clinicals?)\b"
 )
-_COMPARING = _rx(r"\bvs\.?\b|\bversus\b|\bbetter\s+than\b|\bor\b|\bsame\s+(?:thing\s+)?as\b|\brank")
+_COMPARING = _rx(
+    r"\bvs\.?\b|\bversus\b|\bbetter\s+than\b|\b(?:or|ou|o)\b|\bsame\s+(?:thing\s+)?as\b|\brank"
+)
 
 
 def _compares_clinical_kinds(lower: str) -> bool:

@@ -130,7 +130,9 @@ _DURATION = re.compile(
     # "6ish weeks", "one and a half months" (the half is added where the amount is read)
     rf"(?<!')\b({_NUM_A}(?: and a half)?)(?:-?ish)?(?: ?(?:-|to|or) ?({_NUM}))?"
     r"(?: whole| full| straight| solid)?[- ]?"
-    r"(weeks?|wks?|months?|mos?|mths?|years?|yrs?|days)\b( and a half)?"
+    # (and in a Spanish, Portuguese or French post: "3 meses de externship", "6 semaines")
+    r"(weeks?|wks?|months?|mos?|mths?|years?|yrs?|days|meses|mes|mois|semanas?|semaines?)\b"
+    r"( and a half)?"
 )
 _CUT = re.compile(r"[.;:!?,\n]| and | plus | but | then | while | or ")
 # Looking back, keep " or ": "should I do research or a 4-week sub-I?" must stay a question
@@ -351,7 +353,7 @@ _LETTERS = re.compile(
     r"american|clinical|usce|hands-on|specialty|im|really|very|super|glowing|stellar|nice|"
     rf"outstanding|personal(?:i[sz]ed)?|{_SPEC_RE})[- ]){{0,3}}"
     r"(?:letters? of rec(?:ommendation)?s?|letters?|"
-    r"lor's|lo[rc]s?|recommendation letters?|rec letters?)\b(?! of intent)"
+    r"lor's|lo[rc]s?|recommendation letters?|rec letters?|cartas?|lettres?)\b(?! of intent)"
 )
 # A form's field: "LoRs: 2", "US LORs: three", "| US LORs | 3 |", "- letters = 2".
 _LETTERS_LABELLED = re.compile(
@@ -376,7 +378,7 @@ _GRAD_LABEL = r"grad year|grad|class of|yog|mbbs|md"
 _YEAR = re.compile(
     # (Spanish and Portuguese in an English post too)
     rf"\b(?:(?:{_GRADUATED}"
-    r"|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])"
+    r"|me gradu[eé]|(?:sou|soy) (?:formad[oa]|egresad[oa]|graduad[oa])|dipl[oô]m[eé]e?"
     r"|me formei)\b(?: ?[:=-])?[^0-9.,;:!?]{0,35}?"
     rf"|(?:{_GRAD_LABEL}|mbchb|mbbch|img)\b(?: ?[:=-])?[^0-9.,;:!?]{{0,15}}?)"
     # (a month before the year: "Graduation: 03/2020", "graduated 06-2019")
@@ -1008,7 +1010,8 @@ _OWN_COUNT = re.compile(
 )
 _PLANNED = re.compile(
     r"\b(?:my |the |\w+ )?(?:plan(?:ned)?|upcoming|future|goal|next steps?"
-    r"|options?(?: \d| [ab])?|ideas?|offers?|choices?|(?:things?|stuff) on (?:the|my) table)"
+    r"|options?(?: \d| [ab])?|ideas?|offers?|choices?|(?:things?|stuff) on (?:the|my) table"
+    r"|op[cç](?:[oõ]es|i[oó]n|iones))"  # Portuguese and Spanish "options:"
     # (a plan with its time frame or place: "my plan for the next 12 months: …", "2 offers on
     # my table: …")
     r"(?: (?:for|in|over|on) [^.;:\n!?]{0,30})? ?:[^.;\n!?]*$"
@@ -1229,7 +1232,9 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue
         unit = m.group(3)
         amount += 0.5 if m.group(4) else 0  # "a month and a half"
-        months = {"w": amount / 4, "y": amount * 12, "d": amount / 30}.get(unit[0], amount)
+        months = {"w": amount / 4, "s": amount / 4, "y": amount * 12, "d": amount / 30}.get(
+            unit[0], amount
+        )
         if times := _TIMES.search(norm, max(0, m.start() - 8), m.start()):  # "two 4-week rotations"
             months *= _num(times.group(1)) or 1
         if _TIME_REFERENCE.match(norm, m.end()):
