@@ -433,3 +433,17 @@ def test_the_same_applicant_in_spanish_portuguese_or_french_gets_the_same_verdic
 def test_options_laid_out_in_portuguese_are_not_experience_had() -> None:
     text = "tenho duas opções: externship de 4 semanas em FM ou pesquisa paga de 1 ano. qual?"
     assert not parse_profile(text, current_year=YEAR).usce_hands_on_months
+
+
+@pytest.mark.parametrize(
+    "wants",
+    [
+        "I want neurosurgery",
+        "I'm set on neurosurgery",
+        "thinking about neurosurgery",
+        "leaning towards neurosurgery",
+    ],
+)
+def test_the_target_beats_a_rotations_specialty_in_every_form(wants: str) -> None:
+    text = f"{wants}. I did a 1 month IM externship, 1 letter."
+    assert parse_profile(text, current_year=YEAR).specialty == "neurosurgery"

@@ -83,7 +83,11 @@ _FILLER = (
 )
 _SPEC_INTENT = re.compile(
     r"\b(?:aim(?:ing)?|apply(?:ing)?|want(?:ing|s)?|target(?:ing)?|interested|going|pursu(?:e|ing)|"
-    r"hop(?:e|ing)|plan(?:ning)?|considering|match(?:ing)?|choose|chose|goal is|dream is|wanna)\b"
+    r"hop(?:e|ing)|plan(?:ning)?|considering|match(?:ing)?|choose|chose|goal is|dream is|wanna"
+    # "I'm set on neurosurgery", "thinking about pathology", "leaning towards psych", and in a
+    # French, Spanish or Portuguese post "je vise la dermato", "quiero psiquiatría"
+    r"|set on|thinking (?:about|of)|lean(?:ing)? (?:towards?|to)|decided (?:on|for)|vise|quiero"
+    r"|quero)\b"
     rf"{_FILLER}{{0,4}} ({_SPEC_RE})\b"
 )
 _SPEC_NOUN = re.compile(
