@@ -447,3 +447,16 @@ def test_options_laid_out_in_portuguese_are_not_experience_had() -> None:
 def test_the_target_beats_a_rotations_specialty_in_every_form(wants: str) -> None:
     text = f"{wants}. I did a 1 month IM externship, 1 letter."
     assert parse_profile(text, current_year=YEAR).specialty == "neurosurgery"
+
+
+@pytest.mark.parametrize(
+    "opening", ["asking for my husband:", "for my husband:", "posting on behalf of my husband."]
+)
+def test_a_message_for_someone_else_reads_their_facts_in_every_form(opening: str) -> None:
+    text = (
+        f"{opening} grad 2023, 12 weeks hands-on IM externship, 2 US LoRs, wants academic IM. "
+        "me (his wife, 2022 grad): 1 month externship, 1 LoR. his question: research now?"
+    )
+    profile = parse_profile(text, current_year=YEAR)
+    assert (profile.graduation_year, profile.usce_hands_on_months) == (2023, 3.0), profile
+    assert profile.us_letters == 2, profile
