@@ -298,7 +298,15 @@ def test_a_counterfactual_of_ones_own_facts_is_read_to_be_weighed() -> None:
 
 
 @pytest.mark.parametrize(
-    "letters", ["2 US letters", "LORs x2", "LoRs → 2", "US LoRs: 2", "LoR:2 US / home: IM resident"]
+    "letters",
+    [
+        "2 US letters",
+        "LORs x2",
+        "LoRs → 2",
+        "US LoRs: 2",
+        "LoR:2 US / home: IM resident",
+        "1 really strong US LoR + 1 ok one",
+    ],
 )
 def test_two_letters_read_the_same_in_every_form(letters: str) -> None:
     assert parse_profile(f"2023 grad, IM, {letters}.", current_year=YEAR).us_letters == 2

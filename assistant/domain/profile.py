@@ -827,6 +827,7 @@ def _us_part(norm: str, number_at: int, end: int, count: float) -> float | None:
 
 
 _JOINED = re.compile(r"\s*(?:\+|&|and|plus)\s*")
+_ONE_MORE = re.compile(rf"\s*(?:\+|&|and|plus)\s*({_NUM}) (?:[a-z]+ ){{0,2}}ones?\b")
 
 
 def _joined(norm: str, counts: list[tuple[float, Span]]) -> list[tuple[float, Span]]:
@@ -1637,6 +1638,12 @@ def _read(
         for m in _LETTERS_LABELLED.finditer(norm)
         if (n := _num(m.group(1))) is not None
         and (us := _us_part(norm, m.start(1), m.end(), n)) is not None
+    ]
+    # "2 really strong US LoRs + 1 ok one": the "one" is one more letter
+    letters += [
+        (n, (more.start(1), more.end()))
+        for _, (_, end) in list(letters)
+        if (more := _ONE_MORE.match(norm, end)) and (n := _num(more.group(1))) is not None
     ]
     letters = _per_rotation_line(norm, _joined(norm, letters), seen.hands_at)
     if letters:
