@@ -402,6 +402,8 @@ def test_a_price_asked_beside_a_real_question_is_named_as_not_covered(message: s
         ("which one?", True),
         ("which would you pick?", True),
         ("which one should I take?", True),
+        ("what do i pick", True),
+        ("who's right??", True),
         # an ask with a topic of its own is a question of its own
         ("which one gets better letters?", False),
         ("is the pubmed thing legit / worth it for my CV?", False),

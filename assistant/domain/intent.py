@@ -1393,6 +1393,8 @@ _PICKS_ONE = _rx(
     r"^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s+(?:one|1|option|offer|first|of\s+(?:the|these|"
     r"those|them|the\s+two))\b"
     r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s*[?!]|\bwhich\s+would\s+you\s+(?:pick|choose|take|do)\b"
+    # two pieces of advice weighed: "one friend says X, another says Y. who's right??"
+    r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?(?:who'?s|who\s+is|which\s+(?:one\s+)?is)\s+right\b"
 )
 
 
@@ -1402,8 +1404,8 @@ def picks_among_options(ask: str) -> bool:
     ("which one should I take?", "which would you pick?"): the verdict and its pick answer it,
     not a card matched on its few words. ("Which one gets better letters?" asks about letters.)"""
     lower = ask.lower()
-    if _weighs_options(lower) and ACTIVITY_PATTERN.search(lower):
-        return True
+    if _weighs_options(lower) and (ACTIVITY_PATTERN.search(lower) or not has_own_topic(ask)):
+        return True  # ("what do i pick", "research, or keep rotating?")
     return bool(_PICKS_ONE.search(ask)) and not has_own_topic(ask)
 
 
