@@ -30,6 +30,12 @@ IN_SCOPE: list[tuple[str, bool]] = [
     # Prioritisation: what to do, which first.
     ("I graduated 6 years ago with no US experience: research or clinical rotations first?", True),
     ("USCE or research?", True),
+    # (session 18) a thing's worth asked in general is a question of fact; made one's own move,
+    # a decision
+    ("are observerships worth anything at all or a waste of money?", False),
+    ("is an unpaid research fellowship ever worth it?", False),
+    ("is an unpaid research fellowship worth it for me?", True),
+    ("I got an unpaid research fellowship offer. is it worth it?", True),
     # (session 18) the product's question in brief, after one fact about US experience
     ("no US experience at all. what first?", True),
     ("zero US exposure, what do i do first", True),

@@ -259,7 +259,8 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("gap", r"\bgaps?\b|\brecen(?:t|cy)\b", 1),
         (
             "decision",
-            r"\bworth\s+it\b|\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b|\bnext\s+step\b|\bgood\s+"
+            r"\bworth\s+(?:it|anything|doing|much|the\s+money)\b|\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b"
+            r"|\bnext\s+step\b|\bgood\s+"
             r"(?:idea|plan)\b|\boverkill\b|\benough\b|\bready\b|\btoo\s+(?:much|long|little|many)\b"
             # "what first?", "what should I do first": the product's own question, in brief
             r"|\bwhat\s+(?:(?:should|do|shall|would)\s+(?:i|we|you)\s+)?(?:do\s+|start\s+)?first\b",
@@ -1055,8 +1056,22 @@ def has_own_topic(ask: str) -> bool:
 
 
 def _names_a_choice(lower: str) -> bool:
-    """The words themselves weigh options ("research or USCE first", "what should I do")."""
-    return bool(PRIORITY_STRONG.search(lower) or _ACTIVITY_CHOICE.search(lower))
+    """The words themselves weigh options ("research or USCE first", "what should I do"); a
+    thing's worth asked in general ("is an unpaid research fellowship worth it at all?", "are
+    observerships worth anything?") is a question of fact unless the writer makes it their own
+    move ("is it worth it for me?", "should I…", "my offer")."""
+    own = bool(_OWN_MOVE.search(lower) or _FIRST_PERSON_WORDS.search(lower))
+    chosen = any(
+        own or not _GENERAL_WORTH.fullmatch(m.group()) for m in PRIORITY_STRONG.finditer(lower)
+    )
+    return chosen or bool(_ACTIVITY_CHOICE.search(lower))
+
+
+_GENERAL_WORTH = _rx(
+    r"worth\s+(?:it|doing|pursuing|anything|much|the\s+money)|(?:good|bad|smart|wise)\s+"
+    r"(?:plan|idea|move|choice)"
+)
+_FIRST_PERSON_WORDS = _rx(r"\b(?:i|i'm|im|i've|ive|me|my|mine)\b")
 
 
 def _weighs_options(lower: str) -> bool:
