@@ -36,6 +36,14 @@ IN_SCOPE: list[tuple[str, bool]] = [
     ("is an unpaid research fellowship ever worth it?", False),
     ("is an unpaid research fellowship worth it for me?", True),
     ("I got an unpaid research fellowship offer. is it worth it?", True),
+    # (session 18) how kinds of rotation compare, when to plan, what PDs care about: questions
+    # of fact; "research or ext?" a choice
+    ("sub-i vs externship which is better", False),
+    ("ext vs sub-i diff?", False),
+    ("as a grad how far ahead do i need to start planning a US externship?", False),
+    ("since Step 1 went pass/fail, do PDs care more about research now?", False),
+    ("16 wks of observerships, zero hands on, grad 2019. research or ext?", True),
+    ("should I do a sub-I or an externship? which is better for me", True),
     # (session 18) the product's question in brief, after one fact about US experience
     ("no US experience at all. what first?", True),
     ("zero US exposure, what do i do first", True),

@@ -790,7 +790,7 @@ _USER_TAG = _rx(r"^\s*(?:user|human|me)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 
 _ACTIVITY = (
     r"usce|clinicals?|hands[\s-]?on|externships?|observerships?|sub[\s-]?i|sub[\s-]?internships?|"
-    r"clerkships?|electives?|rotations?|rotating|shadowing|volunteer\w*|research|publications?|papers?|"
+    r"clerkships?|electives?|rotations?|rotating|obs|ext|shadowing|volunteer\w*|research|publications?|papers?|"
     r"posters?|pubs|lab|wards"
     # (in a Spanish, Portuguese or French post: "¿investigación o más rotaciones?")
     r"|investigaci[oó]n|pesquisa|recherche|rotaciones|rota[cç][oõ]es"
@@ -1124,7 +1124,7 @@ _HOW_SHOULD = _rx(
 # rank what they look at, asked in general, not what this applicant should do. ("Which matters
 # more, research or clinical?" is the choice itself, asked in general: a prioritisation.)
 _WEIGHED_BY_PROGRAMS = _rx(
-    r"\b(?:rank(?:s|ing|ed)?|order|look(?:s|ing)?\s+(?:at|for)|care\s+about)\b"
+    r"\b(?:rank(?:s|ing|ed)?|order|look(?:s|ing)?\s+(?:at|for)|care\s+(?:more\s+|most\s+)?about)\b"
 )
 _OWN_MOVE = _rx(
     r"\b(?:should|shall|must|do|can|could|would)\s+i\b|\bi\s+(?:should|need|must|have\s+to)\b"
@@ -1139,18 +1139,21 @@ def _asks_what_programs_weigh(lower: str) -> bool:
 
 # "How many months of USCE should I get?" asks for an amount (the articles' numbers), not which.
 _AMOUNT_SHOULD = _rx(
-    r"\bhow\s+(?:many|much|long)\b[^.?!\n]{0,60}?\b(?:should|do|must)\s+(?:i|we)\s+(?:\w+\s+){0,2}?"
-    r"\w+"
+    r"\bhow\s+(?:many|much|long|far(?:\s+ahead|\s+in\s+advance)?|early|soon)\b[^.?!\n]{0,60}?"
+    r"\b(?:should|do|must)\s+(?:i|we)\s+(?:\w+\s+){0,2}?\w+"
 )
 
 
 _CLINICAL_KIND = _rx(
-    r"\b(?:externships?|observerships?|sub[\s-]?i|sub[\s-]?internships?|clerkships?|electives?|"
+    r"\b(?:externships?|observerships?|externs?|ext|obs|sub[\s-]?i|sub[\s-]?internships?|clerkships?|electives?|"
     r"shadowing|volunteer\w*|hands[\s-]?on|(?:virtual\s+)?rotations?|usce|clinicals?)\b"
 )
 _COMPARING = _rx(
     r"\bvs\.?\b|\bversus\b|\bbetter\s+than\b|\b(?:or|ou|o)\b|\bsame\s+(?:thing\s+)?as\b|\brank"
 )
+
+
+_WHICH_BETTER = _rx(r"which\s+(?:one\s+)?(?:\w+\s+){0,3}?is\s+better")
 
 
 def _compares_clinical_kinds(lower: str) -> bool:
@@ -1161,7 +1164,12 @@ def _compares_clinical_kinds(lower: str) -> bool:
         len(kinds) >= 2
         and all(_CLINICAL_KIND.fullmatch(m.group()) for m in ACTIVITY_PATTERN.finditer(lower))
         and bool(_COMPARING.search(lower))
-        and not PRIORITY_STRONG.search(lower)
+        # ("sub-i vs externship which is better" asks how they compare; "which is better for
+        # me" or "what should I do" is the writer's own choice)
+        and not any(
+            _OWN_MOVE.search(lower) or not _WHICH_BETTER.fullmatch(m.group())
+            for m in PRIORITY_STRONG.finditer(lower)
+        )
         and not _ACTING.search(lower)
     )
 
