@@ -368,6 +368,7 @@ def test_a_virtual_rotation_in_any_words_is_not_hands_on(virtual: str) -> None:
         "I start my first externship next monday (IM, 4 weeks)",
         "Planned: 2 x 4-wk electives (hands-on IM) at US schools, Jan–Feb 2027",
         "my hands-on IM externship runs Jan–Mar 2027",
+        "USCE June to August, hands-on IM",
         "3 mo hands-on total (1.5mo IM in NYC + 1.5mo IM in Baltimore)",
     ],
 )

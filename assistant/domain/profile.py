@@ -1181,12 +1181,14 @@ _MONTH_RANGE = re.compile(
 
 def _months_spanned(norm: str, current_year: int) -> list[tuple[float, Span]]:
     """Calendar spans of hands-on rotations with no length said: "externships Jan–Mar 2026"
-    (3 months, both months counted), each with the kind it measures named shortly before it
-    in its sentence (or just after: "Sept se Dec tak IM externships kiye"); not one that is
-    offered, planned or still to come."""
+    (3 months, both months counted; a span with no year is not read), each with the kind it
+    measures named shortly before it in its sentence (or just after: "Sept 2025 se Dec 2025 tak
+    IM externships kiye"); not one that is offered, planned or still to come."""
     out: list[tuple[float, Span]] = []
     for m in _MONTH_RANGE.finditer(norm):
         first, y1, last, y2 = m.groups()
+        if not (y1 or y2):
+            continue  # "USCE June to August" with no year may be next summer's plan
         start_year = _full_year(int(y1[-2:]), current_year) if y1 else None
         end_year = _full_year(int(y2[-2:]), current_year) if y2 else start_year
         start_year = start_year or end_year or current_year
