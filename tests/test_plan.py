@@ -90,7 +90,8 @@ def test_every_verdict_gets_three_to_five_steps_that_fit_it() -> None:
             assert not ids & {"research_later", "hands_on_weeks"}, (decision.rule, ids)
         if decision.verdict in USCE_VERDICTS:
             assert not ids & {"research_block", "research_year", "stack_projects"}, ids
-            assert "research_later" in ids or len(ids) == MAX_STEPS, ids
+            research_step = ids & {"research_later", "research_not_instead"}
+            assert len(research_step) == 1 or len(ids) == MAX_STEPS, ids
 
 
 def test_steps_follow_the_gaps() -> None:
@@ -171,3 +172,15 @@ def test_every_step_cites_only_the_quotes_it_needs() -> None:
             alone = support(step.text, texts[i]).supported
             rest = "\n".join(texts[j] for j in keep if j != i)
             assert alone or not (rest and support(step.text, rest).supported), (step.id, i)
+
+
+def test_research_done_is_never_told_that_research_can_wait() -> None:
+    """A PhD with five years in a lab and no USCE hears that research will not stand in for
+    clinical work, not "research can wait: a missing publication never hurts…" (blind rating of
+    forum_i dev)."""
+    lab = Profile(years_since_graduation=7, usce_hands_on_months=0, research_output=6)
+    ids = [s.id for s in plan_for(decide(lab), lab)]
+    assert "research_not_instead" in ids and "research_later" not in ids, ids
+    none = Profile(years_since_graduation=2, usce_hands_on_months=0, research_output=0)
+    ids = [s.id for s in plan_for(decide(none), none)]
+    assert "research_later" in ids and "research_not_instead" not in ids, ids

@@ -58,6 +58,13 @@ def _few_letters(p: Profile) -> bool:
     return p.us_letters is None or p.us_letters < FOUNDATION_LETTERS
 
 
+def _research_instead(p: Profile) -> bool:
+    """Research done (publications, or a research job or year read) and no hands-on USCE: the
+    applicant is tempted to let the research stand in for clinical work."""
+    done = (p.research_output or 0) > 0 or "research" in p.usce_types
+    return done and not p.usce_hands_on_months
+
+
 def _stale(p: Profile) -> bool:
     return (p.usce_years_ago or 0) > 3 or p.home_clinical_recent is False
 
@@ -172,7 +179,19 @@ STEPS: tuple[Step, ...] = (
             _q(B, "Research can wait 6–12 months. A missing publication never killed an IMG’s "
                "chances as fast as missing USCE does."),
         ),
-        lambda p, v: v in USCE_VERDICTS,
+        lambda p, v: v in USCE_VERDICTS and not _research_instead(p),
+    ),
+    Step(
+        # (someone with publications or a research job is not told that research can wait)
+        "research_not_instead",
+        "Your research will not stand in for US clinical work: even with publications, many "
+        "programs, especially community ones, are uncomfortable ranking someone with zero US "
+        "clinical exposure.",
+        (
+            _q(B, "Even with publications, many programs—especially community ones—will be "
+               "uncomfortable ranking someone with zero US clinical exposure."),
+        ),
+        lambda p, v: v in USCE_VERDICTS and _research_instead(p),
     ),
     Step(
         "target_specialty_before_eras",
