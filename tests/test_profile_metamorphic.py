@@ -465,3 +465,19 @@ def test_a_message_for_someone_else_reads_their_facts_in_every_form(opening: str
     profile = parse_profile(text, current_year=YEAR)
     assert (profile.graduation_year, profile.usce_hands_on_months) == (2023, 3.0), profile
     assert profile.us_letters == 2, profile
+
+
+@pytest.mark.parametrize(
+    ("said", "months"),
+    [
+        ("2 months of hands-on externships", 2.0),
+        ("1 month psych externship. no sorry, it was two 4-week blocks so 2 months actually", 2.0),
+        ("3 months of externships, well... wait actually it was 2 months not 3", 2.0),
+        # a correction that splits the total into kinds is read from the split, not the total
+        ("it's actually 2 months total but 1 of them was an observership. 4 wks hands-on", 1.0),
+    ],
+)
+def test_a_length_corrected_in_so_many_words_is_the_one_read(said: str, months: float) -> None:
+    assert (
+        parse_profile(f"2023 grad, IM. {said}.", current_year=YEAR).usce_hands_on_months == months
+    )

@@ -1215,6 +1215,34 @@ def _months_spanned(norm: str, current_year: int) -> list[tuple[float, Span]]:
     return out
 
 
+_CORRECTION = re.compile(
+    rf"\b(?:it was|it'?s|make that|i meant|correction:?)\s+(?:[\w-]+\s+){{0,5}}?"
+    rf"(?P<n1>{_NUM})\s?(?P<u1>weeks?|wks?|months?|mos?)\b(?:\s+actually)?"
+    rf"|\b(?P<n2>{_NUM})\s?(?P<u2>weeks?|wks?|months?|mos?)\s+actually\b"
+)
+
+
+def _corrected_amount(norm: str) -> tuple[float, Span, bool] | None:
+    """The amount a writer corrects a length to ("no sorry, it was … 2 months actually"), with
+    where it is said and whether its clause names a kind that is not hands-on (a tele or
+    virtual rotation, an observership)."""
+    found = list(_CORRECTION.finditer(norm))
+    if not found:
+        return None
+    m = found[-1]
+    amount = _num(m.group("n1") or m.group("n2"))
+    if amount is None:
+        return None
+    unit = m.group("u1") or m.group("u2")
+    months = amount / 4 if unit.startswith("w") else amount
+    rest = re.split(r"[.;!?\n]", norm[m.end() :], maxsplit=1)[0]
+    if re.search(r"\bbut\b", rest) or _TYPE_RE.search(rest):
+        return None  # "it's actually 2 months total but 1 of them was an observership"
+    clause = norm[max(0, m.start() - 40) : m.end()]
+    kinds = {str(h.lastgroup).replace("_", "-") for h in _TYPE_RE.finditer(clause)}
+    return _quarter(months), m.span(), bool(kinds & _NOT_HANDS_ON_TYPES)
+
+
 def _opened_bracket(norm: str, at: int) -> int | None:
     """Where the bracket that `at` stands in opens, when it opens shortly before it."""
     opened = norm.rfind("(", max(0, at - 60), at)
@@ -1394,6 +1422,16 @@ def _experience(norm: str, current_year: int) -> _Experience:
     # observing, does not count it.
     counts_other = category_is_total and not said_hands_on and category > other
     hands = max(named, category - other if counts_other else category)
+    if (said := _corrected_amount(norm)) is not None:
+        # "1 month psych externship … no sorry, it was two 4-week blocks so 2 months actually":
+        # the amount the writer corrects to stands for the kind they had already named
+        months, at, other_kind = said
+        if other_kind and saw_other:
+            other = months
+            other_at.append(at)
+        elif not other_kind and saw_hands:
+            named, category, hands = months, months, months
+            hands_at.append(at)
     if not saw_hands and (spans := _months_spanned(norm, current_year)):
         # "did a hands-on IM externship from Sept '25 thru Nov '25": no length said, the months
         hands, saw_hands = sum(n for n, _ in spans), True
