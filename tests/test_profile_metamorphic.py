@@ -475,6 +475,9 @@ def test_a_message_for_someone_else_reads_their_facts_in_every_form(opening: str
         ("3 months of externships, well... wait actually it was 2 months not 3", 2.0),
         # a correction that splits the total into kinds is read from the split, not the total
         ("it's actually 2 months total but 1 of them was an observership. 4 wks hands-on", 1.0),
+        # a time since, not a length
+        ("2 months of hands-on externships. it's been 6 months since the last one", 2.0),
+        ("2 months of hands-on externships, it was 6 months ago", 2.0),
     ],
 )
 def test_a_length_corrected_in_so_many_words_is_the_one_read(said: str, months: float) -> None:

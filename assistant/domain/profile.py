@@ -1230,6 +1230,8 @@ def _corrected_amount(norm: str) -> tuple[float, Span, bool] | None:
     if not found:
         return None
     m = found[-1]
+    if re.search(r"\bbeen\b", m.group()) or _TIME_REFERENCE.match(norm, m.end()):
+        return None  # "it's been 6 months since my last rotation": when, not how long
     amount = _num(m.group("n1") or m.group("n2"))
     if amount is None:
         return None
