@@ -97,13 +97,10 @@ _GIVES_ME = re.compile(
 _BEHALF = re.compile(
     r"\b(?:(?:asking|writing|posting|inquiring|enquiring|question|here|this is|message)\s+"
     r"(?:for|on behalf of|about)|on behalf of)\s+(?:my|our|a|an|one of my)\s+"
-    r"(?:[\w-]+\s+){0,2}?"
-    + _NOUN
-    # a message that opens "for my husband:" is written for him
-    + r"|^\W*for\s+(?:my|our)\s+(?:[\w-]+\s+){0,2}?"
-    + _NOUN.replace("?P<noun>", "?P<noun2>")
-    + r"\s*[:,-]"
+    r"(?:[\w-]+\s+){0,2}?" + _NOUN
 )
+# A message that opens "for my husband:" is written for him.
+_FOR_WHOM = re.compile(r"^\W*for\s+(?:my|our)\s+(?:[\w-]+\s+){0,2}?" + _NOUN + r"\s*[:,-]")
 # "those are my wife's details, I'm asking for her": whom, by pronoun
 _BEHALF_PRONOUN = re.compile(
     r"\b(?:asking|writing|posting|here|inquiring|enquiring) (?:this )?(?:for|on behalf of) "
@@ -223,8 +220,8 @@ _MATCHED = re.compile(r"[^.!?\n]{0,40}?\b(?:matched|got (?:in|into|a spot|a posi
 
 def _applicant(lowered: str) -> _Applicant:
     """Whether the message is written for someone else, and for whom."""
-    if m := _BEHALF.search(lowered) or _ASKED_ME.search(lowered):
-        noun = str(m.group("noun") or m.groupdict().get("noun2") or "")
+    if m := _BEHALF.search(lowered) or _FOR_WHOM.search(lowered) or _ASKED_ME.search(lowered):
+        noun = m.group("noun")
         pronoun = _gender(noun)
         if pronoun is None:  # "posting for my friend … her: 2024 grad": the first pronoun after
             after = _PRONOUN.search(lowered, m.end())

@@ -374,10 +374,9 @@ _NO_LETTERS = re.compile(
 # Words that say one graduated, with the year up to a clause later ("graduated from Ain Shams
 # University in 2021", "graduated the year covid hit, 2020", Indian English "passed out in
 # 2019"), and short labels with the year right after them ("YOG: 2021", "MBBS, 2022").
-_GRADUATED = (
-    r"graduat(?:ed|ion|ing|e)(?: year)?|pass(?:ed)?[ -]?out"
-    r"|finished (?:med(?:ical)? school|mbbs|md)"
-)
+_PASSED_OUT = r"pass(?:ed)?[ -]?out"
+_FINISHED = r"finished (?:med(?:ical)? school|mbbs|md)"
+_GRADUATED = rf"graduat(?:ed|ion|ing|e)(?: year)?|{_PASSED_OUT}|{_FINISHED}"
 _GRAD_LABEL = r"grad year|grad|class of|yog|mbbs|md"
 _YEAR = re.compile(
     # (Spanish and Portuguese in an English post too)
@@ -389,7 +388,7 @@ _YEAR = re.compile(
     r"(?:(?:, )?(?:(?:0?[1-9]|1[0-2])[/.-])?(\d{4})\b|'(\d{2})\b)"
     # the year first: "2021 grad", "'19 graduate", "a 2023 mbbs graduate", "2021 passout"
     r"|(?:\b(\d{4})|(?<!\w)'(\d{2})) (?:grad(?:uate)?|graduated|yog|mbbs grad(?:uate)?|img"
-    r"|pass(?:ed)?[ -]?out)\b"
+    rf"|{_PASSED_OUT})\b"
 )
 # A graduation year in words: "graduated twenty twenty-one", "YOG two thousand eleven".
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -412,7 +411,7 @@ _YEAR_WORDS = re.compile(
 )
 # "graduated last year" / "graduated this year", measured from the current year.
 _YEAR_RELATIVE = re.compile(
-    r"\b(?:graduat(?:ed|e|ion was)|finished (?:med(?:ical)? school|mbbs|md)|pass(?:ed)?[ -]?out)"
+    rf"\b(?:graduat(?:ed|e|ion was)|{_FINISHED}|{_PASSED_OUT})"
     r" (?:in |of |just )?(last|this) (?:year|yr)\b"
     r"|\b(last|this) (?:year|yr)'?s? grad(?:uate)?\b"
 )
@@ -422,7 +421,7 @@ _A_DECADE = re.compile(
 _YEARS_SINCE = re.compile(
     rf"\b({_NUM_A})\+? ?(?:years?|yrs?) (?:since|after|post|out of|from)[- ]?(?:my |med(?:ical)? "
     r"school |)(?:graduation|graduating|grad\b|med school|medical school)"
-    r"|\b(?:graduated|finished (?:med(?:ical)? school|mbbs|md)|pass(?:ed)?[ -]?out) (?:about "
+    rf"|\b(?:graduated|{_FINISHED}|{_PASSED_OUT}) (?:about "
     rf"|around |over |almost |nearly |roughly )?({_NUM_A})\+? ?(?:years?|yrs?) (?:ago|back)"
     rf"|\bgrad(?:uation)? (?:was )?({_NUM_A})\+? ?(?:years?|yrs?) ago"
     rf"|\bbeen out (?:for )?({_NUM_A})\+? ?(?:years?|yrs?)\b"
@@ -1171,6 +1170,15 @@ def _line_kind(norm: str, start: int) -> tuple[str, int] | None:
     return head, head_at
 
 
+# Where a clause ends, for the words a length or a month span measures.
+_CLAUSE_BREAK = re.compile(r"[.;!?\n]")
+
+
+def _kind_of(hit: re.Match[str]) -> str:
+    """The experience kind a `_TYPE_RE` match names ("sub-internship", "hands-on")."""
+    return str(hit.lastgroup).replace("_", "-")
+
+
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:[a-z]{0,6})\.?"
 _MONTH_RANGE = re.compile(
@@ -1189,16 +1197,14 @@ def _months_spanned(norm: str, current_year: int) -> list[tuple[float, Span]]:
         first, y1, last, y2 = m.groups()
         if not (y1 or y2):
             continue  # "USCE June to August" with no year may be next summer's plan
-        start_year = _full_year(int(y1[-2:]), current_year) if y1 else None
-        end_year = _full_year(int(y2[-2:]), current_year) if y2 else start_year
-        start_year = start_year or end_year or current_year
-        end_year = end_year or start_year
+        start_year = _full_year(int((y1 or y2)[-2:]), current_year)
+        end_year = _full_year(int((y2 or y1)[-2:]), current_year)
         months = (end_year * 12 + _MONTHS.index(last)) - (start_year * 12 + _MONTHS.index(first))
         if not 0 <= months < 24 or end_year > current_year:
             continue
         if not _stated(norm, m.start()) or _an_option(norm, m.start(), m.end()):
             continue
-        sentence = re.split(r"[.;!?\n]", norm[max(0, m.start() - 80) : m.start()])[-1]
+        sentence = _CLAUSE_BREAK.split(norm[max(0, m.start() - 80) : m.start()])[-1]
         if _STARTS_LATER.search(sentence) or _STARTS_LATER.match(norm, m.end()):
             continue
         kinds = [(m.start() - len(sentence) + h.start(), h) for h in _TYPE_RE.finditer(sentence)]
@@ -1208,7 +1214,7 @@ def _months_spanned(norm: str, current_year: int) -> list[tuple[float, Span]]:
         if not kinds:
             continue
         at, hit = kinds[-1]
-        kind = str(hit.lastgroup).replace("_", "-")
+        kind = _kind_of(hit)
         if kind in HANDS_ON_TYPES or kind == "hands-on":
             span = (min(at, m.start()), max(at + len(hit.group()), m.end()))
             out.append((float(months + 1), span))
@@ -1237,11 +1243,11 @@ def _corrected_amount(norm: str) -> tuple[float, Span, bool] | None:
         return None
     unit = m.group("u1") or m.group("u2")
     months = amount / 4 if unit.startswith("w") else amount
-    rest = re.split(r"[.;!?\n]", norm[m.end() :], maxsplit=1)[0]
+    rest = _CLAUSE_BREAK.split(norm[m.end() :], maxsplit=1)[0]
     if re.search(r"\bbut\b", rest) or _TYPE_RE.search(rest):
         return None  # "it's actually 2 months total but 1 of them was an observership"
     clause = norm[max(0, m.start() - 40) : m.end()]
-    kinds = {str(h.lastgroup).replace("_", "-") for h in _TYPE_RE.finditer(clause)}
+    kinds = {_kind_of(h) for h in _TYPE_RE.finditer(clause)}
     return _quarter(months), m.span(), bool(kinds & _NOT_HANDS_ON_TYPES)
 
 
@@ -1328,7 +1334,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
         if hit is None and opened is not None:
             # "IM externships kiye (hands-on, total 4 months)", "externship time: Sept–Nov 2025
             # (3 months)": a length in brackets measures what the words before them name
-            outside = re.split(r"[.;!?\n]", norm[max(0, opened - 60) : opened])[-1]
+            outside = _CLAUSE_BREAK.split(norm[max(0, opened - 60) : opened])[-1]
             hits = list(_TYPE_RE.finditer(outside))
             # (not a part of a length said before the brackets, "3 mo total (1.5mo IM + …)", nor
             # one that starts later, "my first externship next monday (IM, 4 weeks)")
@@ -1345,7 +1351,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
             continue  # "6 years … with no US experience": the negation owns the type
         if hit.string is after and _INTENT.search(after, 0, hit.start()):
             continue  # "waitlists are 6 months, should I do observerships": a plan, not a length
-        kind = str(hit.lastgroup).replace("_", "-")
+        kind = _kind_of(hit)
         if kind == "hands-on" and (source := _SOURCE.search(after, hit.end())):
             # "a year of US clinical exposure from scribing": what it was names the kind
             kind = str(source.lastgroup).replace("_", "-")
@@ -1391,7 +1397,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
             types.append(kind)
             types_at.append(at)
     for hit in _TYPE_RE.finditer(norm):  # types named without a duration still get listed
-        kind = str(hit.lastgroup).replace("_", "-")
+        kind = _kind_of(hit)
         if kind in ("hands-on", "research") or kind in types:
             continue  # "I want research" is a wish, not an experience type
         # "does an observership count?" asks about a kind; it does not say the writer did one
@@ -1432,7 +1438,7 @@ def _experience(norm: str, current_year: int) -> _Experience:
             other = months
             other_at.append(at)
         elif not other_kind and saw_hands:
-            named, category, hands = months, months, months
+            hands = months
             hands_at.append(at)
     if not saw_hands and (spans := _months_spanned(norm, current_year)):
         # "did a hands-on IM externship from Sept '25 thru Nov '25": no length said, the months

@@ -32,7 +32,12 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("Electronic Residency Application Service", "ERAS"),
     ("Good Clinical Practice", "GCP"),
     ("Institutional Review Board", "IRB"),
-    # research roles and projects the articles name both ways ("does CRC work count as USCE?")
+)
+# Spelled out for the key-term matches only (BM25 and the cards' terms), not for the embedder: on
+# both sides of dense retrieval they would change the index's vectors, and spelled out there they
+# cost the held-out gate a retrieval hit (35/44 against 36/44; session 18). Research roles and
+# projects the articles name both ways ("does CRC work count as USCE?").
+KEY_TERM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("clinical research coordinator", "CRC", "research coordinator"),
     ("quality improvement", "QI"),
     ("transitional year", "TY", "transitional"),
@@ -47,7 +52,9 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", flags)
 
 
-_COMPILED = tuple(tuple((t, _pattern(t)) for t in group) for group in SYNONYM_GROUPS)
+_COMPILED = tuple(
+    tuple((t, _pattern(t)) for t in group) for group in (*SYNONYM_GROUPS, *KEY_TERM_GROUPS)
+)
 
 
 def expansions(text: str) -> list[str]:
@@ -81,21 +88,8 @@ def _short_forms(group: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])")
 
 
-# Spelled out for the key-term matches only (BM25 and the cards' terms), not for the embedder: on
-# both sides of dense retrieval they would change the index's vectors, and spelled out there they
-# cost the held-out gate a retrieval hit (35/44 against 36/44; session 18).
-_KEY_TERMS_ONLY = frozenset(
-    {
-        "clinical research coordinator",
-        "quality improvement",
-        "transitional year",
-        "electronic medical records",
-    }
-)
 _ABBREVIATIONS = tuple(
-    (group[0], pattern)
-    for group in SYNONYM_GROUPS
-    if group[0] not in _KEY_TERMS_ONLY and (pattern := _short_forms(group))
+    (group[0], pattern) for group in SYNONYM_GROUPS if (pattern := _short_forms(group))
 )
 
 
