@@ -65,6 +65,9 @@ THREE_MONTHS_HANDS_ON = [
     "hands-on externship time: Sept–Nov 2025 (3 months)",
     "hands-on IM externships from September to November 2025",
     "hands-on externships Jan–Mar 2026",
+    # (the dots of "U.S." end no clause)
+    "hands-on IM externships in the U.S. from Jan 2026 to Mar 2026",
+    "IM externships in the U.S. (hands-on, total 3 months)",
     "Sept 2025 se Nov 2025 tak IM externships kiye (hands-on)",
 ]
 

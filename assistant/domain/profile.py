@@ -1170,8 +1170,9 @@ def _line_kind(norm: str, start: int) -> tuple[str, int] | None:
     return head, head_at
 
 
-# Where a clause ends, for the words a length or a month span measures.
-_CLAUSE_BREAK = re.compile(r"[.;!?\n]")
+# Where a clause ends, for the words a length or a month span measures: a sentence's end (not
+# the dots of "U.S." or of "1.5 months") or a semicolon.
+_CLAUSE_BREAK = re.compile(rf"{_SENTENCE_END.pattern}|;")
 
 
 def _kind_of(hit: re.Match[str]) -> str:
