@@ -36,6 +36,7 @@ from evals.metrics.answers import (
     AnswerScore,
     asks_number,
     case_kind,
+    earlier_turn,
     plan_support,
     score_answer,
     summarize,
@@ -89,6 +90,8 @@ def run(
     rows = []
     for case in cases:
         answer = backend.run(case).answer.model_dump(mode="json")
+        before = earlier_turn(case)
+        earlier = backend.run(before).answer.model_dump(mode="json") if before else None
         gold, phrases = gold_of(case, backend.texts)
         score = score_answer(
             answer,
@@ -97,6 +100,7 @@ def run(
             kind=case_kind(case),
             numeric=asks_number(case),
             plan_support=plan_support(answer),
+            earlier=earlier,
         )
         rows.append((case, answer, score))
     return rows

@@ -36,6 +36,7 @@ BASELINE_UNSCORED: Mapping[str, str] = {
     "facts_request_only": "the baseline never asks for facts",
     "facts_asked_on_information": "the baseline never asks for facts",
     "plan_steps_supported": "the baseline gives no plan",
+    "follow_up_repeats": "the baseline gives no recommendation",
     "verdict_accuracy": "the baseline gives no verdict",
     "spurious_verdicts": "the baseline gives no verdict",
     "abstention_precision": "the baseline never abstains",

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.core.settings import Settings
 from evals.backends import AdvisorBackend, Backend, BackendUnavailable, BaselineBackend
 from evals.calibration import scorer_agreement
+from evals.metrics.answers import earlier_turn
 from evals.scoring import CaseScore, Figure, score_case, score_error, summarize
 from ingest.embedder import embedder_for
 from ingest.index import open_index
@@ -58,6 +59,9 @@ def run_backend(
     for done, case in enumerate(cases, start=1):
         try:
             outcome = backend.run(case)
+            # a follow-up's earlier turn on its own: does the follow-up repeat its advice?
+            before = earlier_turn(case)
+            earlier = backend.run(before).answer if before is not None else None
         except Exception as exc:  # one broken case must not hide the others' figures
             scores.append(score_error(case, backend.name, f"{type(exc).__name__}: {exc}"))
         else:
@@ -69,6 +73,7 @@ def run_backend(
                     retrieved=outcome.retrieved,
                     texts=backend.texts,
                     latency_ms=outcome.latency_ms,
+                    earlier=earlier,
                 )
             )
         if progress is not None:

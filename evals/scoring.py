@@ -168,6 +168,7 @@ def score_case(
     retrieved: Sequence[Span],
     texts: Mapping[str, str],
     latency_ms: float,
+    earlier: Answer | None = None,
 ) -> CaseScore:
     """Score one answer against its case.
 
@@ -178,6 +179,7 @@ def score_case(
         retrieved: The evidence the backend retrieved, ranked.
         texts: doc_id -> the text the backend's citation offsets index into.
         latency_ms: Time to answer.
+        earlier: For a follow-up, the Answer its earlier turn got on its own.
 
     Returns:
         The `CaseScore`.
@@ -224,6 +226,7 @@ def score_case(
             kind=case_kind(case),
             numeric=asks_number(case),
             plan_support=plan_support(scored.answer),
+            earlier=earlier.model_dump(mode="json") if earlier is not None else None,
         )
     if gold:
         top = list(retrieved)[:RETRIEVAL_K]
@@ -257,6 +260,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("facts_request_only", "Information answered only with a request for facts", "share"),
     ("facts_asked_on_information", "Information answers that ask for facts at all", "share"),
     ("plan_steps_supported", "Plan steps supported by their citations", "share"),
+    ("follow_up_repeats", "Follow-ups that repeat an unchanged recommendation", "share"),
     ("citation_validity", "Citation validity", "share"),
     ("citation_recall", "Citation recall (ALCE)", "share"),
     ("citation_precision", "Citation precision (ALCE)", "share"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.metrics.answers import case_kind, score_answer, summarize
+from evals.metrics.answers import case_kind, earlier_turn, score_answer, summarize
 from evals.metrics.retrieval import Span
 
 GOLD = [Span("doc", 100, 160)]
@@ -82,3 +82,55 @@ def test_a_citation_marker_is_not_a_number_of_the_answer() -> None:
     )
     s = score_answer(a, GOLD, TEXTS, kind="information", numeric=True)
     assert s.lead is True and s.numeric is False
+
+
+def _rec(verdict: str) -> dict[str, Any]:
+    return {"kind": "recommendation", "verdict": verdict, "text": "USCE first. [1]"}
+
+
+def test_a_follow_up_repeats_an_unchanged_recommendation() -> None:
+    """Shown again with the same verdict from the same facts: a repeat. A fact that changed,
+    or a verdict that moved, makes it news; no recommendation before, nothing to repeat."""
+    before = {"blocks": [_rec("USCE_FIRST")], "profile": {"usce_months": 1}}
+    again = {"blocks": [_rec("USCE_FIRST")], "profile": {"usce_months": 1}, "citations": []}
+    answered = {"blocks": [{"kind": "direct_answer", "text": "x"}], "profile": {"usce_months": 1}}
+    changed = {"blocks": [_rec("USCE_FIRST")], "profile": {"usce_months": 2}, "citations": []}
+    moved = {"blocks": [_rec("ADD_RESEARCH")], "profile": {"usce_months": 1}, "citations": []}
+
+    def repeats(now: dict[str, Any], earlier: dict[str, Any]) -> bool | None:
+        return score_answer(
+            now, GOLD, TEXTS, kind="follow_up", numeric=False, earlier=earlier
+        ).repeats
+
+    assert repeats(again, before) is True
+    assert repeats(answered, before) is False
+    assert repeats(changed, before) is False
+    assert repeats(moved, before) is False
+    assert repeats(again, {"blocks": [], "profile": {}}) is None
+    assert score_answer(again, GOLD, TEXTS, kind="follow_up", numeric=False).repeats is None
+    pooled = summarize(
+        [score_answer(again, GOLD, TEXTS, kind="follow_up", numeric=False, earlier=before)]
+    )
+    assert pooled["follow_up_repeats"] == {"value": 1.0, "hits": 1, "total": 1}
+
+
+def test_a_follow_ups_earlier_turn_is_its_last_user_turn() -> None:
+    history = [
+        {"role": "user", "content": "first"},
+        {"role": "assistant", "content": "reply"},
+        {"role": "user", "content": "second"},
+        {"role": "assistant", "content": "reply 2"},
+    ]
+    earlier = earlier_turn({"question": "third", "history": history})
+    assert earlier is not None
+    assert earlier["question"] == "second" and earlier["history"] == history[:2]
+    assert earlier_turn({"question": "alone"}) is None
+    # a follow-up that asks the decision again is answered by the recommendation: no repeat
+    assert (
+        earlier_turn({"question": "so what first?", "history": history, "prioritisation": True})
+        is None
+    )
+    assert (
+        earlier_turn({"question": "x", "history": history, "expected_verdict": "USCE_FIRST"})
+        is None
+    )

@@ -13,8 +13,10 @@ that answers (the articles repeat their advice):
 - facts asked on information: an information question (no decision in it) whose answer asks for
   the applicant's facts at all (a needless "Which applies to you?");
 - plan steps supported: each plan step is judged supported by the sentences it cites;
-- follow-up repeats: a follow-up whose answer repeats the earlier turn's recommendation block
-  although no fact changed.
+- follow-up repeats: a follow-up that asks something else than the decision (labelled so),
+  whose answer shows the earlier turn's recommendation block again although no fact changed
+  (the same verdict and the same facts read); counted over those follow-ups whose earlier
+  turn, answered on its own, got a recommendation.
 
 A citation and a gold passage match when they are in the same document and overlap by at least
 half of the shorter of the two (quotes are sentences; gold phrases are sentences or parts).
@@ -63,6 +65,7 @@ class AnswerScore:
     facts_asked: bool | None
     plan_steps: int
     plan_supported: int
+    repeats: bool | None = None
 
 
 def matches(cited: Span, gold: Span) -> bool:
@@ -94,8 +97,10 @@ def score_answer(
     kind: str,
     numeric: bool,
     plan_support: Sequence[bool] = (),
+    earlier: Mapping[str, Any] | None = None,
 ) -> AnswerScore:
-    """Score one Answer (as JSON) against its gold spans and their texts."""
+    """Score one Answer (as JSON) against its gold spans and their texts; `earlier`: for a
+    follow-up, the Answer its earlier turn got on its own (`earlier_turn`)."""
     spans = {c["n"]: Span(c["doc_id"], c["start"], c["end"]) for c in answer.get("citations") or []}
     blocks = answer.get("blocks") or []
 
@@ -130,6 +135,52 @@ def score_answer(
         facts_asked="missing_facts" in kinds if kind == "information" and blocks else None,
         plan_steps=len(plan_support),
         plan_supported=sum(plan_support),
+        repeats=repeats_recommendation(answer, earlier) if earlier is not None else None,
+    )
+
+
+def asks_decision(case: Mapping[str, Any]) -> bool:
+    """Whether the case asks what this applicant should do: its label, or a verdict expected."""
+    if "prioritisation" in case:
+        return bool(case["prioritisation"])
+    return bool(case.get("expected_verdict") or case.get("expected_missing"))
+
+
+def earlier_turn(case: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The earlier question of a follow-up that asks something else than the decision ("ok and
+    how many letters do I need?"), as a case of its own: its last user turn, with the turns
+    before it as history. None for any other case: a follow-up that asks the decision again is
+    answered by the recommendation, so showing it is no repeat."""
+    if asks_decision(case):
+        return None
+    history = list(case.get("history") or [])
+    users = [i for i, turn in enumerate(history) if turn.get("role", "user") == "user"]
+    if not users:
+        return None
+    last = users[-1]
+    return {
+        "question": str(history[last].get("content", "")),
+        "history": history[:last],
+        "profile": case.get("profile"),
+    }
+
+
+def _recommendation(answer: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    return next((b for b in answer.get("blocks") or [] if b.get("kind") == "recommendation"), None)
+
+
+def repeats_recommendation(answer: Mapping[str, Any], earlier: Mapping[str, Any]) -> bool | None:
+    """Whether a follow-up's answer shows the earlier turn's recommendation block again with
+    nothing changed: the same verdict from the same facts read. None when the earlier turn got
+    no recommendation, so there is nothing to repeat."""
+    before = _recommendation(earlier)
+    if before is None:
+        return None
+    now = _recommendation(answer)
+    return (
+        now is not None
+        and now.get("verdict") == before.get("verdict")
+        and (answer.get("profile") or {}) == (earlier.get("profile") or {})
     )
 
 
@@ -145,6 +196,9 @@ DEFINITIONS: dict[str, str] = {
     "facts_asked_on_information": "information questions (no decision in them) whose answer "
     "asks for the applicant's facts at all (lower is better)",
     "plan_steps_supported": "plan steps the support scorer judges supported by their citations",
+    "follow_up_repeats": "follow-ups that ask something else than the decision, whose answer "
+    "shows the earlier turn's recommendation again with the same verdict and the same facts "
+    "read, of those whose earlier turn got one (lower is better)",
 }
 
 
@@ -186,4 +240,5 @@ def summarize(scores: Sequence[AnswerScore]) -> dict[str, Any]:
             "hits": sum(s.plan_supported for s in scores),
             "total": steps,
         },
+        "follow_up_repeats": share([s.repeats for s in scores]),
     }
