@@ -414,3 +414,79 @@ def test_an_ask_that_picks_among_options_is_told_from_a_question_of_its_own(
     ask: str, picks: bool
 ) -> None:
     assert picks_among_options(ask) is picks
+
+
+# Session 19: asks of a mixed message that take their topic from the message's context, and
+# uncovered asks of kinds the scope did not know. Messages written for these tests.
+@pytest.mark.parametrize(
+    ("message", "left_out"),
+    [
+        # an amount of what the context names
+        (
+            "Starting a 4 week FM externship in Ohio next month. how long should i stay to get a "
+            "good letter, and whats the cheapest airbnb near the clinic",
+            "airbnb",
+        ),
+        # a greeting before the question
+        (
+            "hi does a sub-I count the same as an externship for IM, also any cheap rooms near "
+            "Mount Sinai?",
+            "rooms",
+        ),
+        # the plan or the advice judged, after a weighing
+        (
+            "My PI says take a second research year, my mentor says do hands-on rotations. "
+            "Is my mentor right? and does the research lab even pay a salary",
+            "salary",
+        ),
+        # a price asked beside an in-scope ask about the same rotation
+        (
+            "I signed up for an 8 week IM externship. When should I ask the attending for a "
+            "letter? Also can I get a refund if they cancel?",
+            "refund",
+        ),
+        # a visa question beside an ask about the rotation the context names
+        (
+            "got a hands-on IM elective offer for 4 weeks. how do I make sure the letter is "
+            "strong? and can I legally do it on a tourist visa",
+            "tourist",
+        ),
+    ],
+)
+def test_an_in_scope_ask_is_kept_beside_an_uncovered_one(message: str, left_out: str) -> None:
+    intent = classify(message)
+    assert intent.in_scope, intent
+    assert any(left_out in item.text.lower() for item in intent.not_covered), intent.not_covered
+    assert left_out not in intent.stripped_question.lower()
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("I have 2 US letters. Is $5k a normal price for a 4 week externship?", REASON_PRICES),
+        ("observership done. how much would it cost in total for 2 months?", REASON_PRICES),
+        ("can I do an observership on an ESTA?", REASON_VISA),
+        ("IM applicant, 3 months USCE. when is the ERAS deadline this year?", REASON_LOGISTICS),
+        ("how to upload my LoRs to ERAS?", REASON_LOGISTICS),
+        ("should I waive my right to see my letters?", REASON_LOGISTICS),
+        ("does MD Anderson take IMG research volunteers?", REASON_SPECIFICS),
+    ],
+)
+def test_uncovered_kinds_are_refused_with_their_topic(message: str, reason: str) -> None:
+    intent = classify(message)
+    assert not intent.in_scope, intent
+    assert intent.reason == reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a clinical context still refuses a bare "what should I do?"
+        "I get chest pain at night since my externship started. what should I do?",
+        # scraps of an out-of-scope ask do not take the context
+        "what visa agency do u recommend for getting externships + letters quickly?",
+        "2 months of hands-on USCE done. names of IMG friendly programs in Ohio plz, thanks!",
+    ],
+)
+def test_context_does_not_rescue_an_uncovered_ask(message: str) -> None:
+    assert not classify(message).in_scope

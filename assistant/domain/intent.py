@@ -259,7 +259,8 @@ DOMAIN_TERMS: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
         ("gap", r"\bgaps?\b|\brecen(?:t|cy)\b", 1),
         (
             "decision",
-            r"\bworth\s+(?:it|anything|doing|much|the\s+money)\b|\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b"
+            r"\bworth\s+(?:it|anything|doing|much|the\s+(?:money|hassle|trouble|effort))\b"
+            r"|\bprioriti[sz]\w*|\bpriorit(?:y|ies)\b"
             r"|\bnext\s+step\b|\bgood\s+"
             r"(?:idea|plan)\b|\boverkill\b|\benough\b|\bready\b|\btoo\s+(?:much|long|little|many)\b"
             # "what first?", "what should I do first": the product's own question, in brief
@@ -358,7 +359,8 @@ _PLACES = (
 _INSTITUTIONS = (
     r"mayo\s+clinic|cleveland\s+clinic|johns\s+hopkins|harvard|stanford|yale|cornell|columbia|"
     r"mount\s+sinai|mt\.?\s+sinai|nyu|ucla|ucsf|upenn|duke|emory|baylor|northwestern|vanderbilt|"
-    r"brigham|mass\s+general|kaiser|amopportunities|img\s+rotations|smartpick"
+    r"brigham|mass\s+general|kaiser|amopportunities|img\s+rotations|smartpick|md\s+anderson"
+    r"|the\s+va|va\s+(?:hospitals?|medical\s+centers?)"
 )
 
 # Specifics the corpus does not contain. Named institutions are handled apart (see classify).
@@ -424,7 +426,11 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bhow\s+expensive\b"
             # "roughly what do they cost", "what's the typical price of an externship"
             r"|\bwhat\s+(?:do|does|did|would|will)\s+(?:\w+\s+){0,3}cost\b"
-            r"|\b(?:typical|usual|average|going)\s+(?:price|cost|fee|rate)s?\b",
+            r"|\b(?:typical|usual|average|going)\s+(?:price|cost|fee|rate)s?\b"
+            # "is $4k a normal price", "how much it will cost in total", "cost?", "refund"
+            r"|\b(?:normal|fair|reasonable|standard)\s+(?:price|cost|fee|rate)s?\b"
+            r"|\bhow\s+much\b[^.?!\n]{0,30}\bcost\b|\bfees?\s+per\b|\brefund\w*|\bwire\s+transfer\b"
+            r"|^\W*(?:and\s+|also\s+)?(?:cost|price|fees?|\$+)\s*\?",
         ),
         (
             "immigration_law",
@@ -445,7 +451,10 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"appointment|refus\w+)\b|\bh-?1b\s+sponsor\w*|\bsponsor\w*\s+(?:\w+\s+)?(?:h-?1b|"
             r"visas?)\b|\bh-?1b\s+(?:vs\.?|or|versus)\s+j-?1\b|\bj-?1\s+(?:vs\.?|or|versus)\s+"
             r"h-?1b\b|\btwo[\s-]year\s+home\s+(?:residency|country)\b|\bj-?1\b[^.?!\n]{0,30}"
-            r"\b(?:rule|requirement|212)\b",
+            r"\b(?:rule|requirement|212)\b"
+            # whether a visa allows something: "can i legally do an externship on a tourist visa"
+            r"|\besta\b|\b(?:legal(?:ly)?|allowed|permitted)\b[^.?!\n]{0,40}\b(?:visas?|b-?1|b-?2"
+            r"|tourist)\b|\bvisa\s+(?:denials|refusals|extensions?)\b",
         ),
         (
             "logistics",
@@ -459,7 +468,11 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bpreference\s+signal\w*|\bsend\s+(?:a\s+|my\s+)?signals?\b|\bsignal(?:s|ing)?\s+"
             r"(?:to|for)\s+(?:the\s+|a\s+)?programs?\b|\bcharacter\s+(?:limits?|counts?)\b"
             r"|\b(?:max(?:imum)?|how\s+many)\s+(?:number\s+of\s+)?experiences\b[^.?!\n]{0,30}"
-            r"\b(?:eras|list|allowed|enter)\b",
+            r"\b(?:eras|list|allowed|enter)\b"
+            r"|\b(?:eras|nrmp|match|application)\s+(?:deadlines?|dates?|timeline|calendar)\b"
+            r"|\bdeadline\b[^.?!\n]{0,40}\b(?:eras|nrmp|submi\w+)\b"
+            r"|\bupload\w*\s+(?:\w+\s+){0,2}?(?:to|on|into)\s+(?:the\s+)?eras\b|\bhow\s+to\s+upload\b"
+            r"|\bwaive\w*\s+(?:my\s+|the\s+)?right\b|\battest\w*",
         ),
         # A choice between visas or countries is itself the ask, even in a what-should-I-do
         # sentence ("J-1 or H-1B, which is better for residency?"), unlike a visa or a country
@@ -696,11 +709,13 @@ UNRELATED_PATTERN = _rx(
     r"|\bpoem\b|\bsong\b|\bjoke\b|\blyrics\b|\bcapital\s+of\b|\bpresident\s+of\b|\bclimate\s+change"
     r"\b|\bhoroscope\b|\blottery\b|\bvacation\b|\bhotel\b|\bdating\b|\bvideo\s+games?\b"
     r"|\bmeal\s+prep\b|\bworkouts?\b|\bgym\b|\bel\s+clasico\b|\b(?:premier|champions)\s+league\b"
-    r"|\bexcel\s+(?:formula|sheet|file)s?\b|\bms\s+excel\b|\blaptop\b|\bwi-?fi\b|\bbank\s+accounts?\b|\bssn\b"
+    r"|\bexcel\s+(?:formula|sheet|file)s?\b|\bms\s+excel\b|\blaptop\b|\bwi-?fi\b|\bbanks?\b|\bssn\b"
     r"|\bcredit\s+(?:card|score)\b|\bapartment\b|\bdriv(?:ing|er'?s)\s+licen[cs]e\b"
     r"|\bwestern\s+union\b|\bsend\s+money\b|\bmoney\s+transfer\b|\btax(?:es)?\b|\bgf\b"
     r"|\bgirlfriend\b|\bboyfriend\b|\bfianc[eé]e?\b|\bbreak\s+up\b|\bget\s+married\b|\bsim\s+card\b"
     r"|\bneed\s+a\s+car\b|\bhousing\b|\brent\b|\blunch\b|\bdinner\b|\bwhere\s+to\s+watch\b"
+    r"|\bairbnb\b|\baccommodations?\b|\bsublets?\b|\b(?:cheap|affordable|shared)\s+(?:rooms?"
+    r"|places?\s+to\s+stay|stays?)\b"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -815,7 +830,8 @@ PRIORITY_STRONG = _rx(
     r"|\bwhich\s+one\s*[?!]|\bwhich\s+one\s+(?:should|would|do|to|is\s+better)\b"
     rf"|\bwhich\s+(?!{_THINGS}\b)(?:\w+\s+){{0,3}}?"
     r"(?:first|should\s+i|is\s+better|matters\s+more|is\s+more)\b"
-    r"|\bworth\s+it\b|\bworth\s+(?:doing|pursuing|my\s+time|anything|much|the\s+money)\b"
+    r"|\bworth\s+it\b|\bworth\s+(?:doing|pursuing|my\s+time|anything|much"
+    r"|the\s+(?:money|hassle|trouble|effort))\b"
     r"|\bonly\s+afford\b"
     r"|\bafford\s+only\b|\bafford\s+(?:one|both)\b|\bwould\s+you\s+(?:recommend|suggest|advise)\b"
     r"|\b(?:good|bad|smart|wise)\s+(?:plan|idea|move|choice)\b|\b(?:my|a)\s+(?:game\s+)?"
@@ -871,7 +887,8 @@ _PART_SPLIT = re.compile(
     r"|\s+(?=(?i:and\s+(?:then\s+)?tell\s+me\s*:))"
     r"|,?\s+(?=(?i:(?:and\s+)?(?:also|btw|plus|separately|p\.\s?s\b\.?|ps(?=:)))[,:]?\s)"
     # (but "…, is it too cliché?" asks about what came before the comma: one part)
-    r"|,\s+(?=(?i:(?:and\s+)?(?:how|what|when|which|where|who|why|is|are|do|does|can|should)\b))"
+    r"|,\s+(?=(?i:(?:and\s+)?(?:how|what|whats|what's|hows|how's|when|which|where|who|why|is|are"
+    r"|do|does|can|should)\b))"
     r"(?!(?i:(?:is|are|do|does|can|should)\s+(?:it|this|that|they|these|those)\b))"
     # ("J-1 or H-1B, which is better?" asks which of the two named before the comma)
     r"(?!(?i:which\s+(?:one\s+)?(?:is|are|would\s+be|'?s)\b))"
@@ -897,6 +914,8 @@ _ASKS = _rx(
     r"|^\W*(?:(?:and|also|btw|plus|p\.?s\.?|so|ok(?:ay)?|but|for|\d\)|[a-d]\)|the\s+"
     r"us\s+match|separately|real\s+question|more\s+importantly|most\s+importantly|mainly"
     r"|oh|one\s+more\s+thing|if\s+(?:yes|so|not)|unrelated\s+but|meanwhile|tbh|honestly"
+    # a greeting before the question: "hey is shadowing the same as an observership…"
+    r"|hey|hi|hello|yo|guys|folks|quick\s+q(?:uestion)?"
     r"|realistically|roughly|approximately|in\s+general|generally|(?:for|in)\s+the\s+us(?:\s+side)?"
     r"|[a-z][\w ]{0,40}:)\W+){0,3}"
     r"(?:what|whats|which|how|hows|should|shall|is|are|am|do|does|did|can|could|would|will|when|"
@@ -1068,7 +1087,8 @@ def _names_a_choice(lower: str) -> bool:
 
 
 _GENERAL_WORTH = _rx(
-    r"worth\s+(?:it|doing|pursuing|anything|much|the\s+money)|(?:good|bad|smart|wise)\s+"
+    r"worth\s+(?:it|doing|pursuing|anything|much|the\s+(?:money|hassle|trouble|effort))"
+    r"|(?:good|bad|smart|wise)\s+"
     r"(?:plan|idea|move|choice)"
 )
 _FIRST_PERSON_WORDS = _rx(r"\b(?:i|i'm|im|i've|ive|me|my|mine)\b")
@@ -1361,6 +1381,7 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     outside: list[NotCovered] = []  # asks the articles do not cover
     previous = ""
     context_reason: str | None = None  # why context alone would be out of scope
+    clinical_context: list[str] = []  # context about symptoms or care ("I can't sleep")
     for part in parts:
         reason, fired = _outside_reason(part, stripped)
         if reason is None and outside and outside[-1].text == previous and _REFERS_BACK.match(part):
@@ -1373,8 +1394,10 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         signals.extend(s for s in fired if s not in signals)
         if part in asking:
             outside.append(NotCovered(part, reason))
-        elif context_reason is None:
-            context_reason = reason
+        else:
+            context_reason = context_reason or reason
+            if reason == REASON_CLINICAL:
+                clinical_context.append(part)
 
     covered = {o.text for o in outside}
     rest = _join([p for p in parts if p not in covered])
@@ -1392,9 +1415,25 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         # An ask with no topic of its own ("which one first??", "follow reddit?") takes the
         # message's: in scope when the rest weighs the options, unless what it is about is
         # clinical ("chest pain since my externship started. what should I do?").
-        takes_context = deciding and context_reason != REASON_CLINICAL
-        answerable = answerable and any(
-            _in_scope_alone(p) or (takes_context and _PICKS_ONE.search(p)) for p in remaining
+        # (the weighing must be in the words beside any clinical context: "chest pain since my
+        # externship started. what should I do?" weighs nothing, "I can't sleep. My mentor
+        # says research, my gut says hands-on. Is my gut right." does)
+        weighed = _join([p for p in parts if p not in covered and p not in clinical_context])
+        takes_context = bool(ACTIVITY_PATTERN.search(weighed.lower())) and _is_prioritisation(
+            weighed.lower()
+        )
+        # An ask with no outside topic of its own asks about what the message's context names
+        # when that context is in scope: "Going to do an IM externship in May. how many weeks
+        # should i book", "I paid for 8 weeks of an IM externship… when should I ask for the
+        # letter?" (not about a clinical context: "chest pain since my externship started").
+        context_in_scope = any(
+            _in_scope_alone(p) for p in parts if p not in asking and p not in clinical_context
+        )
+        answerable = answerable and (
+            (context_in_scope and any(_asks_of_its_own(p) for p in remaining))
+            or any(
+                _in_scope_alone(p) or (takes_context and _PICKS_ONE.search(p)) for p in remaining
+            )
         )
     if not answerable:
         reason = outside[0].reason if outside else context_reason or REASON_UNRELATED
@@ -1418,6 +1457,10 @@ _PICKS_ONE = _rx(
     r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s*[?!]|\bwhich\s+would\s+you\s+(?:pick|choose|take|do)\b"
     # two pieces of advice weighed: "one friend says X, another says Y. who's right??"
     r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?(?:who'?s|who\s+is|which\s+(?:one\s+)?is)\s+right\b"
+    # the plan or the advice laid out, judged: "is that a smart plan?", "Is my gut right."
+    r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+|but\s+)?(?:is|was)\s+(?:that|this|it|my\s+(?:gut|plan|"
+    r"mentor|friend|instinct)|he|she)\s+(?:(?:a|an)\s+)?(?:right|correct|(?:smart|good|bad|wise)"
+    r"(?:\s+(?:plan|idea|move|choice))?)\s*[?.!]*$"
 )
 
 
@@ -1430,6 +1473,12 @@ def picks_among_options(ask: str) -> bool:
     if _weighs_options(lower) and (ACTIVITY_PATTERN.search(lower) or not has_own_topic(ask)):
         return True  # ("what do i pick", "research, or keep rotating?")
     return bool(_PICKS_ONE.search(ask)) and not has_own_topic(ask)
+
+
+def _asks_of_its_own(part: str) -> bool:
+    """An ask that says what it asks ("how many weeks should i book"), not a scrap of another
+    ask split off from it ("letters quickly?", "names plz")."""
+    return len(re.findall(r"\w+", part)) >= 4 and has_own_topic(part)
 
 
 def _in_scope_alone(part: str) -> bool:
@@ -1475,6 +1524,9 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
             and (re.search(r"\b(?:i|my|i'm|i've)\b", lower) or _ACTIVITY_CHOICE.search(lower))
         )
         and not _KIND_COUNTS.search(lower)
+        # (kinds of experience compared, the hospital their example: "what if the observership
+        # is at a famous place like Mass General vs a hands-on at a small community hospital?")
+        and not _compares_clinical_kinds(lower)
     ):
         specifics.append("named_institution")
     if specifics:

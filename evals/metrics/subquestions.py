@@ -12,8 +12,8 @@ that does (`gold`). Per sub-question:
   outside the articles' scope;
 - wrongly named (covered ones): a not-covered note quotes it, or the whole message is declined.
 
-A note quotes a sub-question when the note's quoted words and the sub-question's `quote` share
-at least half of the shorter one's content words.
+A note names the one sub-question whose `quote` shares the largest part of the shorter one's
+content words with the note's quoted words, if at least half.
 """
 
 from __future__ import annotations
@@ -57,12 +57,15 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
-def quotes_it(noted: str, asked: str) -> bool:
-    """Whether a note's quoted words name the sub-question asked in `asked`."""
+def overlap(noted: str, asked: str) -> float:
+    """The share of the shorter one's content words that the other has too."""
     a, b = content_words(noted), content_words(asked)
-    if not a or not b:
-        return False
-    return len(a & b) >= 0.5 * min(len(a), len(b))
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def quotes_it(noted: str, asked: str) -> bool:
+    """Whether a note's quoted words may name the sub-question asked in `asked`."""
+    return overlap(noted, asked) >= 0.5
 
 
 def cited_by_answering_blocks(answer: Mapping[str, Any]) -> list[int]:
@@ -95,11 +98,17 @@ def score_message(
     spans = {c["n"]: Span(c["doc_id"], c["start"], c["end"]) for c in answer.get("citations") or []}
     cited = [spans[n] for n in cited_by_answering_blocks(answer) if n in spans]
     declined = bool(answer.get("abstained"))
-    notes = named_asks(answer)
+    quoted = [str(sub.get("quote", "")) for sub in sub_questions]
+    # each note names the one sub-question it shares the most words with, if enough
+    named_ids = {
+        max(candidates, key=lambda i: overlap(note, quoted[i]))
+        for note in named_asks(answer)
+        if (candidates := [i for i, asked in enumerate(quoted) if quotes_it(note, asked)])
+    }
     out = []
-    for sub, sub_gold in zip(sub_questions, gold, strict=True):
+    for i, (sub, sub_gold) in enumerate(zip(sub_questions, gold, strict=True)):
         covered = bool(sub.get("covered"))
-        named = declined or any(quotes_it(note, str(sub.get("quote", ""))) for note in notes)
+        named = declined or i in named_ids
         answered = covered and any(matches(c, g) for c in cited for g in sub_gold)
         out.append(SubQuestionScore(covered, answered, named))
     return out
