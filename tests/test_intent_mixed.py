@@ -490,3 +490,46 @@ def test_uncovered_kinds_are_refused_with_their_topic(message: str, reason: str)
 )
 def test_context_does_not_rescue_an_uncovered_ask(message: str) -> None:
     assert not classify(message).in_scope
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        # a second question run on with "and", no comma
+        (
+            "is a sub-I the same thing as an externship and does either one get me a letter?",
+            ["is a sub-I the same thing as an externship", "and does either one get me a letter?"],
+        ),
+        (
+            "can research make up for no USCE and whats the usual length of a research year?",
+            ["can research make up for no USCE", "and whats the usual length of a research year?"],
+        ),
+        # the other branch of an ask
+        (
+            "do I need research for IM? if yes how long should it be if not what else helps?",
+            [
+                "do I need research for IM?",
+                "if yes how long should it be",
+                "if not what else helps?",
+            ],
+        ),
+    ],
+)
+def test_run_on_asks_are_asks_of_their_own(message: str, asks: list[str]) -> None:
+    assert list(classify(message).asks) == asks
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # "and" inside one ask: an activity, a short question, a statement
+        "is it better to rotate at a university hospital and do research there?",
+        "how do I reapply and what changes? also can virtual rotations replace in person ones?",
+        "I want to know how long and how hard a research year is?",
+    ],
+)
+def test_and_inside_one_ask_does_not_split_it(message: str) -> None:
+    asks = classify(message).asks
+    assert not any(a.lower().startswith("and do research") for a in asks)
+    assert "and what changes?" not in asks
+    assert "and how hard a research year is?" not in asks

@@ -429,7 +429,7 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:typical|usual|average|going)\s+(?:price|cost|fee|rate)s?\b"
             # "is $4k a normal price", "how much it will cost in total", "cost?", "refund"
             r"|\b(?:normal|fair|reasonable|standard)\s+(?:price|cost|fee|rate)s?\b"
-            r"|\bhow\s+much\b[^.?!\n]{0,30}\bcost\b|\bfees?\s+per\b|\brefund\w*|\bwire\s+transfer\b"
+            r"|\bhow\s+much\b[^.?!\n]{0,50}\bcost\b|\bfees?\s+per\b|\brefund\w*|\bwire\s+transfer\b"
             r"|^\W*(?:and\s+|also\s+)?(?:cost|price|fees?|\$+)\s*\?",
         ),
         (
@@ -893,6 +893,15 @@ _PART_SPLIT = re.compile(
     # ("J-1 or H-1B, which is better?" asks which of the two named before the comma)
     r"(?!(?i:which\s+(?:one\s+)?(?:is|are|would\s+be|'?s)\b))"
     r"|,\s+(?=(?i:and\s+(?:for|in)\s+the\s+us\b))|\s+[—–]+\s+(?=(?i:and\s))"
+    # a second question run on with "and", no comma: "is shadowing the same as an observership
+    # and does either one help my app", "can research replace it and whats the match rate"
+    r"|\s+(?=(?i:and\s+(?:also\s+|then\s+|oh\s+and\s+)?(?:(?:is|are|does|do|can|could|should|will"
+    r"|would)\s+(?:i|it|that|this|they|there|he|she|we|you|my|either|programs?|pds?)\b|(?:what|whats|what's|which|who)\s+[^\s?.!]+\s+\w|(?:how|when|where"
+    r"|why)\s+(?:do|does|did|can|could|should|would|will|is|are|was|many|much|long|often|soon"
+    r"|early|to)\b)))"
+    # the other branch of an ask: "if yes how do I find one if no what makes it worth it"
+    r"|\s+(?=(?i:(?:and\s+|or\s+|but\s+)?if\s+(?:yes|no|not|so)\b[,\s]+(?:what|whats|how|which|when"
+    r"|where|who|why|is|are|do|does|can|should|will|would)\b))"
     r"|\s+(?=(?:2|ii|b)\)\s)"
     # a numbered question inside a sentence: "my questions are 1) how many… and 3) does…" (not
     # numbered options: "offered (1) a research fellowship or (2) an externship. which first?")
@@ -942,6 +951,8 @@ _SETTLED = _rx(
 _REFERS_BACK = _rx(
     r"^\W*(?:and\s+|so\s+)?(?:do|does|did|will|would|can|could|are|is)\s+(?:they|those|these|"
     r"he|she)\b"
+    # ("how do i get my ERAS token and where do i pay ECFMG for it")
+    r"|\bfor\s+(?:it|them)\W*$"
 )
 
 
@@ -1384,7 +1395,12 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     clinical_context: list[str] = []  # context about symptoms or care ("I can't sleep")
     for part in parts:
         reason, fired = _outside_reason(part, stripped)
-        if reason is None and outside and outside[-1].text == previous and _REFERS_BACK.match(part):
+        if (
+            reason is None
+            and outside
+            and outside[-1].text == previous
+            and _REFERS_BACK.search(part)
+        ):
             reason = outside[
                 -1
             ].reason  # "Has anyone done the Mayo observership? do they give LoRs?"
