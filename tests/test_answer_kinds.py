@@ -320,3 +320,18 @@ def test_a_question_typed_without_its_mark_is_named(real: Advisor) -> None:
     assert any(getattr(b, "asks", None) == "how many letters do i need" for b in answer.blocks), [
         (b.kind, getattr(b, "asks", None)) for b in answer.blocks
     ]
+
+
+def test_each_of_four_numbered_asks_is_answered_or_named(real: Advisor) -> None:
+    """A post that numbers four questions gets an answer to each of the four, and a price
+    after them is named as not covered rather than answered with a card that shares a word."""
+    answer = real.ask(
+        "IMG 2022, want IM. 1) how many months of hands-on USCE do I need? 2) how many US "
+        "letters? 3) does an observership count as USCE? 4) how recent does the USCE need to "
+        "be? 5) is $4000 for a 4 week externship a normal price?"
+    )
+    asked = [b.asks or "" for b in answer.blocks if b.kind == "direct_answer"]
+    named = [b.text for b in answer.blocks if b.kind == "notice" and b.code == "not_covered"]
+    assert any("recent" in a for a in asked), asked  # the fourth ask has its own answer
+    assert any("normal price" in n for n in named), named
+    assert not any("price" in a for a in asked), asked

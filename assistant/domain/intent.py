@@ -429,6 +429,8 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:typical|usual|average|going)\s+(?:price|cost|fee|rate)s?\b"
             # "is $4k a normal price", "how much it will cost in total", "cost?", "refund"
             r"|\b(?:normal|fair|reasonable|standard)\s+(?:price|cost|fee|rate)s?\b"
+            r"|\b(?:price|cost|fee)s?\b[^.?!\n]{0,40}\bis\s+(?:normal|fair|reasonable|ok(?:ay)?"
+            r"|too\s+much|a\s+lot)\b"
             r"|\bhow\s+much\b[^.?!\n]{0,50}\bcost\b|\bfees?\s+per\b|\brefund\w*|\bwire\s+transfer\b"
             r"|^\W*(?:and\s+|also\s+)?(?:cost|price|fees?|\$+)\s*\?",
         ),
