@@ -533,3 +533,17 @@ def test_and_inside_one_ask_does_not_split_it(message: str) -> None:
     assert not any(a.lower().startswith("and do research") for a in asks)
     assert "and what changes?" not in asks
     assert "and how hard a research year is?" not in asks
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the ask after an uncovered one goes on with it, not with the applicant's story
+        "3 months hands-on IM done, 2 US letters. what's the J-1 waiver process after residency? "
+        "and how long would I have to serve",
+        "IM applicant, 3 months USCE, 3 LoRs. how many preference signals for IM this year?? "
+        "and should I use one on the program where I rotated?",
+    ],
+)
+def test_an_ask_after_an_uncovered_one_does_not_take_the_story_as_its_topic(message: str) -> None:
+    assert not classify(message).in_scope

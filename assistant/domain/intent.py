@@ -1395,7 +1395,11 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
     previous = ""
     context_reason: str | None = None  # why context alone would be out of scope
     clinical_context: list[str] = []  # context about symptoms or care ("I can't sleep")
+    after_outside: set[str] = set()  # asks that come right after an ask left out
+    last_ask_outside = False
     for part in parts:
+        if part in asking and last_ask_outside:
+            after_outside.add(part)
         reason, fired = _outside_reason(part, stripped)
         if (
             reason is None
@@ -1407,6 +1411,8 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
                 -1
             ].reason  # "Has anyone done the Mayo observership? do they give LoRs?"
         previous = part
+        if part in asking:
+            last_ask_outside = reason is not None
         if reason is None:
             continue
         signals.extend(s for s in fired if s not in signals)
@@ -1447,8 +1453,13 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         context_in_scope = any(
             _in_scope_alone(p) for p in parts if p not in asking and p not in clinical_context
         )
+        # (an ask right after one left out goes on with it: "what's the J-1 waiver process? and
+        # how long would I have to serve", so it does not take the applicant's story as its topic)
         answerable = answerable and (
-            (context_in_scope and any(_asks_of_its_own(p) for p in remaining))
+            (
+                context_in_scope
+                and any(_asks_of_its_own(p) for p in remaining if p not in after_outside)
+            )
             or any(
                 _in_scope_alone(p) or (takes_context and _PICKS_ONE.search(p)) for p in remaining
             )
