@@ -1,10 +1,13 @@
-"""The sub-question probe (evals/datasets/subquestions_a.jsonl): well formed, its split fixed by
-id before any tuning, every ask's words found in its message, every gold phrase verbatim on one
-line of its article, and the scoring of a real answer."""
+"""The sub-question probes (evals/datasets/subquestions_a.jsonl, subquestions_b.jsonl): well
+formed, the split fixed by id before any tuning (b: all held-out), every ask's words found in its
+message, every gold phrase verbatim on one line of its article, and the scoring of a real
+answer."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from evals.subquestion_probe import gold_spans, load, score_rows
 
@@ -12,12 +15,17 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "corpus").glob("*.txt")}
 
 
-def test_messages_are_well_formed_with_the_split_fixed_by_id() -> None:
-    rows = load("all")
-    assert len(rows) == 120 and len({r["id"] for r in rows}) == 120
+FILES = {"subquestions_a.jsonl": 120, "subquestions_b.jsonl": 96}
+
+
+@pytest.mark.parametrize(("name", "size"), FILES.items())
+def test_messages_are_well_formed_with_the_split_fixed_by_id(name: str, size: int) -> None:
+    rows = load("all", [name])
+    assert len(rows) == size and len({r["id"] for r in rows}) == size
     for row in rows:
         number = int(row["id"].split("-")[1])
-        assert row["split"] == ("heldout" if number % 3 == 0 else "dev"), row["id"]
+        held_out = name == "subquestions_b.jsonl" or number % 3 == 0
+        assert row["split"] == ("heldout" if held_out else "dev"), row["id"]
         assert 2 <= len(row["sub_questions"]) <= 4, row["id"]
         for sub in row["sub_questions"]:
             assert sub["quote"] and sub["quote"] in row["question"], (row["id"], sub["quote"])
@@ -26,8 +34,9 @@ def test_messages_are_well_formed_with_the_split_fixed_by_id() -> None:
     assert 0.5 <= sum(s["covered"] for s in subs) / len(subs) <= 0.7
 
 
-def test_every_gold_phrase_is_verbatim_on_one_line_of_its_article() -> None:
-    for row in load("all"):
+@pytest.mark.parametrize("name", FILES)
+def test_every_gold_phrase_is_verbatim_on_one_line_of_its_article(name: str) -> None:
+    for row in load("all", [name]):
         for sub in row["sub_questions"]:
             for gold in sub["gold"]:
                 lines = ARTICLES[gold["doc_id"]].splitlines()
