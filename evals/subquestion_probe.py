@@ -15,10 +15,9 @@ import argparse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.text.citations import locate
 from evals.cases import DATASETS, load_jsonl
-from evals.metrics.retrieval import Span
 from evals.metrics.subquestions import DEFINITIONS, SubQuestionScore, score_message, summarize
+from evals.scoring import gold_spans  # a sub-question's gold, as a case's
 
 FILES = ("subquestions_a.jsonl",)
 
@@ -26,15 +25,6 @@ FILES = ("subquestions_a.jsonl",)
 def load(split: str, files: Iterable[str] = FILES) -> list[dict[str, Any]]:
     rows = [row for name in files for row in load_jsonl(DATASETS / name)]
     return [r for r in rows if split == "all" or r.get("split") == split]
-
-
-def gold_spans(sub: Mapping[str, Any], texts: Mapping[str, str]) -> list[Span]:
-    spans = []
-    for gold in sub.get("gold") or []:
-        where = locate(gold["phrase"], texts.get(gold["doc_id"], ""))
-        if where:
-            spans.append(Span(gold["doc_id"], *where))
-    return spans
 
 
 def score_rows(

@@ -427,7 +427,7 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # "roughly what do they cost", "what's the typical price of an externship"
             r"|\bwhat\s+(?:do|does|did|would|will)\s+(?:\w+\s+){0,3}cost\b"
             r"|\b(?:typical|usual|average|going)\s+(?:price|cost|fee|rate)s?\b"
-            # "is $4k a normal price", "how much it will cost in total", "cost?", "refund"
+            # "is $5k a fair price", "how much would it all cost", "cost?", refunds
             r"|\b(?:normal|fair|reasonable|standard)\s+(?:price|cost|fee|rate)s?\b"
             r"|\b(?:price|cost|fee)s?\b[^.?!\n]{0,40}\bis\s+(?:normal|fair|reasonable|ok(?:ay)?"
             r"|too\s+much|a\s+lot)\b"
@@ -454,7 +454,7 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"visas?)\b|\bh-?1b\s+(?:vs\.?|or|versus)\s+j-?1\b|\bj-?1\s+(?:vs\.?|or|versus)\s+"
             r"h-?1b\b|\btwo[\s-]year\s+home\s+(?:residency|country)\b|\bj-?1\b[^.?!\n]{0,30}"
             r"\b(?:rule|requirement|212)\b"
-            # whether a visa allows something: "can i legally do an externship on a tourist visa"
+            # whether a visa allows something: "am I allowed to rotate on a visitor visa?"
             r"|\besta\b|\b(?:legal(?:ly)?|allowed|permitted)\b[^.?!\n]{0,40}\b(?:visas?|b-?1|b-?2"
             r"|tourist)\b|\bvisa\s+(?:denials|refusals|extensions?)\b",
         ),
@@ -895,13 +895,15 @@ _PART_SPLIT = re.compile(
     # ("J-1 or H-1B, which is better?" asks which of the two named before the comma)
     r"(?!(?i:which\s+(?:one\s+)?(?:is|are|would\s+be|'?s)\b))"
     r"|,\s+(?=(?i:and\s+(?:for|in)\s+the\s+us\b))|\s+[—–]+\s+(?=(?i:and\s))"
-    # a second question run on with "and", no comma: "is shadowing the same as an observership
-    # and does either one help my app", "can research replace it and whats the match rate"
-    r"|\s+(?=(?i:and\s+(?:also\s+|then\s+|oh\s+and\s+)?(?:(?:is|are|does|do|can|could|should|will"
-    r"|would)\s+(?:i|it|that|this|they|there|he|she|we|you|my|either|programs?|pds?)\b|(?:what|whats|what's|which|who)\s+[^\s?.!]+\s+\w|(?:how|when|where"
-    r"|why)\s+(?:do|does|did|can|could|should|would|will|is|are|was|many|much|long|often|soon"
-    r"|early|to)\b)))"
-    # the other branch of an ask: "if yes how do I find one if no what makes it worth it"
+    # a second question run on with "and", no comma: "is a sub-I the same as an externship and
+    # does either one get me a letter", "can research make up for no USCE and whats the usual
+    # length" (an auxiliary with a pronoun subject, or a question word that opens a question)
+    r"|\s+(?=(?i:and\s+(?:also\s+|then\s+|oh\s+and\s+)?(?:(?:is|are|does|do|can|could|should"
+    r"|will|would)\s+(?:i|it|that|this|they|there|he|she|we|you|my|either|programs?|pds?)\b"
+    r"|(?:what|whats|what's|which|who)\s+[^\s?.!]+\s+\w"
+    r"|(?:how|when|where|why)\s+(?:do|does|did|can|could|should|would|will|is|are|was|many|much"
+    r"|long|often|soon|early|to)\b)))"
+    # the other branch of an ask: "if yes how long should it be if not what else helps"
     r"|\s+(?=(?i:(?:and\s+|or\s+|but\s+)?if\s+(?:yes|no|not|so)\b[,\s]+(?:what|whats|how|which|when"
     r"|where|who|why|is|are|do|does|can|should|will|would)\b))"
     r"|\s+(?=(?:2|ii|b)\)\s)"
@@ -925,7 +927,7 @@ _ASKS = _rx(
     r"|^\W*(?:(?:and|also|btw|plus|p\.?s\.?|so|ok(?:ay)?|but|for|\d\)|[a-d]\)|the\s+"
     r"us\s+match|separately|real\s+question|more\s+importantly|most\s+importantly|mainly"
     r"|oh|one\s+more\s+thing|if\s+(?:yes|so|not)|unrelated\s+but|meanwhile|tbh|honestly"
-    # a greeting before the question: "hey is shadowing the same as an observership…"
+    # a greeting before the question: "hi does a sub-I count the same as an externship…"
     r"|hey|hi|hello|yo|guys|folks|quick\s+q(?:uestion)?"
     r"|realistically|roughly|approximately|in\s+general|generally|(?:for|in)\s+the\s+us(?:\s+side)?"
     r"|[a-z][\w ]{0,40}:)\W+){0,3}"
@@ -953,7 +955,7 @@ _SETTLED = _rx(
 _REFERS_BACK = _rx(
     r"^\W*(?:and\s+|so\s+)?(?:do|does|did|will|would|can|could|are|is)\s+(?:they|those|these|"
     r"he|she)\b"
-    # ("how do i get my ERAS token and where do i pay ECFMG for it")
+    # ("what is an ERAS token and who do I pay for it")
     r"|\bfor\s+(?:it|them)\W*$"
 )
 
@@ -1440,16 +1442,16 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
         # message's: in scope when the rest weighs the options, unless what it is about is
         # clinical ("chest pain since my externship started. what should I do?").
         # (the weighing must be in the words beside any clinical context: "chest pain since my
-        # externship started. what should I do?" weighs nothing, "I can't sleep. My mentor
-        # says research, my gut says hands-on. Is my gut right." does)
+        # externship started. what should I do?" weighs nothing, "Up all night worrying. My PI
+        # says research, my mentor says rotations. Is my mentor right?" does)
         weighed = _join([p for p in parts if p not in covered and p not in clinical_context])
         takes_context = bool(ACTIVITY_PATTERN.search(weighed.lower())) and _is_prioritisation(
             weighed.lower()
         )
         # An ask with no outside topic of its own asks about what the message's context names
-        # when that context is in scope: "Going to do an IM externship in May. how many weeks
-        # should i book", "I paid for 8 weeks of an IM externship… when should I ask for the
-        # letter?" (not about a clinical context: "chest pain since my externship started").
+        # when that context is in scope: "Starting an FM externship next month. how long should
+        # I stay", "I signed up for an 8 week IM externship. When should I ask for a letter?"
+        # (not about a clinical context: "chest pain since my externship started").
         context_in_scope = any(
             _in_scope_alone(p) for p in parts if p not in asking and p not in clinical_context
         )
@@ -1486,7 +1488,7 @@ _PICKS_ONE = _rx(
     r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?which\s*[?!]|\bwhich\s+would\s+you\s+(?:pick|choose|take|do)\b"
     # two pieces of advice weighed: "one friend says X, another says Y. who's right??"
     r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+)?(?:who'?s|who\s+is|which\s+(?:one\s+)?is)\s+right\b"
-    # the plan or the advice laid out, judged: "is that a smart plan?", "Is my gut right."
+    # the plan or the advice laid out, judged: "is that a good plan?", "is my mentor right?"
     r"|^\W*(?:so\s+|ok(?:ay)?\s+|and\s+|but\s+)?(?:is|was)\s+(?:that|this|it|my\s+(?:gut|plan|"
     r"mentor|friend|instinct)|he|she)\s+(?:(?:a|an)\s+)?(?:right|correct|(?:smart|good|bad|wise)"
     r"(?:\s+(?:plan|idea|move|choice))?)\s*[?.!]*$"
@@ -1505,8 +1507,8 @@ def picks_among_options(ask: str) -> bool:
 
 
 def _asks_of_its_own(part: str) -> bool:
-    """An ask that says what it asks ("how many weeks should i book"), not a scrap of another
-    ask split off from it ("letters quickly?", "names plz")."""
+    """An ask that says what it asks ("how long should I stay there"), not a scrap of another
+    ask split off from it ("visa too?", "names pls")."""
     return len(re.findall(r"\w+", part)) >= 4 and has_own_topic(part)
 
 
@@ -1553,8 +1555,8 @@ def _outside_reason(part: str, message: str = "") -> tuple[str | None, list[str]
             and (re.search(r"\b(?:i|my|i'm|i've)\b", lower) or _ACTIVITY_CHOICE.search(lower))
         )
         and not _KIND_COUNTS.search(lower)
-        # (kinds of experience compared, the hospital their example: "what if the observership
-        # is at a famous place like Mass General vs a hands-on at a small community hospital?")
+        # (kinds of experience compared, the hospital their example: "an observership at Mass
+        # General or a hands-on month at a small community hospital, which is worth more?")
         and not _compares_clinical_kinds(lower)
     ):
         specifics.append("named_institution")
