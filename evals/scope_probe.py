@@ -43,7 +43,8 @@ TOPIC_REASONS: dict[str, set[str]] = {
     "documents": {reasons.REASON_DOCUMENTS},
     "usmle": {reasons.REASON_EXAMS, reasons.REASON_LOGISTICS},
     "visa": {reasons.REASON_VISA, reasons.REASON_LOGISTICS},
-    "logistics": {reasons.REASON_LOGISTICS, reasons.REASON_PRICES},  # ERAS fees are fees
+    # (ERAS fees are fees; a rotation's insurance and immunizations are its paperwork)
+    "logistics": {reasons.REASON_LOGISTICS, reasons.REASON_PRICES, reasons.REASON_ONBOARDING},
     "vendor": {reasons.REASON_VENDOR},
     "other_country": {reasons.REASON_ABROAD},
     "unrelated": {reasons.REASON_UNRELATED},

@@ -16,6 +16,7 @@ from assistant.domain.intent import (
     REASON_DOCUMENTS,
     REASON_EXAMS,
     REASON_LOGISTICS,
+    REASON_ONBOARDING,
     REASON_PRICES,
     REASON_SPECIFICS,
     REASON_STATISTICS,
@@ -470,6 +471,8 @@ def test_an_in_scope_ask_is_kept_beside_an_uncovered_one(message: str, left_out:
         ("how to upload my LoRs to ERAS?", REASON_LOGISTICS),
         ("should I waive my right to see my letters?", REASON_LOGISTICS),
         ("does MD Anderson take IMG research volunteers?", REASON_SPECIFICS),
+        ("do I need malpractice insurance for a hands-on externship?", REASON_ONBOARDING),
+        ("will the hospital run a background check before my sub-I?", REASON_ONBOARDING),
     ],
 )
 def test_uncovered_kinds_are_refused_with_their_topic(message: str, reason: str) -> None:

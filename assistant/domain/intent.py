@@ -55,6 +55,9 @@ REASON_LOGISTICS = (
     "application logistics the articles do not cover (ERAS signals, VSLO, ECFMG and OET, "
     "interviews, score reporting, visa interviews)"
 )
+REASON_ONBOARDING = (
+    "a rotation's paperwork and requirements (insurance, immunizations, background checks)"
+)
 
 # In scope iff the domain score reaches this: one core term (USCE, residency, LOR, GCP...) or two
 # weaker ones ("research" + "worth it").
@@ -476,6 +479,13 @@ SPECIFICS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bupload\w*\s+(?:\w+\s+){0,2}?(?:to|on|into)\s+(?:the\s+)?eras\b|\bhow\s+to\s+upload\b"
             r"|\bwaive\w*\s+(?:my\s+|the\s+)?right\b|\battest\w*",
         ),
+        # What a rotation requires before the first day: the articles name none of it.
+        (
+            "onboarding",
+            r"\b(?:health|medical|malpractice|liability)\s+insurance\b|\bimmuni[sz]ations?\b"
+            r"|\bvaccin\w*|\bbackground\s+checks?\b|\bdrug\s+(?:screen|test)\w*|\btiters?\b"
+            r"|\b(?:tb|ppd)\s+(?:test|skin\s+test)s?\b",
+        ),
         # A choice between visas or countries is itself the ask, even in a what-should-I-do
         # sentence ("J-1 or H-1B, which is better for residency?"), unlike a visa or a country
         # named as the applicant's context (CONTEXT_WHEN_DECIDING).
@@ -544,6 +554,7 @@ _SPECIFICS_REASON = {
     "country_choice": REASON_ABROAD,
     "step_study": REASON_EXAMS,
     "logistics": REASON_LOGISTICS,
+    "onboarding": REASON_ONBOARDING,
 }
 NAMED_INSTITUTION = _rx(
     rf"\b(?:{_INSTITUTIONS})\b|\b[A-Z][\w'&-]+(?:\s+[A-Z][\w'&-]+){{0,3}}\s+(?:Hospital|Medical"
