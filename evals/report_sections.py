@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from evals.judge import FAITHFULNESS, RELEVANCY
 from evals.metrics.answers import DEFINITIONS as ANSWER_DEFINITIONS
+from evals.metrics.subquestions import DEFINITIONS as SUB_QUESTION_DEFINITIONS
 from evals.scoring import RETRIEVAL_K
 
 K = RETRIEVAL_K
 
 DEFINITIONS: dict[str, str] = {
     **ANSWER_DEFINITIONS,
+    **SUB_QUESTION_DEFINITIONS,
     "citation_validity": "citations whose quote is exactly the document's text at its offsets",
     "citation_recall": "claim sentences whose citations, joined, support them (ALCE recall; an "
     "uncited claim scores 0)",
@@ -61,6 +63,12 @@ SECTIONS: tuple[Section, ...] = (
         "Relevance: does the answer answer the question?",
         "Against gold that lists every passage of the articles that answers the question.",
         tuple(ANSWER_DEFINITIONS),
+    ),
+    Section(
+        "Sub-questions: is each ask answered, or named as not covered?",
+        "On the sub-question probes' messages of the same split (subquestions_a.jsonl, "
+        "subquestions_b.jsonl), every ask labelled: whether the articles answer it, and where.",
+        tuple(SUB_QUESTION_DEFINITIONS),
     ),
     Section(
         "Faithfulness: is every claim backed by its citations?",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.settings import Settings
+from evals import subquestion_probe
 from evals.backends import AdvisorBackend, Backend, BackendUnavailable, BaselineBackend
 from evals.calibration import scorer_agreement
 from evals.metrics.answers import earlier_turn
@@ -136,6 +137,12 @@ def run_eval(
         chosen.append(BaselineBackend(settings, embedder, titles))
     for backend in chosen:
         run.backends[backend.name] = run_backend(backend, cases, progress)
+        if isinstance(backend, AdvisorBackend):
+            # each ask of a multi-part message, on the sub-question probes of the same split
+            figures = subquestion_probe.measure(backend, split)
+            run.backends[backend.name].summary.update(
+                {k: Figure(f["value"], f["hits"], f["total"]) for k, f in figures.items()}
+            )
     run.agreement = scorer_agreement(split, embedder=embedder, embedder_name=settings.embedder)
     run.seconds = round(time.perf_counter() - started, 2)
     return run

@@ -261,6 +261,12 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("facts_asked_on_information", "Information answers that ask for facts at all", "share"),
     ("plan_steps_supported", "Plan steps supported by their citations", "share"),
     ("follow_up_repeats", "Follow-ups that repeat an unchanged recommendation", "share"),
+    # Each ask of a multi-part message, on the sub-question probes (evals/subquestion_probe.py,
+    # filled in by the runner for the Advisor's backends)
+    ("sub_questions_addressed", "Sub-questions answered or named as not covered", "share"),
+    ("covered_answered", "Sub-questions the articles answer, answered", "share"),
+    ("not_covered_named", "Sub-questions the articles leave out, named", "share"),
+    ("covered_wrongly_named", "Answerable sub-questions named as not covered", "share"),
     ("citation_validity", "Citation validity", "share"),
     ("citation_recall", "Citation recall (ALCE)", "share"),
     ("citation_precision", "Citation precision (ALCE)", "share"),
@@ -324,4 +330,14 @@ def summarize(scores: Sequence[CaseScore]) -> dict[str, Figure]:
         "latency_p50_ms": Figure(p50),
         "latency_p95_ms": Figure(p95),
         "errors": Figure(float(len(scores) - len(ok))),
+        # (not measured on the eval's cases: the runner measures them on the probes)
+        **{key: Figure(None) for key in SUB_QUESTION_KEYS},
     }
+
+
+SUB_QUESTION_KEYS = (
+    "sub_questions_addressed",
+    "covered_answered",
+    "not_covered_named",
+    "covered_wrongly_named",
+)

@@ -20,6 +20,8 @@ from evals.metrics.subquestions import DEFINITIONS, SubQuestionScore, score_mess
 from evals.scoring import gold_spans  # a sub-question's gold, as a case's
 
 FILES = ("subquestions_a.jsonl",)
+# What the eval report measures: both probes (b is all held-out, so a dev run sees a's dev part).
+REPORT_FILES = ("subquestions_a.jsonl", "subquestions_b.jsonl")
 
 
 def load(split: str, files: Iterable[str] = FILES) -> list[dict[str, Any]]:
@@ -42,6 +44,19 @@ def score_rows(
         )
         for row in rows
     ]
+
+
+def measure(backend: Any, split: str) -> dict[str, dict[str, Any]]:
+    """The sub-question figures of an eval backend (`evals.backends.AdvisorBackend`) on the
+    probes' messages of `split`, for the eval report."""
+    rows = load(split, REPORT_FILES)
+    answers = {
+        row["id"]: backend.run(
+            {"question": row["question"], "history": row.get("history")}
+        ).answer.model_dump(mode="json")
+        for row in rows
+    }
+    return summarize([s for _, scores in score_rows(rows, answers, backend.texts) for s in scores])
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -183,23 +183,31 @@ def _sections_md(markdown: str) -> list[tuple[str, str]]:
 
 def test_reports_open_with_the_relevance_metrics_and_their_definitions(run: EvalRun) -> None:
     from evals.metrics.answers import DEFINITIONS as RELEVANCE
+    from evals.metrics.subquestions import DEFINITIONS as SUB_QUESTIONS
     from evals.report import to_markdown
     from evals.report_html import to_html
     from evals.report_sections import DEFINITIONS
 
     data = to_dict(run)
     sections = _sections_md(to_markdown(data))
-    (first, body), (second, faithful) = sections[0], sections[1]
+    (first, body), (second, asks), (third, faithful) = sections[0], sections[1], sections[2]
     assert first.startswith("Relevance")
     for key, definition in RELEVANCE.items():
         assert re.search(rf"^\| .*`{key}`.*\| {re.escape(definition)} \|$", body, flags=re.M)
+    # each ask of a multi-part message next, measured on the sub-question probes
+    assert second.startswith("Sub-questions")
+    for key, definition in SUB_QUESTIONS.items():
+        assert re.search(
+            rf"^\| .*`{key}`\) \| \d\.\d{{3}} .*\| {re.escape(definition)} \|$", asks, flags=re.M
+        )
     # the faithfulness figures follow, with their definitions too
-    assert second.startswith("Faithfulness")
+    assert third.startswith("Faithfulness")
     for key in ("citation_validity", "citation_recall", "citation_precision"):
         assert f"`{key}`" in faithful and DEFINITIONS[key] in faithful
     page = to_html(data)
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings[0].startswith("Relevance") and headings[1].startswith("Faithfulness")
+    assert headings[0].startswith("Relevance") and headings[1].startswith("Sub-questions")
+    assert headings[2].startswith("Faithfulness")
     top = page[: page.index(f"<h2>{headings[1]}")]
     for key, definition in RELEVANCE.items():
         assert key in top and html.escape(definition) in top
