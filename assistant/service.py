@@ -608,7 +608,7 @@ class Advisor:
         if (
             situated.prioritisation
             and (decision is None or decision.verdict is None)
-            and asks_only_facts(intent.stripped_question)
+            and asks_only_facts(intent.stripped_question, no_facts=not applicant.known())
         ):
             # Only questions of fact ("how recent does USCE have to be? I did 2 months of
             # externships"), with too few facts to decide: the questions are answered, and no

@@ -550,3 +550,24 @@ def test_and_inside_one_ask_does_not_split_it(message: str) -> None:
 )
 def test_an_ask_after_an_uncovered_one_does_not_take_the_story_as_its_topic(message: str) -> None:
     assert not classify(message).in_scope
+
+
+@pytest.mark.parametrize(
+    ("message", "facts_only"),
+    [
+        # a question of fact that compares two kinds of a thing, asked in general terms: the
+        # answer is the comparison, not "Which applies to you?"
+        ("what makes a clinical LoR strong vs a generic one?", True),
+        ("how does a clinical letter differ from a research letter, content-wise?", True),
+        # the writer's own choice stays a decision
+        ("what makes more sense for me, a clinical LoR or a research one?", False),
+        # the core choice asked bare is still the decision, whoever asks it
+        ("research or USCE first?", False),
+    ],
+)
+def test_a_general_comparison_is_a_question_of_fact(message: str, facts_only: bool) -> None:
+    assert asks_only_facts(message, no_facts=True) is facts_only
+
+
+def test_a_comparison_by_a_writer_whose_facts_were_read_stays_a_decision() -> None:
+    assert not asks_only_facts("what makes a clinical LoR strong vs a generic one?")

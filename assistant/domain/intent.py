@@ -1334,14 +1334,18 @@ _FACT_ASK = _rx(
 )
 
 
-def asks_only_facts(message: str) -> bool:
+def asks_only_facts(message: str, *, no_facts: bool = False) -> bool:
     """Whether every ask of the message is a question of fact (`_FACT_ASK`: "how recent does
-    USCE have to be? I did 2 months in 2021") and none weighs the options or asks what to do."""
+    USCE have to be? I did 2 months in 2021") and none weighs the options or asks what to do.
+    Asked in general terms (`no_facts`: none of the writer's facts were read; and no "I", "my"
+    or "me"), a question of fact that compares two kinds of a thing stays one ("what makes a
+    clinical LoR strong vs a generic one?"): there is no choice of the writer's to ask facts
+    for."""
     asks = [p for p in _parts(message) if _ASKS.search(p)]
+    general = no_facts and not _FIRST_PERSON_WORDS.search(message.lower())
     return bool(asks) and all(
         _FACT_ASK.search(ask.strip().lower())
-        and not _weighs_options(ask.lower())
-        and not _is_prioritisation(ask.lower())
+        and (general or (not _weighs_options(ask.lower()) and not _is_prioritisation(ask.lower())))
         for ask in asks
     )
 
