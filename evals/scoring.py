@@ -23,10 +23,13 @@ from evals.metrics.numbers import unsupported_numbers
 from evals.metrics.ratio import Ratio
 from evals.metrics.retrieval import Span, hit_at_k, mean, recall_at_k, reciprocal_rank
 from evals.metrics.statements import statements
+from evals.metrics.subquestions import DEFINITIONS as SUB_QUESTION_DEFINITIONS
 from evals.metrics.validity import citation_valid, citation_validity
 from evals.metrics.verdicts import spurious_verdict, verdict_accuracy, verdict_correct
 
 RETRIEVAL_K = 4
+# The sub-question figures: measured by the runner on the probes, not on the eval's cases.
+SUB_QUESTION_KEYS = tuple(SUB_QUESTION_DEFINITIONS)
 
 
 @dataclass
@@ -333,11 +336,3 @@ def summarize(scores: Sequence[CaseScore]) -> dict[str, Figure]:
         # (not measured on the eval's cases: the runner measures them on the probes)
         **{key: Figure(None) for key in SUB_QUESTION_KEYS},
     }
-
-
-SUB_QUESTION_KEYS = (
-    "sub_questions_addressed",
-    "covered_answered",
-    "not_covered_named",
-    "covered_wrongly_named",
-)

@@ -269,6 +269,16 @@ def test_in_scope_asks_under_an_out_of_scope_surface_are_answered(message: str) 
         ("any data on how many matched IMGs had research only?", REASON_STATISTICS),
         ("fix the grammar of my email to the attending pls", REASON_DOCUMENTS),
         ("what's the work-up for syncope? my sub-I starts monday", REASON_CLINICAL),
+        # (session 19: uncovered kinds the scope did not know)
+        ("I have 2 US letters. Is $5k a normal price for a 4 week externship?", REASON_PRICES),
+        ("observership done. how much would it cost in total for 2 months?", REASON_PRICES),
+        ("can I do an observership on an ESTA?", REASON_VISA),
+        ("IM applicant, 3 months USCE. when is the ERAS deadline this year?", REASON_LOGISTICS),
+        ("how to upload my LoRs to ERAS?", REASON_LOGISTICS),
+        ("should I waive my right to see my letters?", REASON_LOGISTICS),
+        ("does MD Anderson take IMG research volunteers?", REASON_SPECIFICS),
+        ("do I need malpractice insurance for a hands-on externship?", REASON_ONBOARDING),
+        ("will the hospital run a background check before my sub-I?", REASON_ONBOARDING),
     ],
 )
 def test_out_of_scope_asks_in_the_articles_words_are_refused(message: str, reason: str) -> None:
@@ -459,26 +469,6 @@ def test_an_in_scope_ask_is_kept_beside_an_uncovered_one(message: str, left_out:
     assert intent.in_scope, intent
     assert any(left_out in item.text.lower() for item in intent.not_covered), intent.not_covered
     assert left_out not in intent.stripped_question.lower()
-
-
-@pytest.mark.parametrize(
-    ("message", "reason"),
-    [
-        ("I have 2 US letters. Is $5k a normal price for a 4 week externship?", REASON_PRICES),
-        ("observership done. how much would it cost in total for 2 months?", REASON_PRICES),
-        ("can I do an observership on an ESTA?", REASON_VISA),
-        ("IM applicant, 3 months USCE. when is the ERAS deadline this year?", REASON_LOGISTICS),
-        ("how to upload my LoRs to ERAS?", REASON_LOGISTICS),
-        ("should I waive my right to see my letters?", REASON_LOGISTICS),
-        ("does MD Anderson take IMG research volunteers?", REASON_SPECIFICS),
-        ("do I need malpractice insurance for a hands-on externship?", REASON_ONBOARDING),
-        ("will the hospital run a background check before my sub-I?", REASON_ONBOARDING),
-    ],
-)
-def test_uncovered_kinds_are_refused_with_their_topic(message: str, reason: str) -> None:
-    intent = classify(message)
-    assert not intent.in_scope, intent
-    assert intent.reason == reason
 
 
 @pytest.mark.parametrize(
