@@ -204,7 +204,7 @@ class _Turn:
 
 
 # More asks than this are a list of facts, not questions. (Four: a fourth ask is a real one in
-# forum posts that number their questions, "4) how recent does usce need to be"; forum dev:
+# forum posts that number their questions, "4) do the letters have to be recent?"; forum dev:
 # 14 of 976 answers gain an answer, lead and evidence equal or better.)
 MAX_OTHER_ASKS = 4
 SHORT_ASK_WORDS = 8  # an ask of a multi-part message shorter than this continues the one before
