@@ -47,6 +47,15 @@ def assert_citations_verified(answer: Answer, advisor: Advisor) -> None:
     if answer.backend == "grounded":
         # and every citation is shown: none is counted that the reader never sees
         assert set(numbers) <= shown, (sorted(set(numbers) - shown), answer.answer)
+        # and no quote is listed twice (a rule's sentence under "Why" and again below)
+        listed = [
+            n
+            for block in answer.blocks
+            if block.kind in ("recommendation", "evidence")
+            for item in block.items
+            for n in item.citations
+        ]
+        assert len(listed) == len(set(listed)), answer.answer
 
 
 def test_every_citation_of_every_eval_question_is_verified(advisor: Advisor) -> None:

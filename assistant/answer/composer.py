@@ -372,10 +372,18 @@ def compose(
                 if registry.number(span) not in answered and not _repeats(span.text, said)
             ]
             lead = "More from the sources:"
+        # a quote already listed above (a rule's own sentence under "Why") is not listed twice
+        listed = {
+            n
+            for p in parts
+            if isinstance(p, RecommendationBlock | EvidenceBlock)
+            for item in p.items
+            for n in item.citations
+        }
         lines: list[Item] = []
         for span in shown:
             n = registry.cite_span(span)
-            if n is None:
+            if n is None or n in listed:
                 continue
             title = documents[span.doc_id].meta.title
             lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
