@@ -12,6 +12,7 @@ import pytest
 
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
+from assistant.domain.rules import RULES, Quote
 from assistant.service import Advisor
 from assistant.text.evidence import stands_alone
 from assistant.text.support import support
@@ -130,6 +131,19 @@ def test_a_follow_up_without_new_facts_answers_it_and_does_not_repeat_the_verdic
     assert answer.recommendation is not None
     assert answer.recommendation.verdict == first.recommendation.verdict  # type: ignore[union-attr]
     assert "recommendation stands" in answer.answer
+    # the reason is cited, once: the sentence the rule's headline rests on, not all its quotes
+    why = [b for b in answer.blocks if b.kind == "evidence" and b.title == "Why it stands:"]
+    assert len(why) == 1 and len(why[0].items) == 1, answer.answer
+    quote = next(c.quote for c in answer.citations if c.n == why[0].items[0].citations[0])
+    assert quote in {q.text for q in first_rule_quotes(real, FIRST)}, quote
+
+
+def first_rule_quotes(real: Advisor, question: str) -> list[Quote]:
+    """The quotes of the rule that decides `question`."""
+    answer = real.ask(question)
+    assert answer.recommendation is not None
+    rule = next(r for r in RULES if r.id == answer.recommendation.rule_id)
+    return list(rule.quotes)
 
 
 @pytest.mark.parametrize(

@@ -241,6 +241,19 @@ def compose(
                 else f"Your facts are as before, so the recommendation stands: {label}."
             )
         )
+        # Why it stands, in the rule's own sentence: a follow-up that questions the advice
+        # ("but my friend matched with 2 pubs", "does that change anything?") hears the reason,
+        # cited, not a bare claim. Only the sentence the rule's headline rests on: the rest of
+        # the rule's quotes, the plan and what-would-change were shown before.
+        headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]
+        reason = next(
+            (q for q in decision.quotes if support(headline, q.text).supported),
+            decision.quotes[0] if decision.quotes else None,
+        )
+        n = registry.cite_quote(reason.doc_id, reason.text) if reason is not None else None
+        by_n = {c.n: c for c in registry.citations}
+        if n in by_n:
+            parts.append(EvidenceBlock(title="Why it stands:", items=[quote_line(by_n[n])]))
         profile_echo = None
     elif decision is not None and decision.verdict is not None and decision.rule is not None:
         if changed:  # a follow-up's new facts, first
