@@ -154,6 +154,22 @@ def test_an_im_only_card_is_passed_over_for_other_specialties() -> None:
     assert not primary.fits(Profile(specialty="dermatology", specialty_class="competitive"))
 
 
+def test_a_card_written_for_a_situation_is_passed_over_for_applicants_outside_it() -> None:
+    """ "If you're 4–5+ years out and mostly doing non-clinical work …" is not the answer for a
+    2023 graduate, nor for someone working clinically at home all along; "if you can stay 12–24
+    months …" is not for someone with six weeks. Unknown facts do not rule a card out."""
+    by_id = {c.id: c for c in CARDS}
+    for card_id in ("research-fix-clinical-gap", "old-clinical-work-gap"):
+        card = by_id[card_id]
+        assert card.fits(Profile()) and card.fits(Profile(years_since_graduation=6)), card_id
+        assert not card.fits(Profile(years_since_graduation=2)), card_id
+        assert not card.fits(Profile(years_since_graduation=6, home_clinical_recent=True))
+    for card_id in ("stay-in-us-12-24-months", "clinical-half-days-during-research"):
+        card = by_id[card_id]
+        assert card.fits(Profile()) and card.fits(Profile(months_available=18)), card_id
+        assert not card.fits(Profile(months_available=1.5)), card_id
+
+
 def test_a_card_arguing_for_research_never_follows_a_clinical_first_verdict() -> None:
     """ "Is he right that research makes up for my fail?" after "hands-on USCE first": a card
     saying research is a differentiator would undo the recommendation; after "add research",
