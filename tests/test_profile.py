@@ -467,12 +467,24 @@ def test_a_later_turn_that_also_has_experience_adds_to_the_earlier_one() -> None
         ("i have 4 weeks free in december", 1.0),
         ("I have three months free before ERAS.", 3.0),
         ("I can only do 1 month.", 1.0),  # the wording read before: the same amount
+        # a stay the visa allows
+        ("my visa lets me stay only like 6 wks more in the US this year", 1.5),
+        ("My visa allows me to stay just 1 month.", 1.0),
+        ("I can stay in the US for only 6 weeks.", 1.5),
     ],
 )
 def test_the_time_available_in_its_many_wordings(said: str, months: float) -> None:
     """Metamorphic: each wording of "a month is all I have" reads what "I can only do 1
     month" reads, so the plan makes the most of the month instead of asking for 8–12 weeks."""
     assert parse_profile(said, current_year=2026).months_available == months
+
+
+@pytest.mark.parametrize(
+    "said", ["my visa lets me stay 2 years", "I can stay 6 months with my aunt in Houston"]
+)
+def test_a_stay_that_is_not_a_limit_is_not_time_available(said: str) -> None:
+    """A stay said without "only" / "just" is where the time goes, not all the time there is."""
+    assert parse_profile(said, current_year=2026).months_available is None
 
 
 def test_time_that_cannot_be_taken_is_not_an_amount_available() -> None:

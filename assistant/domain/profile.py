@@ -242,6 +242,12 @@ _AVAILABLE = re.compile(
     r"(?P<unit5>weeks?|wks?|months?|mos?|mths?)\b"
     # "I could manage a month away at most"
     rf"|\b(?P<n6>{_NUM_A})[- ]?(?P<unit6>weeks?|wks?|months?|mos?|mths?) (?:away |off )?at most\b"
+    # a stay that a visa or a host allows: "my visa lets me stay only like 6 wks more", "they
+    # allow me to stay 2 months", "I can stay just 3 weeks in the US"
+    r"|\b(?:(?:lets?|allows?|permits?) (?:me|us|him|her) (?:to )?|can (?:only |just )?)"
+    r"(?:stay|remain)\b(?: (?:in the (?:us|states)|there|here))?(?: for)?"
+    rf" (?:only |just )(?:like |about |around |roughly )?(?P<n8>{_NUM_A})[- ]?"
+    r"(?P<unit8>weeks?|wks?|months?|mos?|mths?)\b"
 )
 # A rotation that starts later is not done yet: "a 2 month externship starting next month",
 # "a 6-week sub-I that begins in August", "my 3 month externship starts January".
@@ -1735,7 +1741,7 @@ def _read(
         if name not in facts and (m := rx.search(norm)):
             read(m.span(), **{name: value})
     if m := _AVAILABLE.search(norm):
-        which = next(i for i in ("", 2, 3, 4, 5, 6, 7) if m.group(f"unit{i}"))
+        which = next(i for i in ("", 2, 3, 4, 5, 6, 7, 8) if m.group(f"unit{i}"))
         amount, unit = _num(m.group(f"n{which}")), m.group(f"unit{which}")
         if amount:
             months = amount / 4 if unit.startswith("w") else amount
