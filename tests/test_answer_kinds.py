@@ -12,7 +12,7 @@ import pytest
 
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
-from assistant.domain.rules import RULES, Quote
+from assistant.domain.rules import RULES
 from assistant.service import Advisor
 from assistant.text.evidence import stands_alone
 from assistant.text.support import support
@@ -135,15 +135,8 @@ def test_a_follow_up_without_new_facts_answers_it_and_does_not_repeat_the_verdic
     why = [b for b in answer.blocks if b.kind == "evidence" and b.title == "Why it stands:"]
     assert len(why) == 1 and len(why[0].items) == 1, answer.answer
     quote = next(c.quote for c in answer.citations if c.n == why[0].items[0].citations[0])
-    assert quote in {q.text for q in first_rule_quotes(real, FIRST)}, quote
-
-
-def first_rule_quotes(real: Advisor, question: str) -> list[Quote]:
-    """The quotes of the rule that decides `question`."""
-    answer = real.ask(question)
-    assert answer.recommendation is not None
-    rule = next(r for r in RULES if r.id == answer.recommendation.rule_id)
-    return list(rule.quotes)
+    rule = next(r for r in RULES if r.id == first.recommendation.rule_id)  # type: ignore[union-attr]
+    assert quote in {q.text for q in rule.quotes}, quote
 
 
 @pytest.mark.parametrize(

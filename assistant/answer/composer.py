@@ -39,7 +39,7 @@ from assistant.domain.clarify import Clarification
 from assistant.domain.intent import NotCovered
 from assistant.domain.options import Pick
 from assistant.domain.plan import USCE_VERDICTS, Branch, Change, Step
-from assistant.domain.rules import Decision, Quote
+from assistant.domain.rules import Decision, Quote, Rule
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
 from assistant.text.stance import Stance, contradiction, stances
@@ -245,11 +245,9 @@ def compose(
         # ("but my friend matched with 2 pubs", "does that change anything?") hears the reason,
         # cited, not a bare claim. Only the sentence the rule's headline rests on: the rest of
         # the rule's quotes, the plan and what-would-change were shown before.
-        headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]
-        reason = next(
-            (q for q in decision.quotes if support(headline, q.text).supported),
-            decision.quotes[0] if decision.quotes else None,
-        )
+        quotes = decision.quotes
+        rests = _rests_on(_headline(decision.rule, decision.verdict), [q.text for q in quotes])
+        reason = quotes[rests[0]] if rests else (quotes[0] if quotes else None)
         n = registry.cite_quote(reason.doc_id, reason.text) if reason is not None else None
         by_n = {c.n: c for c in registry.citations}
         if n in by_n:
@@ -261,7 +259,7 @@ def compose(
             parts.append(ProfileEchoBlock(text=said))
         rule_refs = [registry.cite_quote(q.doc_id, q.text) for q in decision.quotes]
         cited = [n for n in rule_refs if n is not None]
-        headline = decision.rule.headline or VERDICT_HEADLINE[decision.verdict]
+        headline = _headline(decision.rule, decision.verdict)
         parts.append(verdict_block(decision.verdict, headline, cited, registry.citations))
         recommendation = Recommendation(
             verdict=decision.verdict,
@@ -469,6 +467,17 @@ def quote_line(citation: Citation) -> Item:
     return Item(text=f"“{quote}” ({_short(citation.title)}) [{citation.n}]", citations=[citation.n])
 
 
+def _headline(rule: Rule, verdict: Verdict) -> str:
+    """The rule's claim in its sources' words (the verdict's fallback wording without one)."""
+    return rule.headline or VERDICT_HEADLINE[verdict]
+
+
+def _rests_on(headline: str, sentences: Sequence[str]) -> list[int]:
+    """The positions of the sentences that support the headline on their own (the shared
+    support scorer)."""
+    return [i for i, sentence in enumerate(sentences) if support(headline, sentence).supported]
+
+
 def verdict_block(
     verdict: Verdict, headline: str, refs: list[int], citations: list[Citation]
 ) -> RecommendationBlock:
@@ -478,9 +487,10 @@ def verdict_block(
     what the sources say, so every sentence in it can be checked against a quote.
     """
     by_n = {c.n: c for c in citations}
-    # The headline cites the quotes that support it on their own (the shared support scorer);
-    # every rule quote is still listed, and cited, below it.
-    backing = [n for n in refs if n in by_n and support(headline, by_n[n].quote).supported]
+    # The headline cites the quotes that support it on their own; every rule quote is still
+    # listed, and cited, below it.
+    known = [n for n in refs if n in by_n]
+    backing = [known[i] for i in _rests_on(headline, [by_n[n].quote for n in known])]
     head_refs = backing or list(refs)  # no single quote suffices: cite them jointly
     return RecommendationBlock(
         verdict=verdict,

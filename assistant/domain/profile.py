@@ -1741,8 +1741,10 @@ def _read(
         if name not in facts and (m := rx.search(norm)):
             read(m.span(), **{name: value})
     if m := _AVAILABLE.search(norm):
-        which = next(i for i in ("", 2, 3, 4, 5, 6, 7, 8) if m.group(f"unit{i}"))
-        amount, unit = _num(m.group(f"n{which}")), m.group(f"unit{which}")
+        # the wording that matched: its amount and unit groups share a suffix ("n4", "unit4")
+        wording = m.groupdict()
+        which = next(key[4:] for key, got in wording.items() if key.startswith("unit") and got)
+        amount, unit = _num(wording[f"n{which}"]), wording[f"unit{which}"]
         if amount:
             months = amount / 4 if unit.startswith("w") else amount
             read(m.span(), months_available=_quarter(months))
