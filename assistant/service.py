@@ -686,6 +686,7 @@ class Advisor:
             injection=turn.intent.injection,
             decision=turn.decision,
             unchanged=unchanged,
+            questioned=turn.intent.questions_advice,
             changed=what_changed,
             profile_echo=describe_profile(turn.applicant) if prioritisation else None,
             evidence=evidence,

@@ -139,6 +139,31 @@ def test_a_follow_up_without_new_facts_answers_it_and_does_not_repeat_the_verdic
     assert quote in {q.text for q in rule.quotes}, quote
 
 
+def test_a_follow_up_that_doubts_the_advice_hears_first_that_it_stands(real: Advisor) -> None:
+    """ "But my friend matched with papers, doesn't that count?" moves no fact: the direct answer
+    opens with the advice as it stands, in the rule's headline, cited with the rule's own
+    sentence, then answers the point raised; the reason is not listed a second time."""
+    first = real.ask(FIRST)
+    history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": first.answer}]
+    answer = real.ask(
+        "but my friend matched IM with zero USCE and 3 papers. doesn't research count?",
+        history=history,
+    )
+    assert answer.recommendation is not None
+    assert answer.recommendation.verdict == first.recommendation.verdict  # type: ignore[union-attr]
+    assert "recommendation" not in kinds(answer), kinds(answer)
+    lead = answer.blocks[0]
+    assert lead.kind == "direct_answer" and lead.text.startswith(
+        "For your facts the advice is still:"
+    )
+    opening = lead.citations[0]
+    rule = next(r for r in RULES if r.id == first.recommendation.rule_id)  # type: ignore[union-attr]
+    quote = next(c.quote for c in answer.citations if c.n == opening)
+    assert quote in {q.text for q in rule.quotes}, quote
+    assert support(lead.text.split(f"[{opening}]")[0], quote).supported
+    assert not any(b.kind == "evidence" and b.title == "Why it stands:" for b in answer.blocks)
+
+
 @pytest.mark.parametrize(
     ("earlier", "follow_up", "about"),
     [

@@ -334,6 +334,43 @@ def test_facts_alone_carry_on_the_earlier_decision_question(reply: str) -> None:
     assert not classify(f"{reply}. how long should research be?", history=decision).prioritisation
 
 
+# Pairs: the same follow-up topic, once doubting the advice, once asking something new.
+@pytest.mark.parametrize(
+    ("doubts", "asks_new"),
+    [
+        (
+            "are you sure? a guy in my batch matched IM with only papers",
+            "how many papers did he need?",
+        ),
+        (
+            "but my mentor says research first for IM, who's right?",
+            "what does a mentor letter say?",
+        ),
+        (
+            "the obs letters are really strong tho. doesn’t that count?",
+            "do obs letters count as US letters?",
+        ),
+        ("what if I take the paid lab job and rotate later?", "does the lab job pay a salary?"),
+        (
+            "i found out my visa ends in 2 months. does that change anything?",
+            "what visa do externships need?",
+        ),
+        ("only FM had a spot, no psych. take it or wait?", "how long is an FM externship usually?"),
+        (
+            "can that research fellowship replace rotations though?",
+            "how long is a research fellowship?",
+        ),
+    ],
+)
+def test_a_follow_up_that_doubts_the_advice_is_told_from_one_that_asks_something_new(
+    doubts: str, asks_new: str
+) -> None:
+    assert classify(doubts, history=HISTORY).questions_advice, doubts
+    assert not classify(asks_new, history=HISTORY).questions_advice, asks_new
+    # only a follow-up can doubt advice: the first message of a chat has none to doubt
+    assert not classify(doubts).questions_advice
+
+
 @pytest.mark.parametrize(
     ("message", "facts_only"),
     [

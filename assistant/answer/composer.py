@@ -207,6 +207,7 @@ def compose(
     more_cards: Sequence[tuple[Card, str | None]] = (),
     option: Pick | None = None,
     unchanged: bool = False,
+    questioned: bool = False,
     changed: str | None = None,
 ) -> Composed:
     """Build the answer: direct answer first, then the reasons, each with inline citations."""
@@ -220,20 +221,36 @@ def compose(
         # letters, extra time can go toward research" to someone the rules send to USCE) is
         # not shown: the verdict and its quotes answer instead.
         card = None
-    if card is not None:
-        # A reviewed answer to what was asked leads; the quotes below are its evidence.
-        parts.append(card_block(card, registry, put=question, decided=verdict_now is not None))
     # a follow-up that moves nothing names the recommendation only when something answers the
     # new question; otherwise the recommendation, shown in full, is the answer
     repeated = unchanged and card is None and not more_cards
     unchanged = unchanged and not repeated
-    if unchanged and decision is not None and decision.verdict is not None and decision.rule:
+    kept = decision if unchanged and decision is not None and decision.verdict else None
+    # A follow-up that doubts advice it leaves standing ("are you sure?", "doesn't that count?")
+    # hears first that it stands, in the rule's own sentence, then the answer to its point.
+    # (Cited before the card's quotes, so the markers stay in reading order.)
+    opens = kept is not None and questioned and card is not None
+    stands = _why_it_stands(kept) if opens and kept is not None else None
+    stands_n = registry.cite_quote(stands[1].doc_id, stands[1].text) if stands else None
+    if card is not None:
+        # A reviewed answer to what was asked leads; the quotes below are its evidence.
+        block = card_block(card, registry, put=question, decided=verdict_now is not None)
+        if stands is not None and stands_n is not None:
+            block = block.model_copy(
+                update={
+                    "text": f"For your facts the advice is still: {stands[0]} [{stands_n}] "
+                    f"{block.text}",
+                    "citations": list(dict.fromkeys([stands_n, *block.citations])),
+                }
+            )
+        parts.append(block)
+    if kept is not None and kept.verdict is not None and kept.rule is not None:
         # A follow-up that changed no fact: the new question is answered, the recommendation
         # is named once, not repeated with its quotes and plan.
         recommendation = Recommendation(
-            verdict=decision.verdict, rule_id=decision.rule.id, rationale=decision.rule.rationale
+            verdict=kept.verdict, rule_id=kept.rule.id, rationale=kept.rule.rationale
         )
-        label = VERDICT_LABEL[decision.verdict]
+        label = VERDICT_LABEL[kept.verdict]
         parts.append(
             ProfileEchoBlock(
                 text=f"{changed} It leaves the recommendation as it was: {label}."
@@ -241,14 +258,11 @@ def compose(
                 else f"Your facts are as before, so the recommendation stands: {label}."
             )
         )
-        # Why it stands, in the rule's own sentence: a follow-up that questions the advice
-        # ("but my friend matched with 2 pubs", "does that change anything?") hears the reason,
-        # cited, not a bare claim. Only the sentence the rule's headline rests on: the rest of
-        # the rule's quotes, the plan and what-would-change were shown before.
-        quotes = decision.quotes
-        rests = _rests_on(_headline(decision.rule, decision.verdict), [q.text for q in quotes])
-        reason = quotes[rests[0]] if rests else (quotes[0] if quotes else None)
-        n = registry.cite_quote(reason.doc_id, reason.text) if reason is not None else None
+        # Why it stands, in the rule's own sentence, cited, not a bare claim (unless the lead
+        # already said it). Only the sentence the rule's headline rests on: the rest of the
+        # rule's quotes, the plan and what-would-change were shown before.
+        reason = None if opens else _why_it_stands(kept)
+        n = registry.cite_quote(reason[1].doc_id, reason[1].text) if reason else None
         by_n = {c.n: c for c in registry.citations}
         if n in by_n:
             parts.append(EvidenceBlock(title="Why it stands:", items=[quote_line(by_n[n])]))
@@ -470,6 +484,17 @@ def quote_line(citation: Citation) -> Item:
 def _headline(rule: Rule, verdict: Verdict) -> str:
     """The rule's claim in its sources' words (the verdict's fallback wording without one)."""
     return rule.headline or VERDICT_HEADLINE[verdict]
+
+
+def _why_it_stands(decision: Decision) -> tuple[str, Quote] | None:
+    """The rule's headline as a sentence, and the one quote it rests on (the first quote when
+    none does alone), for a recommendation that stands."""
+    if decision.rule is None or decision.verdict is None or not decision.quotes:
+        return None
+    headline = _headline(decision.rule, decision.verdict)
+    rests = _rests_on(headline, [q.text for q in decision.quotes])
+    reason = decision.quotes[rests[0] if rests else 0]
+    return f"{headline[:1].lower()}{headline[1:]}.", reason
 
 
 def _rests_on(headline: str, sentences: Sequence[str]) -> list[int]:

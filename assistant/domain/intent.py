@@ -88,6 +88,9 @@ class Intent:
             should I do next?"). A prioritisation question without them is an information
             question with a profile ("how do I turn my externship into research? 2 months
             USCE…"): its direct answer leads, the verdict follows.
+        questions_advice: A follow-up that pushes back on the advice or asks whether it still
+            holds ("are you sure?", "my friend matched with zero USCE", "doesn't that count?",
+            "does that change anything?"): its answer says first whether the advice stands.
     """
 
     in_scope: bool
@@ -100,6 +103,7 @@ class Intent:
     not_covered: tuple[NotCovered, ...] = ()
     asks: tuple[str, ...] = ()
     chooses: bool = False
+    questions_advice: bool = False
 
 
 @dataclass(frozen=True)
@@ -1228,6 +1232,35 @@ _ACTING = _rx(
 )
 
 
+# A follow-up that doubts the advice or asks whether it still holds, in the ways people push
+# back in chat: doubt ("are you sure?", "bad advice imo"), someone else's word ("my cousin
+# matched with 5 papers", "everyone says…"), a substitute offered ("doesn't that count?", "can
+# that replace rotations?", "what if I…"), and "does that change anything?" / "still worth it?".
+# (Not "what about letters?" or "does it have to be IM research?": those ask something new.)
+_QUESTIONS_ADVICE = _rx(
+    r"\bare\s+you\s+sure\b|\byou(?:[’']?re|\s+are)\s+(?:wrong|mistaken)\b"
+    r"|\b(?:bad|wrong|outdated)\s+advice\b"
+    r"|\bi\s+(?:don[’']?t|do\s+not)\s+(?:think|agree|see\s+why|get\s+(?:it|why)|buy)\b"
+    r"|\bwho[’']?s\s+right\b|\bwho\s+is\s+right\b|\bmake\s+it\s+make\s+sense\b"
+    r"|\bwhy\s+(?:though|tho|not|is\s+that|would|should)\b"
+    r"|\b(?:friend|cousin|senior|roommate|batchmate|coordinator|mentor|uncle|aunt|brother|sister"
+    r"|colleague|professor|consultant|someone|people|everyone|everybody)s?\b[^.?!\n]{0,60}?"
+    r"\b(?:says|said|told|matched|thinks?|swears?|saying)\b"
+    r"|\b(?:people|everyone|everybody|they)\s+(?:all\s+)?say\b"
+    r"|\b(?:doesn[’']?t|does\s+not|wouldn[’']?t|won[’']?t|isn[’']?t)\s+(?:that|this|it|a\s+couple|a\s+few"
+    r"|there)\b"
+    r"|\b(?:can|could|would|will)\s+(?:that|this|it)\s+(?:\w+\s+){0,3}?(?:replace|fix|cover|count"
+    r"|substitute|make\s+up|work|be\s+enough)\b"
+    r"|\bwhat\s+if\b|\bwhat\s+about\b[^.?!\n]{0,40}\binstead\b"
+    r"|\b(?:does|would|will|did)\s+(?:that|this|it)\s+change\b|\bsame\s+answer\b"
+    r"|\bchange\s+(?:anything|the\s+(?:answer|advice|plan))\b"
+    r"|\bstill\s+(?:worth|better|(?:the\s+)?(?:usce|research|rotations?|ext\w*|obs\w*))\b"
+    r"|\btake\s+it\s+or\b|\bor\s+(?:wait|keep\s+looking)\b"
+    r"|\bshouldn[’']?t\s+i\b|\bso\s+i\s+(?:shouldn[’']?t|should|don[’']?t|dont)\b|\bso\s+maybe\b"
+    r"|\binstead\s*[?!.]*$|\bnow\s+what\b|\bbetter\s*[?!]*$|\bnew\s+plan\b"
+)
+
+
 def _is_prioritisation(lower: str, *, continuing: bool = False) -> bool:
     """Whether the message asks what to do or prioritise. `continuing`: it follows a turn that
     did, so facts alone ("IM 2016 grad", the reply to "what is your graduation year…?") carry
@@ -1379,6 +1412,7 @@ def _classify(question: str, history: Sequence[str | Mapping[str, Any]] | None) 
             and may_prioritise
             and _is_prioritisation(lower, continuing=continuing),
             chooses=in_scope and may_prioritise and _weighs_options(lower),
+            questions_advice=in_scope and follow_up and bool(_QUESTIONS_ADVICE.search(lower)),
             injection=bool(injections),
             stripped_question=stripped,
             score=score,
