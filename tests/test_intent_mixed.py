@@ -560,4 +560,7 @@ def test_a_general_comparison_is_a_question_of_fact(message: str, facts_only: bo
 
 
 def test_a_comparison_by_a_writer_whose_facts_were_read_stays_a_decision() -> None:
-    assert not asks_only_facts("what makes a clinical LoR strong vs a generic one?")
+    # (of activities: two kinds of letter compared are a question of fact whoever asks, since
+    # session 21: "what makes a clinical LoR strong vs a generic one?" weighs no activity)
+    assert not asks_only_facts("what makes an externship better than a research year?")
+    assert asks_only_facts("what makes a clinical LoR strong vs a generic one?")

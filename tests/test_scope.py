@@ -334,6 +334,48 @@ def test_facts_alone_carry_on_the_earlier_decision_question(reply: str) -> None:
     assert not classify(f"{reply}. how long should research be?", history=decision).prioritisation
 
 
+# Pairs: the same comparison, once asked of how programs weigh it or in general (information),
+# once as the writer's own move (a prioritisation).
+@pytest.mark.parametrize(
+    ("general", "own"),
+    [
+        (
+            "usce or research, which do family med programs weigh more?",
+            "usce or research, which should I do first for family med?",
+        ),
+        (
+            "is an externship valued more by IM committees than a research year?",
+            "should I do an externship or a research year for IM?",
+        ),
+        (
+            "research vs rotations: what do IMGs who matched neuro usually have?",
+            "research vs rotations: which should I start with for neuro?",
+        ),
+        (
+            "in general, does research matter more than USCE for rads?",
+            "for me, does research matter more than USCE for rads?",
+        ),
+        (
+            "research LoR or clinical LoR, which carries more weight?",
+            "research or clinical work, which should I spend next year on?",
+        ),
+        (
+            "how do I tell if a paid research job is worth it?",
+            "is a paid research job worth it for me? 0 USCE, 2021 grad",
+        ),
+        (
+            "does a quality improvement project count as research or as clinical work?",
+            "should I join a quality improvement project or do more clinical work?",
+        ),
+    ],
+)
+def test_a_comparison_asked_in_general_is_information_and_asked_for_oneself_a_decision(
+    general: str, own: str
+) -> None:
+    assert not classify(general).prioritisation, general
+    assert classify(own).prioritisation, own
+
+
 # Pairs: the same follow-up topic, once doubting the advice, once asking something new.
 @pytest.mark.parametrize(
     ("doubts", "asks_new"),

@@ -1135,12 +1135,25 @@ def _weighs_options(lower: str) -> bool:
         or _asks_what_programs_weigh(lower)
     ):
         return False
-    asked = lower
-    for not_a_choice in (_HOW_SHOULD, _AMOUNT_SHOULD, _WHICH_THING):
+    # (the writer's own pick of letter is still theirs: "a clinical LoR or a research one for me?")
+    asked = lower if _OWN_MOVE.search(lower) else _KIND_OF_LETTER.sub("letter", lower)
+    for not_a_choice in (_HOW_TO_TELL, _HOW_SHOULD, _AMOUNT_SHOULD, _WHICH_THING):
         asked = not_a_choice.sub("", asked)
-    return _names_a_choice(lower) or bool(
-        PRIORITY_WITH_ACTIVITY.search(asked) and ACTIVITY_PATTERN.search(lower)
+    return _names_a_choice(asked) or bool(
+        PRIORITY_WITH_ACTIVITY.search(asked) and ACTIVITY_PATTERN.search(asked)
     )
+
+
+# A letter named by where it comes from ("research LoR vs clinical LoR?", "sub-I letter or PI
+# letter?"), asked in general, is a kind of letter, not an activity to choose.
+_KIND_OF_LETTER = _rx(
+    rf"\b(?:{_ACTIVITY})(?:\s+(?:pi|attending|supervisor|mentor))?\s+(?:lors?|letters?|recs?)\b"
+)
+# "How do I tell whether an unpaid fellowship is worth it?" asks how to judge, not which to do.
+_HOW_TO_TELL = _rx(
+    r"\bhow\s+(?:do|can|would|should)\s+(?:i|you|we|one)\s+(?:\w+\s+){0,2}?(?:tell|check|know"
+    r"|judge|evaluate|spot|find\s+out|figure\s+out)\s+(?:whether|if)\b[^.?!\n]*"
+)
 
 
 # Credit for a paper, not time spent on research: "my PI offered to put my name on a paper I
@@ -1175,10 +1188,26 @@ _HOW_SHOULD = _rx(
 # more, research or clinical?" is the choice itself, asked in general: a prioritisation.)
 _WEIGHED_BY_PROGRAMS = _rx(
     r"\b(?:rank(?:s|ing|ed)?|order|look(?:s|ing)?\s+(?:at|for)|care\s+(?:more\s+|most\s+)?about)\b"
+    # who weighs it, named: "which do IM programs screen on?", "valued more by psych programs",
+    # "carries more weight with PDs", "what do IMGs who matched derm usually have?"
+    r"|\b(?:programs?|pds?|program\s+directors?|committees?|advisors?)\s+(?:\w+\s+){0,2}?"
+    r"(?:screen|value|weigh|prefer|want|pick|see|view|judge|check|read|tell|think)\w*\b"
+    r"|\b(?:valued|weighed|preferred|viewed|seen|judged)\s+(?:\w+\s+)?by\b"
+    r"|\bcarr(?:y|ies)\s+(?:\w+\s+)?weight\b"
+    r"|\b(?:matters?|important|valuable|impressive)\s+(?:\w+\s+)?(?:to|for|with)\s+(?:\w+\s+){0,3}?"
+    r"(?:programs?|pds?|program\s+directors?|committees?|imgs)\b"
+    r"|\b(?:imgs?|applicants|people)\s+who\s+match(?:ed)?\b|\bmatched\s+(?:imgs?|applicants)\b"
+    # asked in general, or for data: "in general", "on paper", "statistically", "is there data?"
+    r"|\bin\s+general\b|\bgenerally\b|\bon\s+paper\b|\bstatistic\w*|\bstats\b"
+    r"|\bis\s+there\s+(?:any\s+)?(?:\w+\s+)?data\b"
+    # which box a thing goes in: "does a QI project count as research or clinical?", "which one
+    # is counted as clinical on ERAS?"
+    r"|\bcount(?:s|ed)?\s+as\b|\bon\s+(?:an?\s+|the\s+|my\s+)?eras\b"
 )
 _OWN_MOVE = _rx(
     r"\b(?:should|shall|must|do|can|could|would)\s+i\b|\bi\s+(?:should|need|must|have\s+to)\b"
     r"|\bfor\s+me\b|\bmy\s+(?:case|situation|profile|plan)\b"
+    r"|\bmy\s+(?:next|best|first)\s+(?:step|move)\b|\bam\s+i\s+(?:wrong|right|crazy|stupid)\b"
 )
 
 
