@@ -402,6 +402,8 @@ def test_a_comparison_asked_in_general_is_information_and_asked_for_oneself_a_de
             "can that research fellowship replace rotations though?",
             "how long is a research fellowship?",
         ),
+        # ("why though?" asks for the reason: the answer's reason comes first, not the verdict)
+        ("my senior says research first, who's right?", "why though? the PI is really nice"),
     ],
 )
 def test_a_follow_up_that_doubts_the_advice_is_told_from_one_that_asks_something_new(

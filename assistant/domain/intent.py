@@ -1265,13 +1265,14 @@ _ACTING = _rx(
 # back in chat: doubt ("are you sure?", "bad advice imo"), someone else's word ("my cousin
 # matched with 5 papers", "everyone says…"), a substitute offered ("doesn't that count?", "can
 # that replace rotations?", "what if I…"), and "does that change anything?" / "still worth it?".
-# (Not "what about letters?" or "does it have to be IM research?": those ask something new.)
+# (Not "what about letters?" or "does it have to be IM research?": those ask something new; nor
+# "why though?": it asks for the reason, which the card's answer gives first. A blind rater
+# preferred the reason first for "why" follow-ups, 2 of 3.)
 _QUESTIONS_ADVICE = _rx(
     r"\bare\s+you\s+sure\b|\byou(?:[’']?re|\s+are)\s+(?:wrong|mistaken)\b"
     r"|\b(?:bad|wrong|outdated)\s+advice\b"
     r"|\bi\s+(?:don[’']?t|do\s+not)\s+(?:think|agree|see\s+why|get\s+(?:it|why)|buy)\b"
     r"|\bwho[’']?s\s+right\b|\bwho\s+is\s+right\b|\bmake\s+it\s+make\s+sense\b"
-    r"|\bwhy\s+(?:though|tho|not|is\s+that|would|should)\b"
     r"|\b(?:friend|cousin|senior|roommate|batchmate|coordinator|mentor|uncle|aunt|brother|sister"
     r"|colleague|professor|consultant|someone|people|everyone|everybody)s?\b[^.?!\n]{0,60}?"
     r"\b(?:says|said|told|matched|thinks?|swears?|saying)\b"
