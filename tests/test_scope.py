@@ -364,6 +364,10 @@ def test_facts_alone_carry_on_the_earlier_decision_question(reply: str) -> None:
             "is a paid research job worth it for me? 0 USCE, 2021 grad",
         ),
         (
+            "my group chat says they are free labour. is an unpaid research fellowship worth it?",
+            "my PI offered me an unpaid research fellowship. is it worth it?",
+        ),
+        (
             "does a quality improvement project count as research or as clinical work?",
             "should I join a quality improvement project or do more clinical work?",
         ),

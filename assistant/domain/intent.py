@@ -1109,11 +1109,33 @@ def _names_a_choice(lower: str) -> bool:
     thing's worth asked in general ("is an unpaid research fellowship worth it at all?", "are
     observerships worth anything?") is a question of fact unless the writer makes it their own
     move ("is it worth it for me?", "should I…", "my offer")."""
-    own = bool(_OWN_MOVE.search(lower) or _FIRST_PERSON_WORDS.search(lower))
+    own = bool(_OWN_MOVE.search(lower))
     chosen = any(
-        own or not _GENERAL_WORTH.fullmatch(m.group()) for m in PRIORITY_STRONG.finditer(lower)
+        own
+        or not _GENERAL_WORTH.fullmatch(m.group())
+        # ("I" in the sentence that asks, or in the one before when it asks of "it": "heard from
+        # my group chat … Is an unpaid fellowship worth it at all?" asks in general, "I got an
+        # unpaid offer. is it worth it?" of the writer's own)
+        or _FIRST_PERSON_WORDS.search(_sentence_at(lower, m.start()))
+        for m in PRIORITY_STRONG.finditer(lower)
     )
     return chosen or bool(_ACTIVITY_CHOICE.search(lower))
+
+
+_ENDS = ".?!\n"
+_POINTS_BACK = _rx(r"^\W*(?:\w+\s+){0,3}?(?:it|this|that|these|those|they|one)\b")
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence (or line) of `text` that holds position `at`, with the one before it when
+    it opens on a pronoun that points back ("is it worth it?")."""
+    start = max(text.rfind(mark, 0, at) for mark in _ENDS) + 1
+    ends = [i for i in (text.find(mark, at) for mark in _ENDS) if i != -1]
+    sentence = text[start : min(ends) if ends else len(text)]
+    if start > 0 and _POINTS_BACK.search(sentence):
+        before = max(text.rfind(mark, 0, start - 1) for mark in _ENDS) + 1
+        return text[before:start] + sentence
+    return sentence
 
 
 _GENERAL_WORTH = _rx(
