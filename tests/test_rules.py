@@ -285,3 +285,12 @@ def test_situation_rows_are_quoted_to_the_applicant_they_describe(
 )  # fmt: skip
 def test_situation_rows_are_not_quoted_to_others(row: str, facts: dict[str, Any]) -> None:
     assert not any(row in q.text for q in decide(Profile(**facts)).quotes)
+
+
+def test_every_headline_reads_after_a_colon() -> None:
+    """Headlines are said after "For your facts the advice is still:" and after a verdict's
+    label: each starts in lower case (or with a number), never with a capital to fix up."""
+    from assistant.answer.composer import VERDICT_HEADLINE
+
+    for headline in [r.headline for r in RULES if r.headline] + list(VERDICT_HEADLINE.values()):
+        assert not headline[:1].isupper(), headline

@@ -494,7 +494,7 @@ def _why_it_stands(decision: Decision) -> tuple[str, Quote] | None:
     headline = _headline(decision.rule, decision.verdict)
     rests = _rests_on(headline, [q.text for q in decision.quotes])
     reason = decision.quotes[rests[0] if rests else 0]
-    return f"{headline[:1].lower()}{headline[1:]}.", reason
+    return f"{headline}.", reason  # (headlines are written to follow a colon)
 
 
 def _rests_on(headline: str, sentences: Sequence[str]) -> list[int]:
