@@ -417,6 +417,21 @@ class Advisor:
     # ----------------------------------------------------------------------------------------
     # Asking
 
+    def intent_for(
+        self,
+        question: str,
+        *,
+        profile: Profile | Mapping[str, Any] | None = None,
+        history: Sequence[Turn] | None = None,
+    ) -> Intent:
+        """How a question is read once the applicant's facts are read (in scope? a
+        prioritisation?), without answering it: what `evals.intent_probe` scores.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+        """
+        return self._turn(question, profile, history).intent
+
     def ask(
         self,
         question: str,

@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     counts = {"decision_read": 0, "decisions": 0, "information_read": 0, "informations": 0}
     misses = []
     for case in cases:
-        turn = advisor._turn(case["message"], None, case.get("history"))
-        read = bool(turn.intent.in_scope and turn.intent.prioritisation)
+        intent = advisor.intent_for(case["message"], history=case.get("history"))
+        read = intent.in_scope and intent.prioritisation
         right = read == case["prioritisation"]
         kind = "decision" if case["prioritisation"] else "information"
         counts[f"{kind}s"] += 1

@@ -226,12 +226,12 @@ def compose(
     repeated = unchanged and card is None and not more_cards
     unchanged = unchanged and not repeated
     kept = decision if unchanged and decision is not None and decision.verdict else None
+    stands = _why_it_stands(kept) if kept is not None else None
     # A follow-up that doubts advice it leaves standing ("are you sure?", "doesn't that count?")
     # hears first that it stands, in the rule's own sentence, then the answer to its point.
     # (Cited before the card's quotes, so the markers stay in reading order.)
-    opens = kept is not None and questioned and card is not None
-    stands = _why_it_stands(kept) if opens and kept is not None else None
-    stands_n = registry.cite_quote(stands[1].doc_id, stands[1].text) if stands else None
+    opens = stands is not None and questioned and card is not None
+    stands_n = registry.cite_quote(stands[1].doc_id, stands[1].text) if opens and stands else None
     if card is not None:
         # A reviewed answer to what was asked leads; the quotes below are its evidence.
         block = card_block(card, registry, put=question, decided=verdict_now is not None)
@@ -261,10 +261,9 @@ def compose(
         # Why it stands, in the rule's own sentence, cited, not a bare claim (unless the lead
         # already said it). Only the sentence the rule's headline rests on: the rest of the
         # rule's quotes, the plan and what-would-change were shown before.
-        reason = None if opens else _why_it_stands(kept)
-        n = registry.cite_quote(reason[1].doc_id, reason[1].text) if reason else None
+        n = registry.cite_quote(stands[1].doc_id, stands[1].text) if stands else None
         by_n = {c.n: c for c in registry.citations}
-        if n in by_n:
+        if not opens and n in by_n:
             parts.append(EvidenceBlock(title="Why it stands:", items=[quote_line(by_n[n])]))
         profile_echo = None
     elif decision is not None and decision.verdict is not None and decision.rule is not None:

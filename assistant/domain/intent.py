@@ -1122,20 +1122,16 @@ def _names_a_choice(lower: str) -> bool:
     return chosen or bool(_ACTIVITY_CHOICE.search(lower))
 
 
-_ENDS = ".?!\n"
 _POINTS_BACK = _rx(r"^\W*(?:\w+\s+){0,3}?(?:it|this|that|these|those|they|one)\b")
 
 
 def _sentence_at(text: str, at: int) -> str:
-    """The sentence (or line) of `text` that holds position `at`, with the one before it when
-    it opens on a pronoun that points back ("is it worth it?")."""
-    start = max(text.rfind(mark, 0, at) for mark in _ENDS) + 1
-    ends = [i for i in (text.find(mark, at) for mark in _ENDS) if i != -1]
-    sentence = text[start : min(ends) if ends else len(text)]
-    if start > 0 and _POINTS_BACK.search(sentence):
-        before = max(text.rfind(mark, 0, start - 1) for mark in _ENDS) + 1
-        return text[before:start] + sentence
-    return sentence
+    """The sentence (or line) of `text` that holds position `at` (`_SEGMENT_SPLIT`'s), with the
+    one before it when it opens on a pronoun that points back ("is it worth it?")."""
+    bounds = [0, *(m.end() for m in _SEGMENT_SPLIT.finditer(text)), len(text)]
+    i = max(k for k in range(len(bounds) - 1) if bounds[k] <= at)
+    sentence = text[bounds[i] : bounds[i + 1]]
+    return text[bounds[i - 1] : bounds[i + 1]] if i and _POINTS_BACK.search(sentence) else sentence
 
 
 _GENERAL_WORTH = _rx(

@@ -242,8 +242,8 @@ _AVAILABLE = re.compile(
     r"(?P<unit5>weeks?|wks?|months?|mos?|mths?)\b"
     # "I could manage a month away at most"
     rf"|\b(?P<n6>{_NUM_A})[- ]?(?P<unit6>weeks?|wks?|months?|mos?|mths?) (?:away |off )?at most\b"
-    # a stay that a visa or a host allows: "my visa lets me stay only like 6 wks more", "they
-    # allow me to stay 2 months", "I can stay just 3 weeks in the US"
+    # a stay that a visa or a host allows, said as a limit: "my visa lets me stay only like 6
+    # wks more", "they allow me to stay just 2 months", "I can stay just 3 weeks in the US"
     r"|\b(?:(?:lets?|allows?|permits?) (?:me|us|him|her) (?:to )?|can (?:only |just )?)"
     r"(?:stay|remain)\b(?: (?:in the (?:us|states)|there|here))?(?: for)?"
     rf" (?:only |just )(?:like |about |around |roughly )?(?P<n8>{_NUM_A})[- ]?"
