@@ -32,7 +32,8 @@ ADVISOR = str(Path(sys.executable).parent / "advisor")
 QUESTION = "I graduated 7 years ago with no USCE and want internal medicine: research first?"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 OFFSETS = re.compile(r"chars \d+–\d+")
-MARKS = re.compile(r"\*\*|^_|_$|^- ", re.M)  # the answer's markdown: bold, italic lines, bullets
+# the answer's markdown: bold, italics (a line, or a plan step's "_For you: …_"), bullets
+MARKS = re.compile(r"\*\*|(?:^|(?<= ))_(?=\S)|_$|^- ", re.M)
 LABELS = {"•", "-", "—", "Sources", "(verified)", "(NOT", "verified)", "(commercial", "interest)"}
 
 

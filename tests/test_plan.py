@@ -5,6 +5,7 @@ profiles and of the independent applicant probe; a change really moves the verdi
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,83 @@ def test_research_done_is_never_told_that_research_can_wait() -> None:
     none = Profile(years_since_graduation=2, usce_hands_on_months=0, research_output=0)
     ids = [s.id for s in plan_for(decide(none), none)]
     assert "research_later" in ids and "research_not_instead" not in ids, ids
+
+
+LEFT = re.compile(r"about (\d+)–(\d+) more weeks on top of the (\d+) you have")
+LETTERS_LEFT = re.compile(r"(\d+)–(\d+) more on top of the (\d+) you have")
+
+
+def test_each_step_measures_what_is_left_for_this_applicant() -> None:
+    """The raters: a plan that never turns the sources' targets into the applicant's next
+    amounts. Over every rule × gap of the grid and the probe's applicants, a step's `for_you`
+    is what is left of its target for the facts read (8–12 weeks, 2–3 letters), and nothing
+    where the fact it measures is unknown."""
+    measured = 0
+    for profile, decision in DECIDED:
+        for step in plan_for(decision, profile):
+            months, letters = profile.usce_hands_on_months, profile.us_letters
+            if step.id == "hands_on_weeks":
+                if months is None:
+                    assert step.for_you is None
+                elif not months:
+                    assert step.for_you == "you have none yet, so all 8–12 weeks are still ahead"
+                elif (profile.usce_years_ago or 0) > 3:
+                    assert step.for_you is not None and "new ones" in step.for_you
+                else:
+                    left = LEFT.fullmatch(step.for_you or "")
+                    assert left, step.for_you
+                    low, high, have = map(int, left.groups())
+                    assert have == round(months * 4) and have + high == 12
+                    assert have + low == 8 or low == 1, step.for_you
+            if step.id == "letters":
+                if letters is None:
+                    assert step.for_you is None
+                elif letters == 0:
+                    assert step.for_you == "you have none yet, so all 2–3 are still to earn"
+                else:
+                    left = LETTERS_LEFT.fullmatch(step.for_you or "")
+                    assert left, step.for_you
+                    low, high, have = map(int, left.groups())
+                    assert (have, have + low, have + high) == (letters, 2, 3)
+            if step.id in ("target_specialty_before_eras", "plan_backward_graduate"):
+                expected = f"rotations in {profile.specialty}" if profile.specialty else None
+                assert step.for_you == expected
+            measured += step.for_you is not None
+    assert measured > len(DECIDED)  # most plans measure at least one step
+
+
+def test_the_same_facts_in_other_words_give_the_same_plan() -> None:
+    """Metamorphic: weeks or months, digits or words, a letter called an LoR: the same facts
+    read, the same steps, measured the same."""
+    pairs = (
+        (
+            "2022 grad, 1 month of hands-on IM externship, 1 US letter. USCE or research first?",
+            "Graduated in 2022. Did a 4-week hands-on externship in internal medicine and got "
+            "one LoR from it. Should I start research or do more rotations?",
+        ),
+        (
+            "I graduated in 2016, no US clinical experience, no US letters. What first?",
+            "YOG 2016, zero USCE and 0 LoRs so far. research or rotations first?",
+        ),
+    )
+    for one, other in pairs:
+        plans = []
+        for message in (one, other):
+            profile = parse_profile(message, current_year=YEAR)
+            plans.append([(s.id, s.for_you) for s in plan_for(decide(profile), profile)])
+        assert plans[0] == plans[1] and any(note for _, note in plans[0]), plans
+
+
+def test_a_graduate_plans_the_months_before_the_rotations() -> None:
+    """The article's timeline differs: a graduate allows 6–12 months for visas, money and
+    applications; a student aims for electives before ERAS opens."""
+    base = {"years_since_graduation": 2.0, "usce_hands_on_months": 0.0, "us_letters": 0}
+    graduate = Profile(**base)
+    student = Profile(**{**base, "years_since_graduation": None}, is_student=True)
+    graduate_ids = [s.id for s in plan_for(decide(graduate), graduate)]
+    assert "plan_backward_graduate" in graduate_ids
+    assert "target_specialty_before_eras" not in graduate_ids
+    student_ids = [s.id for s in plan_for(decide(student), student)]
+    assert decide(student).verdict is not None, student.known()
+    assert "target_specialty_before_eras" in student_ids, student_ids
+    assert "plan_backward_graduate" not in student_ids

@@ -136,7 +136,7 @@ def test_decision_says_the_verdict_once_and_each_quote_once(tab: Tab) -> None:
 @pytest.mark.timeout(120)
 def test_a_decision_shows_its_plan_and_what_would_change(tab: Tab) -> None:
     """Issue 18: the verdict card, then the plan's steps and what would change the advice, each
-    step with its citation buttons."""
+    step with its citation buttons and what it means for this applicant."""
     answer = tab.ask_and_capture(DECISION_QUESTION)
     plan = block(answer, "plan")
     change = block(answer, "what_would_change")
@@ -146,6 +146,10 @@ def test_a_decision_shows_its_plan_and_what_would_change(tab: Tab) -> None:
     assert "What to do next:" in text and "What would change this advice:" in text
     for item in plan["items"]:
         assert shown(item["text"]) in text, item["text"]
+    # each step measured against the applicant's facts, where they measure it, in the step's line
+    notes = message.locator(".answer-text li .for-you")
+    for_you = [f"For you: {item['for_you']}." for item in plan["items"] if item.get("for_you")]
+    assert for_you and [notes.nth(i).inner_text() for i in range(notes.count())] == for_you
     assert shown(change["text"]) in text
     assert text.index("What to do next:") < text.index("What would change this advice:")
     assert message.locator(".answer-text .cite").count() >= len(plan["items"])

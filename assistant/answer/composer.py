@@ -23,6 +23,7 @@ from assistant.core.blocks import (
     Notice,
     NoticeBlock,
     PlanBlock,
+    PlanItem,
     ProfileEchoBlock,
     RecommendationBlock,
     WhatWouldChangeBlock,
@@ -38,7 +39,7 @@ from assistant.core.types import (
 from assistant.domain.clarify import Clarification
 from assistant.domain.intent import NotCovered
 from assistant.domain.options import Pick
-from assistant.domain.plan import USCE_VERDICTS, Branch, Change, Step
+from assistant.domain.plan import USCE_VERDICTS, Branch, Change, Planned
 from assistant.domain.rules import Decision, Quote, Rule
 from assistant.text.citations import locate, make_citation
 from assistant.text.evidence import Span, rank_spans, spans_of
@@ -200,7 +201,7 @@ def compose(
     max_quotes: int = 4,
     asks: Sequence[Clarification] = (),
     not_covered: Sequence[NotCovered] = (),
-    plan: Sequence[Step] = (),
+    plan: Sequence[Planned] = (),
     change: Change | None = None,
     branches: Sequence[Branch] = (),
     card: Card | None = None,
@@ -525,12 +526,14 @@ def verdict_block(
     )
 
 
-def plan_block(plan: Sequence[Step], registry: CitationRegistry) -> PlanBlock:
-    """The next steps, each in our words and cited with the sentences it rests on."""
+def plan_block(plan: Sequence[Planned], registry: CitationRegistry) -> PlanBlock:
+    """The next steps, each in our words and cited with the sentences it rests on, and what it
+    means for this applicant."""
     items = []
     for step in plan:
         cited = _cite_needed(step.text, step.quotes, registry)
-        items.append(Item(text=f"{step.text} {markers(cited)}".rstrip(), citations=cited))
+        text = f"{step.text} {markers(cited)}".rstrip()
+        items.append(PlanItem(text=text, citations=cited, for_you=step.for_you))
     return PlanBlock(items=items)
 
 

@@ -15,6 +15,7 @@ from assistant.core import blocks as b
 WHY_TITLE = "Why, in the sources' words:"
 PLAN_TITLE = "What to do next:"
 WHAT_WOULD_CHANGE_TITLE = "What would change this advice:"
+FOR_YOU = "For you:"  # a plan step measured against the applicant's own facts
 # Notices shown as plain text, not as an italic note under the answer.
 PLAIN_NOTICES = frozenset({b.Notice.NO_ANSWER, b.Notice.OUT_OF_SCOPE})
 
@@ -23,6 +24,13 @@ MARKER = re.compile(r"\[(\d{1,3})\]")  # an inline citation marker, [n]
 
 def _bullets(items: Sequence[b.Item]) -> str:
     return "\n".join(f"- {item.text}" for item in items)
+
+
+def _steps(items: Sequence[b.PlanItem]) -> str:
+    return "\n".join(
+        f"- {item.text} _{FOR_YOU} {item.for_you}._" if item.for_you else f"- {item.text}"
+        for item in items
+    )
 
 
 def _titled(title: str | None, body: str) -> str:
@@ -54,7 +62,7 @@ def render_block(block: b.Block) -> str:
     if isinstance(block, b.NoticeBlock):
         return block.text if block.code in PLAIN_NOTICES else f"_{block.text}_"
     if isinstance(block, b.PlanBlock):
-        return _titled(PLAN_TITLE, _bullets(block.items)) if block.items else ""
+        return _titled(PLAN_TITLE, _steps(block.items)) if block.items else ""
     if isinstance(block, b.WhatWouldChangeBlock):
         return f"**{WHAT_WOULD_CHANGE_TITLE}** {block.text}"
     raise TypeError(f"unknown block {block!r}")
@@ -86,8 +94,10 @@ def renumber(blocks: Sequence[b.Block], new_number: Callable[[int], int | None])
         if hasattr(block, "citations"):
             update["citations"] = numbers(block.citations)
         if hasattr(block, "items"):
+            # (a copy keeps what else an item holds, a plan step's `for_you`)
             update["items"] = [
-                b.Item(text=text(i.text) or "", citations=numbers(i.citations)) for i in block.items
+                i.model_copy(update={"text": text(i.text) or "", "citations": numbers(i.citations)})
+                for i in block.items
             ]
         out.append(block.model_copy(update=update))
     return out

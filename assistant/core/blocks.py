@@ -104,13 +104,35 @@ class DirectAnswerBlock(BaseModel):
     )
 
 
+class PlanItem(Item):
+    """One plan step, and what it means for this applicant."""
+
+    for_you: str | None = Field(
+        None,
+        description="The step measured against the applicant's own facts, from their profile "
+        "(not the sources, so not cited); null when no known fact measures it.",
+        examples=["about 4–8 more weeks on top of the 4 you have"],
+    )
+
+
 class PlanBlock(BaseModel):
     """Concrete next steps for a decision, each citing the sentences it rests on."""
 
-    model_config = _example(kind="plan", items=[{"text": STEP, "citations": [7]}])
+    model_config = _example(
+        kind="plan",
+        items=[
+            {"text": STEP, "citations": [7], "for_you": None},
+            {
+                "text": "Leave your rotations with 2–3 strong US clinical letters from attendings "
+                "who saw you work clinically. [8]",
+                "citations": [8],
+                "for_you": "1–2 more on top of the 1 you have",
+            },
+        ],
+    )
 
     kind: Literal["plan"] = Field("plan", description=KIND)
-    items: list[Item] = Field(default_factory=list, description="One step each, cited.")
+    items: list[PlanItem] = Field(default_factory=list, description="One step each, cited.")
 
 
 class WhatWouldChangeBlock(BaseModel):

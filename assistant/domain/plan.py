@@ -40,6 +40,30 @@ class Step:
     text: str
     quotes: tuple[Quote, ...]
     applies: Callable[[Profile, Verdict], bool]
+    # The step measured against the applicant's own facts ("about 4–8 more weeks on top of the 4
+    # you have"), or None where nothing known measures it. From the profile, not the sources, so
+    # it is shown beside the step's cited text, never inside it (nothing to support-check).
+    for_you: Callable[[Profile], str | None] = lambda p: None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A step as planned for one applicant: the step, and what it means for them."""
+
+    step: Step
+    for_you: str | None
+
+    @property
+    def id(self) -> str:
+        return self.step.id
+
+    @property
+    def text(self) -> str:
+        return self.step.text
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.step.quotes
 
 
 def _q(doc_id: str, text: str) -> Quote:
@@ -87,6 +111,63 @@ def _low_scores(p: Profile) -> bool:
     return (p.step2_ck is not None and p.step2_ck < LOW_STEP2_CK) or p.step1 == "fail"
 
 
+# The sources' target for hands-on USCE, "at least 8–12 weeks", and for letters, "2–3 strong US
+# clinical letters" (the quotes of the steps below). An applicant's month is counted as 4 weeks,
+# the way applicants say it ("1 month" = "4 weeks").
+TARGET_WEEKS = (8, 12)
+TARGET_LETTERS = (2, 3)
+WEEKS_PER_MONTH = 4
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _weeks_for_you(p: Profile) -> str | None:
+    months = _months(p)
+    if months is None:
+        return None
+    low, high = TARGET_WEEKS
+    if not months:
+        return f"you have none yet, so all {low}–{high} weeks are still ahead"
+    weeks = round(months * WEEKS_PER_MONTH)
+    if (p.usce_years_ago or 0) > 3:
+        return (
+            f"the {weeks} weeks you have are from about {_number(p.usce_years_ago or 0)} years "
+            f"ago, so plan {low}–{high} new ones"
+        )
+    return f"about {max(low - weeks, 1)}–{high - weeks} more weeks on top of the {weeks} you have"
+
+
+def _letters_for_you(p: Profile) -> str | None:
+    low, high = TARGET_LETTERS
+    if p.us_letters is None or p.us_letters >= low:
+        return None
+    if not p.us_letters:
+        return f"you have none yet, so all {low}–{high} are still to earn"
+    have = p.us_letters
+    return f"{low - have}–{high - have} more on top of the {have} you have"
+
+
+def _recency_for_you(p: Profile) -> str | None:
+    """Only the age of the applicant's own USCE. Not the years since graduation: a doctor who
+    has worked clinically all along read "you graduated 10 years ago" under "make it recent" as
+    a charge of being out of practice (blind rating, forum_f–i dev)."""
+    if (p.usce_years_ago or 0) > 3:
+        return f"your last hands-on USCE was about {_number(p.usce_years_ago or 0)} years ago"
+    return None
+
+
+def _window_for_you(p: Profile) -> str | None:
+    if p.months_available is None:
+        return None
+    return f"about {_number(round(p.months_available * WEEKS_PER_MONTH))} weeks, the time you have"
+
+
+def _specialty_for_you(p: Profile) -> str | None:
+    return f"rotations in {p.specialty}" if p.specialty else None
+
+
 # In the order a plan lists them: first what the verdict asks for, then letters, timing, and
 # what comes after.
 STEPS: tuple[Step, ...] = (
@@ -100,6 +181,7 @@ STEPS: tuple[Step, ...] = (
             _q(B, "- Inpatient or strong outpatient with meaningful responsibility"),
         ),
         lambda p, v: v in USCE_VERDICTS and _below_foundation(p) and not _short_window(p),
+        _weeks_for_you,
     ),
     Step(
         "short_window",
@@ -114,6 +196,7 @@ STEPS: tuple[Step, ...] = (
                "internal medicine or psychiatry."),
         ),
         lambda p, v: v in USCE_VERDICTS and _below_foundation(p) and _short_window(p),
+        _window_for_you,
     ),
     Step(
         "not_observing",
@@ -137,6 +220,7 @@ STEPS: tuple[Step, ...] = (
                "application"),
         ),
         lambda p, v: v is Verdict.USCE_URGENT or _stale(p),
+        _recency_for_you,
     ),
     Step(
         "low_scores",
@@ -170,6 +254,7 @@ STEPS: tuple[Step, ...] = (
                "high-quality, specific, US letters from attendings who saw you work clinically."),
         ),
         lambda p, v: _few_letters(p),
+        _letters_for_you,
     ),
     Step(
         "research_later",
@@ -202,7 +287,24 @@ STEPS: tuple[Step, ...] = (
             _q(C, "Aim to complete at least one or two U.S. rotations in your target specialty "
                "before ERAS opens"),
         ),
-        lambda p, v: v in USCE_VERDICTS,
+        lambda p, v: v in USCE_VERDICTS and p.is_student is True,
+        _specialty_for_you,
+    ),
+    Step(
+        # A graduate's timeline starts earlier than a student's: the article gives graduates
+        # 6–12 months to arrange visas, money and applications before the rotations themselves.
+        "plan_backward_graduate",
+        "Plan backward from your match year: allow 6–12 months to plan visas, finances and "
+        "applications to externships, then complete at least one or two US rotations in your "
+        "target specialty before ERAS opens.",
+        (
+            _q(C, "Allow 6–12 months to plan for visas (if needed), finances, and applications "
+               "to observerships/externships"),
+            _q(C, "Aim to complete at least one or two U.S. rotations in your target specialty "
+               "before ERAS opens"),
+        ),
+        lambda p, v: v in USCE_VERDICTS and p.is_student is not True,
+        _specialty_for_you,
     ),
     Step(
         "rotation_to_research",
@@ -303,14 +405,15 @@ STEPS: tuple[Step, ...] = (
 _BY_ID = {step.id: step for step in STEPS}
 
 
-def plan_for(decision: Decision, profile: Profile) -> list[Step]:
-    """3–5 next steps for a decided verdict, in order; [] without a verdict."""
+def plan_for(decision: Decision, profile: Profile) -> list[Planned]:
+    """3–5 next steps for a decided verdict, in order, each measured against the applicant's
+    facts where they are known; [] without a verdict."""
     verdict = decision.verdict
     if verdict is None:
         return []
     steps = [step for step in STEPS if step.applies(profile, verdict)]
     # The gap-specific steps come first in STEPS; the general ones at the end give way.
-    return steps[:MAX_STEPS]
+    return [Planned(step, step.for_you(profile)) for step in steps[:MAX_STEPS]]
 
 
 @dataclass(frozen=True)

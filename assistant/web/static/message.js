@@ -226,6 +226,7 @@ export function guardNotice(answer) {
 const IN_SHORT = 'In short:';
 const PLAN_TITLE = 'What to do next:';
 const WHAT_WOULD_CHANGE_TITLE = 'What would change this advice:';
+const FOR_YOU = 'For you:'; // a plan step measured against the applicant's own facts
 // Notices that read as plain text; the others are an italic note, as in the markdown.
 const PLAIN_NOTICES = new Set(['no_answer', 'out_of_scope']);
 
@@ -247,6 +248,17 @@ function titledList(title, items, marker) {
   ];
 }
 
+/** The plan's steps, each with what it means for this applicant ("_For you: …_" in the markdown). */
+function planList(items, marker) {
+  if (!(items || []).length) return null;
+  const step = (item) => {
+    const li = renderInline(item.text, marker, h('li'));
+    if (item.for_you) li.append(' ', h('em', { class: 'for-you', text: `${FOR_YOU} ${item.for_you}.` }));
+    return li;
+  };
+  return [h('p', {}, h('strong', { text: PLAN_TITLE })), h('ul', {}, items.map(step))];
+}
+
 /** An italic note ("_…_" in the markdown). */
 const note = (text, marker) => h('p', {}, renderInline(text, marker, h('em')));
 
@@ -255,7 +267,7 @@ const TEXT_BLOCKS = {
   // (an answer to one question of a multi-part message names it, as render.answer_label does)
   direct_answer: (b, marker) => labelled(b.asks ? `On “${b.asks}”:` : IN_SHORT, b.text, marker),
   evidence: (b, marker) => (b.origin === 'model' ? renderMarkdown(b.text, marker) : titledList(b.title, b.items, marker)),
-  plan: (b, marker) => titledList(PLAN_TITLE, b.items, marker),
+  plan: (b, marker) => planList(b.items, marker),
   what_would_change: (b, marker) => labelled(WHAT_WOULD_CHANGE_TITLE, b.text, marker),
   profile_echo: (b, marker) => note(b.text, marker),
   notice: (b, marker) => (PLAIN_NOTICES.has(b.code) ? renderMarkdown(b.text, marker) : note(b.text, marker)),
