@@ -487,3 +487,57 @@ def test_a_length_corrected_in_so_many_words_is_the_one_read(said: str, months: 
     assert (
         parse_profile(f"2023 grad, IM. {said}.", current_year=YEAR).usce_hands_on_months == months
     )
+
+
+TWO_HANDS_ON_ONE_OBSERVING = [
+    "2 months of hands-on externships and 1 month of observership",
+    "1 month observership, 2 months hands-on externship",
+    # (session 22, blind rating of forum_i dev) a general total, then what it was made of: the
+    # parts are the experience, the total is not a third amount
+    "3 months of US experience: 1 month observership + 2 months hands-on externship",
+    "I have 3 months of US experience. To be precise, 1 month was an observership and the "
+    "other 2 months were hands-on externships",
+    "USCE 12 weeks: 4 weeks observership, 8 weeks externship",
+    "3 months USCE total: 1 month observership + 2 months externship",
+]
+
+
+@pytest.mark.parametrize("usce", TWO_HANDS_ON_ONE_OBSERVING)
+def test_a_total_and_its_breakdown_read_as_the_parts(usce: str) -> None:
+    profile = parse_profile(f"2022 grad, IM. {usce}. 1 US letter.", current_year=YEAR)
+    assert (profile.usce_hands_on_months, profile.usce_other_months) == (2.0, 1.0), usce
+
+
+def test_an_amount_said_to_come_on_top_of_a_total_is_added() -> None:
+    """The breakdown reading must not eat real additions: "then another" adds."""
+    text = "3 months of USCE, then another 2 months hands-on and 1 month of observing"
+    assert parse_profile(text, current_year=YEAR).usce_hands_on_months == 5.0
+
+
+TWO_MONTHS_HANDS_ON_LISTED = [
+    "2 months of hands-on externships",
+    # (session 22, blind rating of forum_g dev) a second length that names only its field is
+    # more of the kind listed just before it
+    "1 month hands-on externship in IM and 1 month in FM",
+    "did one month hands on elective in pathology and one month internal medicine",
+    "4 weeks externship in IM, 4 weeks in neurology",
+    "a 4 week sub-I in family medicine plus another 4 weeks in psychiatry",
+]
+
+
+@pytest.mark.parametrize("usce", TWO_MONTHS_HANDS_ON_LISTED)
+def test_a_listed_length_takes_the_kind_before_it(usce: str) -> None:
+    assert parse_profile(f"2022 grad. {usce}.", current_year=YEAR).usce_hands_on_months == 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "hands_on"),
+    [
+        ("1 year research and 2 months in IM", None),  # research says nothing of the 2 months
+        ("1 month externship and 3 months of step 2 prep", 1.0),  # no field: not experience
+        ("1 month externship in IM. 2 months in FM I shadowed", 1.0),  # another sentence
+        ("2 months externship, and 1 month im going to do in FM", 2.0),  # "im" is not IM
+    ],
+)
+def test_a_length_takes_no_kind_it_was_not_listed_with(text: str, hands_on: float | None) -> None:
+    assert parse_profile(f"2022 grad. {text}.", current_year=YEAR).usce_hands_on_months == hands_on

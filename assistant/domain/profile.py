@@ -1264,6 +1264,42 @@ def _opened_bracket(norm: str, at: int) -> int | None:
     return opened if opened != -1 and ")" not in norm[opened:at] else None
 
 
+_LIST_JOIN = re.compile(r"(?:,|\+|&|\band\b|\bplus\b)\s*(?:(?:another|also)\s+)?$")
+_FIELD_ONLY = re.compile(
+    rf"\s*(?:(?:in|of|at)\s+)?({_SPEC_RE})\b(?!\s*(?:research|residency|match))"
+)
+
+
+def _same_kind_again(
+    norm: str, start: int, after: str, previous: tuple[re.Match[str], int] | None
+) -> re.Match[str] | None:
+    """The kind of the length listed just before this one, when this one names only a field:
+    "1 month hands-on in IM and 1 month in FM", "4 weeks IM externship + another 4 weeks
+    cardiology". Not across a sentence, not after research ("1 year research and 2 months in
+    IM" says nothing of the 2 months' kind), not for a field said in capitals only ("im")
+    unless after "in"."""
+    if previous is None:
+        return None
+    hit, ended = previous
+    between = norm[ended:start]
+    field = _FIELD_ONLY.match(after)
+    if (
+        _kind_of(hit) == "research"
+        or len(between) > 80
+        or _SENTENCE_END.search(between)
+        or not _LIST_JOIN.search(between)
+        or field is None
+    ):
+        return None
+    if field.group(1) in _CAPITALS_ONLY and not field.group().lstrip().startswith("in "):
+        return None
+    return hit
+
+
+# How far after a general amount its breakdown may run (a sentence or two of a post).
+_BREAKDOWN_REACH = 250
+
+
 def _experience(norm: str, current_year: int) -> _Experience:
     """Sum hands-on and other months; also report which sums were actually seen, and where."""
     named = category = other = 0.0  # named hands-on rotations; "USCE"/"hands-on" as a whole
@@ -1274,6 +1310,13 @@ def _experience(norm: str, current_year: int) -> _Experience:
     types_at: list[Span] = []
     hands_years: list[tuple[int, Span]] = []
     said_before: list[tuple[float, int]] = []  # each "USCE"/"hands-on" amount, by sentence
+    # every amount of clinical experience read, with where it starts; and each general amount
+    # ("3 months of US experience") that was added to the category, to spot a breakdown after it
+    parts: list[tuple[float, int]] = []
+    general: list[tuple[float, int]] = []
+    previous: tuple[re.Match[str], int] | None = (
+        None  # the last kind read, and where its length ended
+    )
     for m in _DURATION.finditer(norm):
         said, half = m.group(1).removesuffix(" and a half"), m.group(1).endswith(" and a half")
         amount = _num(said)
@@ -1352,6 +1395,10 @@ def _experience(norm: str, current_year: int) -> _Experience:
                 and _stated(norm, opened)
             ):
                 hit, before, listed_at, label = hits[-1], outside, opened - len(outside), None
+        if hit is None and (same := _same_kind_again(norm, m.start(), after, previous)):
+            # "one month hands-on elective in pathology and one month internal medicine": a
+            # length that only names a field, listed right after a kind, is more of that kind
+            hit, before, listed_at, label = same, "", 0, None
         if hit is None or _placed_abroad(after, before) or _STARTS_LATER.search(after):
             continue
         if hit.string is after and _NEGATED_GAP.search(after, 0, hit.start()):
@@ -1389,6 +1436,8 @@ def _experience(norm: str, current_year: int) -> _Experience:
             ) and not _ADDED.search(norm, max(0, m.start() - 40), m.start())
             said_before.append((months, sentence))
             category = max(category, months) if summing_up or restated else category + months
+            if not (summing_up or restated or hit.group().startswith("hands")):
+                general.append((months, m.start()))
             saw_hands = True
             said_hands_on |= hit.group().startswith("hands")
             category_is_total |= bool(_TOTAL.search(norm, max(0, m.start() - 20), m.end() + 30))
@@ -1397,6 +1446,10 @@ def _experience(norm: str, current_year: int) -> _Experience:
         elif kind != "research":
             other, saw_other = other + months, True
             other_at.append(at)
+        if kind != "research":
+            parts.append((months, m.start()))
+        # (as a match on the message, so a later length can take its kind)
+        previous = (_TYPE_RE.match(norm, base + hit.start()) or hit, m.end())
         if kind in HANDS_ON_TYPES or kind == "hands-on":  # where, and when it was done
             hands_at.append(at)
             hands_years += _years_in(norm, at[0], m.end() + len(after), current_year)
@@ -1419,6 +1472,27 @@ def _experience(norm: str, current_year: int) -> _Experience:
         ):
             types.append(kind)
             types_at.append(hit.span())
+    # "3 months of US experience — to be precise 1 month was an observership, the other 2 months
+    # hands-on externships": a general amount that the amounts right after it add up to is
+    # their total, broken down; it is not one more experience to add to its own parts.
+    # (Two parts at least, none said to come on top: "3 months of USCE, then another 2 months
+    # hands-on and 1 of observing" adds.)
+    for total, said_at in general:
+        broken_down = [
+            (months, start)
+            for months, start in parts
+            if said_at < start <= said_at + _BREAKDOWN_REACH
+        ]
+        added = any(
+            _ADDED.search(norm, max(said_at, start - 30), start) for _, start in broken_down
+        )
+        if (
+            len(broken_down) >= 2
+            and not added
+            and abs(sum(n for n, _ in broken_down) - total) < 0.01
+        ):
+            category -= total
+            break
     # "Shadowing and volunteering count as USCE, so I have 5 months of USCE": when the only
     # experiences named are not hands-on, the category's months are those experiences.
     if (
