@@ -308,6 +308,14 @@ def test_describe_mentions_non_hands_on_experience_as_such() -> None:
     assert "0.5 months of observership (not hands-on)" in text
 
 
+def test_describe_says_one_as_one() -> None:
+    """ "1 months of observership" was a slip the raters noticed (session 22)."""
+    profile = Profile(usce_other_months=1, research_output=1, us_letters=1)
+    text = describe_profile(profile)
+    assert "1 month of observership" in text and "1 publication/abstract." in text, text
+    assert "1 US letter" in text and "1 months" not in text
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_parser_never_raises_on_arbitrary_text(text: str) -> None:

@@ -1918,7 +1918,7 @@ def describe_profile(profile: Profile) -> str:
     other_types = [t for t in p.usce_types if t not in HANDS_ON_TYPES]
     if p.usce_other_months:
         kinds = "/".join(t for t in other_types if t != "research") or "observership"
-        parts.append(f"{_n(p.usce_other_months)} months of {kinds} (not hands-on)")
+        parts.append(f"{_months_said(p.usce_other_months)} of {kinds} (not hands-on)")
     if p.us_letters is not None:
         parts.append(f"{p.us_letters} US letter{'' if p.us_letters == 1 else 's'}")
     if p.step1:
@@ -1929,7 +1929,12 @@ def describe_profile(profile: Profile) -> str:
         parts.append(f"targeting {p.specialty}")
     flags = (
         (p.research_output == 0, "no research output"),
-        (bool(p.research_output), f"{p.research_output} publications/abstracts"),
+        (
+            bool(p.research_output),
+            f"{p.research_output} publication/abstract"
+            if p.research_output == 1
+            else f"{p.research_output} publications/abstracts",
+        ),
         (p.home_clinical_recent is True, "recent clinical work at home"),
         (p.home_clinical_recent is False, "no recent clinical work"),
         (p.unmatched_before is True, "unmatched before"),
