@@ -149,6 +149,19 @@ def test_each_block_kind_is_described_in_the_openapi_schema() -> None:
             "2) how many weeks do i need before ERAS. (i said 4 wk but it was 6)",
             "how many weeks do i need before ERAS.",
         ),
+        # what leads up to a colon is not the question (session 22, blind rating)
+        (
+            "final year here, 2 things: does a research elective in the US count as USCE?",
+            "does a research elective in the US count as USCE?",
+        ),
+        (
+            "Couple of Qs: can I do hands-on externships on a B1?",
+            "can I do hands-on externships on a B1?",
+        ),
+        (
+            "which for me: 2025 grad, 1 month hands-on?",
+            "which for me: 2025 grad, 1 month hands-on?",
+        ),
     ],
 )
 def test_an_ask_is_named_without_markup(ask: str, label: str | None) -> None:

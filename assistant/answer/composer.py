@@ -639,6 +639,11 @@ def ask_label(ask: str) -> str | None:
         return None
     text = " ".join(_MARKUP.sub(" ", questions[-1]).split()).strip(" ,;:-–—")
     text = re.sub(r"\s+(?=[?.!,])", "", text)
+    _preamble, colon, question = text.partition(": ")
+    if colon and _QUESTION_WORDS.match(question):
+        # "final year here, 2 things: does a research elective count…": what leads up to the
+        # colon is not the question (raters called such labels garbled)
+        text = question
     text = re.sub(rf"^{_LEAD_IN}+", "", text, flags=re.I)
     if len(text) > ASK_LABEL_CHARS:
         text = text[:ASK_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
