@@ -265,3 +265,17 @@ def test_a_graduate_plans_the_months_before_the_rotations() -> None:
     assert decide(student).verdict is not None, student.known()
     assert "target_specialty_before_eras" in student_ids, student_ids
     assert "plan_backward_graduate" not in student_ids
+
+
+def test_a_change_that_keeps_the_next_step_is_not_offered() -> None:
+    """ "If you were aiming for IM, the advice would change to: add research" told to a
+    dermatology applicant who is sent to research already repeats the advice (blind rating,
+    session 22). Over the grid: a research verdict never 'changes' to another research one."""
+    for profile, decision in DECIDED:
+        change = what_would_change(decision, profile)
+        if change is not None and decision.verdict in RESEARCH_VERDICTS:
+            assert change.decision.verdict in USCE_VERDICTS, (decision.verdict, change.text)
+    derm = Profile(years_since_graduation=4, usce_hands_on_months=2, us_letters=2,
+                   specialty="dermatology", specialty_class="competitive")  # fmt: skip
+    assert decide(derm).verdict is Verdict.RESEARCH_AND_USCE
+    assert what_would_change(decide(derm), derm) is None

@@ -519,6 +519,10 @@ def what_would_change(decision: Decision, profile: Profile) -> Change | None:
         changed = decide(profile.model_copy(update=facts))
         if changed.verdict is None or changed.verdict == decision.verdict:
             continue
+        if decision.verdict in RESEARCH_VERDICTS and changed.verdict in RESEARCH_VERDICTS:
+            # "both, research weighing heavily" and "add research" send the applicant to the
+            # same next step: read as a change, it repeats the advice (blind rating, forum dev)
+            continue
         change = Change(said, basis, changed)
         # Never a sentence that reads as advice against this applicant's own verdict.
         if contradiction(change.text, decision.verdict) is None:
