@@ -66,6 +66,34 @@ def test_every_citation_of_every_eval_question_is_verified(advisor: Advisor) -> 
         assert_citations_verified(answer, advisor)
 
 
+def test_a_listed_item_is_quoted_with_the_heading_it_is_listed_under(advisor: Advisor) -> None:
+    """Issue 18, evidence that stands alone: a list item ("Choose a 4–8 week USCE rotation …")
+    read without its list is a fragment; its evidence line names the heading it is listed under
+    ("If money is tight"), taken from the citation's own section. Over the eval questions:
+    every item quote names its heading, and only item quotes do."""
+    seen = 0
+    for case in load_cases(split="all"):
+        answer = advisor.ask(case["question"], profile=case.get("profile"))
+        by_n = {c.n: c for c in answer.citations}
+        for block in answer.blocks:
+            if block.kind != "evidence" or block.origin != "sources":
+                continue
+            for item in block.items:
+                citation = by_n[item.citations[0]]
+                heading = citation.section.rsplit(" > ", 1)[-1].strip()
+                quote = citation.quote.strip()
+                source = advisor.index.documents[citation.doc_id].text
+                line = source[source.rfind("\n", 0, citation.start) + 1 : citation.end]
+                ended = quote.rstrip("”’\"')")[-1:] in ".!:;"
+                listed = line.lstrip().startswith(("-", "•", "*")) and not ended
+                if listed and heading != citation.title:
+                    seen += 1
+                    assert f"under “{heading}”" in item.text, item.text
+                else:
+                    assert "under “" not in item.text, item.text
+    assert seen  # the eval questions quote list items
+
+
 @pytest.mark.parametrize(
     "question",
     [

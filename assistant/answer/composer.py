@@ -157,6 +157,17 @@ def markers(numbers: Sequence[int | None]) -> str:
     return "".join(f"[{n}]" for n in dict.fromkeys(n for n in numbers if n is not None))
 
 
+def _where(span: Span, title: str) -> str:
+    """Where a quote stands: its document and, for a list item, the heading it is listed under.
+    An item is a piece of a list ("Aiming for academic Internal Medicine, Neurology, or
+    Pathology"); its heading ("1. You already have good USCE and letters") says what the list
+    is of (issue 18, evidence that stands alone; raters called bare items fragments)."""
+    heading = span.section.rsplit(" > ", 1)[-1].strip()
+    if span.kind == "item" and heading and heading != title:
+        return f"{_short(title)}, under “{heading}”"
+    return _short(title)
+
+
 def render_span(span: Span) -> str:
     """A quote as it reads in the answer: table rows become 'a → b', the rest stays verbatim."""
     text = span.text
@@ -419,7 +430,9 @@ def compose(
             if n is None or n in listed:
                 continue
             title = documents[span.doc_id].meta.title
-            lines.append(Item(text=f"{render_span(span)} ({_short(title)}) [{n}]", citations=[n]))
+            lines.append(
+                Item(text=f"{render_span(span)} ({_where(span, title)}) [{n}]", citations=[n])
+            )
         if not lines:
             lead = None
         if not parts and lines:
