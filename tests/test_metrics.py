@@ -58,6 +58,8 @@ def test_ratio_is_undefined_without_items_and_pools_counts() -> None:
     [
         ("_I read your profile as: 7 years since graduation, no hands-on USCE._", "profile echo"),
         ("_I could not read any profile facts from your question._", "profile echo"),
+        # a plan step measured against the applicant's facts (checked by tests/test_plan.py)
+        ("_For you: about 4–8 more weeks on top of the 4 you have._", "for-you note"),
         ("**What the sources say:**", "heading"),
         ("## Hands-on rotations", "heading"),
         ("If you have:", "heading"),
@@ -96,6 +98,12 @@ def test_claims_lose_labels_markers_and_source_attributions() -> None:
     assert verdict.markers == (1,)
     quote = classify(f"- “{MINIMUM}” ({TITLE[:20]}…) [2]", [TITLE])
     assert quote.claim == f"“{MINIMUM}”"
+    # ... and the heading a quoted list item stands under is where it comes from, too
+    item = classify(f"- “{MINIMUM}” ({TITLE[:20]}…, under “If money is tight”) [2]", [TITLE])
+    assert item.claim == f"“{MINIMUM}”"
+    # (but not after anything that is not a cited title)
+    other = classify("Electives count (for students, under “3. Externships”). [1]", [TITLE])
+    assert "under" in other.claim
     # A parenthetical that is not a cited title is part of the claim.
     kept = classify("Electives (for students) count as hands-on. [1]", [TITLE])
     assert "(for students)" in kept.claim

@@ -13,9 +13,10 @@ A sentence is *structural*, not a claim about the sources, when it is:
    intro such as "If you have:");
 4. a question ("💡 What is it?"): it asks, it does not assert;
 5. about the conversation rather than the sources: the profile echo ("I read your profile as
-   …"), the missing-facts notice ("I can't give you a firm recommendation yet. It depends on
-   facts I could not read from your question: … Tell me those …"), the injection notice, and
-   "The sources I have do not answer this question";
+   …"), a plan step's note on the applicant's own facts ("For you: about 4–8 more weeks on top
+   of the 4 you have"), the missing-facts notice ("I can't give you a firm recommendation yet.
+   It depends on facts I could not read from your question: … Tell me those …"), the injection
+   notice, and "The sources I have do not answer this question";
 6. about a citation's provenance: "Note: [n] comes from a publisher with a commercial interest".
 
 Everything else is a claim and needs support. That includes a verdict headline, a bold lead-in
@@ -26,8 +27,9 @@ Markdown emphasis and list bullets, without a leading emphasised label of up to 
 ("**In short:**", "**Recommendation: …") and without source attributions. A longer label
 carries content of its own (for example a verdict in parentheses), so it stays in the claim and
 is scored. A source attribution is a parenthetical that is a cited document's title, possibly
-cut short with "…". Short labels and attributions say where a quote comes from; they assert
-nothing.
+cut short with "…", and possibly followed by the heading a quoted list item stands under
+(", under “If money is tight”"). Short labels and attributions say where a quote comes from;
+they assert nothing.
 
 Sentence units come from `assistant.text.support.split_sentences`, the guard's splitter, with two
 repairs that apply to any text. An open curly quotation continues into the next piece, because a
@@ -72,6 +74,9 @@ STRUCTURAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for reason, pattern in (
         ("profile echo", r"^I read your profile as\b"),
         ("profile echo", r"^I could not read any profile facts\b"),
+        # a plan step measured against the applicant's facts: from the profile, checked against
+        # it by tests/test_plan.py, as the echo is (numbers included: "the 4 you have")
+        ("for-you note", r"^For you:"),
         ("missing-facts notice", r"^I can'?t give you a firm recommendation yet\b"),
         ("missing-facts notice", r"^It depends on facts I could not read from your question\b"),
         ("missing-facts notice", r"^Tell me those and I will apply\b"),
@@ -92,6 +97,8 @@ _EMPHASIS = re.compile(r"\*\*|__|(?<![A-Za-z0-9])[*_]|[*_](?![A-Za-z0-9])")
 # An emphasised label of up to four words ending in a colon, at the start of a sentence.
 _LABEL = re.compile(r"^(?:\*\*|__|\*|_)\s*(?P<label>[^*_:\n]{1,40}?):\s*(?:\*\*|__|\*|_)?\s*")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]{4,200})\)")
+# where a quoted list item stands in its document, after the title: ", under “3. Externships”"
+_UNDER_HEADING = re.compile(r",\s*under\s*“[^”]{1,200}”\s*$")
 
 
 def _squash(text: str) -> str:
@@ -120,7 +127,7 @@ def strip_attributions(text: str, titles: Iterable[str]) -> str:
     keys = [_title_key(t) for t in titles if t]
 
     def drop(match: re.Match[str]) -> str:
-        inner = _title_key(match.group(1))
+        inner = _title_key(_UNDER_HEADING.sub("", match.group(1)))
         if len(inner) >= 8 and any(key.startswith(inner) for key in keys):
             return ""
         return match.group(0)
