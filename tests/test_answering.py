@@ -88,7 +88,8 @@ def test_a_listed_item_is_quoted_with_the_heading_it_is_listed_under(advisor: Ad
                 listed = line.lstrip().startswith(("-", "•", "*")) and not ended
                 if listed and heading != citation.title:
                     seen += 1
-                    assert f"under “{heading}”" in item.text, item.text
+                    said = heading.replace("“", "‘").replace("”", "’")  # quoted within quotes
+                    assert f"under “{said}”" in item.text, item.text
                 else:
                     assert "under “" not in item.text, item.text
     assert seen  # the eval questions quote list items

@@ -101,6 +101,8 @@ def test_claims_lose_labels_markers_and_source_attributions() -> None:
     # ... and the heading a quoted list item stands under is where it comes from, too
     item = classify(f"- “{MINIMUM}” ({TITLE[:20]}…, under “If money is tight”) [2]", [TITLE])
     assert item.claim == f"“{MINIMUM}”"
+    quoting = classify(f"- “{MINIMUM}” ({TITLE[:20]}…, under “Is “Enough” Enough?”) [2]", [TITLE])
+    assert quoting.claim == f"“{MINIMUM}”"
     # (but not after anything that is not a cited title)
     other = classify("Electives count (for students, under “3. Externships”). [1]", [TITLE])
     assert "under" in other.claim

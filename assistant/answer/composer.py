@@ -164,7 +164,8 @@ def _where(span: Span, title: str) -> str:
     is of (issue 18, evidence that stands alone; raters called bare items fragments)."""
     heading = span.section.rsplit(" > ", 1)[-1].strip()
     if span.kind == "item" and heading and heading != title:
-        return f"{_short(title)}, under “{heading}”"
+        inner = heading.replace("“", "‘").replace("”", "’")  # quotes inside the quoted heading
+        return f"{_short(title)}, under “{inner}”"
     return _short(title)
 
 

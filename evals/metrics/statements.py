@@ -98,7 +98,8 @@ _EMPHASIS = re.compile(r"\*\*|__|(?<![A-Za-z0-9])[*_]|[*_](?![A-Za-z0-9])")
 _LABEL = re.compile(r"^(?:\*\*|__|\*|_)\s*(?P<label>[^*_:\n]{1,40}?):\s*(?:\*\*|__|\*|_)?\s*")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]{4,200})\)")
 # where a quoted list item stands in its document, after the title: ", under “3. Externships”"
-_UNDER_HEADING = re.compile(r",\s*under\s*“[^”]{1,200}”\s*$")
+# (to its last closing mark: a heading may quote, “Is “Enough”?”)
+_UNDER_HEADING = re.compile(r",\s*under\s*“.{1,200}”\s*$")
 
 
 def _squash(text: str) -> str:
