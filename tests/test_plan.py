@@ -279,3 +279,12 @@ def test_a_change_that_keeps_the_next_step_is_not_offered() -> None:
                    specialty="dermatology", specialty_class="competitive")  # fmt: skip
     assert decide(derm).verdict is Verdict.RESEARCH_AND_USCE
     assert what_would_change(decide(derm), derm) is None
+
+
+def test_money_tight_gets_the_sources_short_rotation_not_eight_to_twelve_weeks() -> None:
+    """ "If money is tight: choose a 4–8 week USCE rotation …": an applicant who says so is not
+    also told to get at least 8–12 weeks (blind rating, session 22)."""
+    tight = Profile(years_since_graduation=3, usce_hands_on_months=0, us_letters=0,
+                    money_tight=True)  # fmt: skip
+    ids = [s.id for s in plan_for(decide(tight), tight)]
+    assert "short_rotation" in ids and "hands_on_weeks" not in ids, ids

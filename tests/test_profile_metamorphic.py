@@ -541,3 +541,28 @@ def test_a_listed_length_takes_the_kind_before_it(usce: str) -> None:
 )
 def test_a_length_takes_no_kind_it_was_not_listed_with(text: str, hands_on: float | None) -> None:
     assert parse_profile(f"2022 grad. {text}.", current_year=YEAR).usce_hands_on_months == hands_on
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("money is tight", "money_tight"),
+        # (session 22, blind rating of forum dev) the same limit in other words
+        ("honestly broke rn", "money_tight"),
+        ("I'm broke after Step 2", "money_tight"),
+        ("I can't really afford to be unpaid for long", "money_tight"),
+        ("we can only pay for one", "can_afford_only_one"),
+        ("we can pay for only one", "can_afford_only_one"),
+        ("I can fund just one", "can_afford_only_one"),
+    ],
+)
+def test_a_money_limit_reads_the_same_in_every_form(text: str, field: str) -> None:
+    profile = parse_profile(
+        f"2023 grad, no USCE, IM. {text}. externship or research?", current_year=YEAR
+    )
+    assert getattr(profile, field) is True, text
+
+
+@pytest.mark.parametrize("text", ["my PI broke the news that funding ended", "I broke my leg"])
+def test_broke_is_a_money_limit_only_when_the_writer_is(text: str) -> None:
+    assert parse_profile(text, current_year=YEAR).money_tight is None

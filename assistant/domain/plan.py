@@ -180,7 +180,11 @@ STEPS: tuple[Step, ...] = (
             _q(B, "Hands-on clerkships, externships, and sub-internships are ideal."),
             _q(B, "- Inpatient or strong outpatient with meaningful responsibility"),
         ),
-        lambda p, v: v in USCE_VERDICTS and _below_foundation(p) and not _short_window(p),
+        # (with money tight the sources' own advice is a 4–8 week rotation: short_rotation)
+        lambda p, v: v in USCE_VERDICTS
+        and _below_foundation(p)
+        and not _short_window(p)
+        and not p.money_tight,
         _weeks_for_you,
     ),
     Step(

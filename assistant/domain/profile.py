@@ -510,7 +510,7 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      r"first time applying)"),
     ("can_afford_only_one", True, r"\b(?:money (?:for|to do) (?:only |just )?(?:one|1) "
      r"(?:more )?(?:us |u\.s\. )?(?:thing|option|experience)"
-     r"|only (?:afford|pay for|fund) (?:one|1|a single)|afford "
+     r"|only (?:afford|pay for|fund) (?:one|1|a single)|(?:afford|pay for|fund) "
      r"(?:only|just) (?:one|1)|(?:can'?t|cannot|can not) afford both)\b"),
     ("money_tight", True, r"\b(?:money is (?:tight|limited|a (?:big |huge |major |real )?(?:issue|"
      r"problem|concern))|budget is (?:tight|limited|small)|(?:can'?t|cannot) afford much|"
@@ -520,8 +520,10 @@ _FLAG_PATTERNS: tuple[tuple[str, bool, str], ...] = (
      # a need to earn: "then I need income", "I can't afford to be unpaid for long"
      r"(?:i|we) (?:need|have) (?:to earn|to make money|an? (?:steady |regular )?income|"
      r"(?:some |steady |regular )?income|a (?:paid job|salary))|"
-     r"(?:can'?t|cannot) (?:afford|do|stay) (?:to (?:be|work|stay) )?(?:long |a long )?unpaid|"
-     r"(?:only|just) (?:afford|manage) a short unpaid)\b"),
+     r"(?:can'?t|cannot) (?:really )?(?:afford|do|stay) (?:to (?:be|work|stay) )?"
+     r"(?:long |a long )?unpaid|(?:only|just) (?:afford|manage) a short unpaid|"
+     # "honestly broke rn", "I'm broke": the writer, not "broke the news"
+     r"(?:i'?m|im|i am|we'?re|we are|honestly|totally|basically|literally|kinda|pretty) broke)\b"),
     # An aim is stated by an aiming word before the kind of program ("I want university IM
     # programs", "Goal = academic IM"); a question about academic programs, or a lab at a
     # university, is not one.
