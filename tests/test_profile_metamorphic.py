@@ -566,3 +566,22 @@ def test_a_money_limit_reads_the_same_in_every_form(text: str, field: str) -> No
 @pytest.mark.parametrize("text", ["my PI broke the news that funding ended", "I broke my leg"])
 def test_broke_is_a_money_limit_only_when_the_writer_is(text: str) -> None:
     assert parse_profile(text, current_year=YEAR).money_tight is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Step 2 CK 241",
+        "step 2: 241",
+        "got 241 on step 2",
+        # (session 22, blind rating of forum dev) the score in brackets after the exam's name
+        "cleared Step 1 and Step 2 (241)",
+        "CK (241)",
+    ],
+)
+def test_a_step_2_score_reads_the_same_in_every_form(text: str) -> None:
+    assert parse_profile(f"2022 grad, IM. {text}.", current_year=YEAR).step2_ck == 241
+
+
+def test_a_year_in_brackets_after_step_2_is_not_a_score() -> None:
+    assert parse_profile("took step 2 (2023), IM", current_year=YEAR).step2_ck is None

@@ -464,7 +464,9 @@ _STEP1 = re.compile(
     r"|\b(pass(?:ed)?|fail(?:ed)?|cleared) (?:the |my )?(?:usmle )?step ?1\b"
 )
 _STEP2 = re.compile(
-    r"\b(?:step ?2 ?ck|step ?2|2 ?ck|ck)\b(?: ?(?:score|is|was|of|=|:|-|at|around|about|~|a)){0,4}"
+    # ("Step 2 (241)": a score in brackets after the exam's name)
+    r"\b(?:step ?2 ?ck|step ?2|2 ?ck|ck)\b"
+    r"(?: ?(?:score|is|was|of|=|:|-|at|around|about|~|a|\()){0,4}"
     r" ?(\d{3})\b"
     r"|\b(\d{3}) (?:on|in|for) (?:usmle )?(?:step ?2 ?ck|step ?2|ck)\b"
 )
