@@ -91,8 +91,12 @@ def test_every_verdict_gets_three_to_five_steps_that_fit_it() -> None:
             assert not ids & {"research_later", "hands_on_weeks"}, (decision.rule, ids)
         if decision.verdict in USCE_VERDICTS:
             assert not ids & {"research_block", "research_year", "stack_projects"}, ids
-            research_step = ids & {"research_later", "research_not_instead"}
-            assert len(research_step) == 1 or len(ids) == MAX_STEPS, ids
+            research_step = ids & {"research_later", "research_not_instead", "competitive_both"}
+            assert research_step or len(ids) == MAX_STEPS, ids
+            assert len(ids & {"research_later", "research_not_instead"}) <= 1, ids
+            if profile.specialty_class == "competitive":
+                # "research can wait" never goes to a specialty that needs both
+                assert "research_later" not in ids, ids
 
 
 def test_steps_follow_the_gaps() -> None:

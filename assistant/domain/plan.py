@@ -268,7 +268,10 @@ STEPS: tuple[Step, ...] = (
             _q(B, "Research can wait 6–12 months. A missing publication never killed an IMG’s "
                "chances as fast as missing USCE does."),
         ),
-        lambda p, v: v in USCE_VERDICTS and not _research_instead(p),
+        # (not to a very competitive specialty's applicant: for them research is next, below)
+        lambda p, v: v in USCE_VERDICTS
+        and not _research_instead(p)
+        and p.specialty_class != "competitive",
     ),
     Step(
         # (someone with publications or a research job is not told that research can wait)
@@ -281,6 +284,20 @@ STEPS: tuple[Step, ...] = (
                "uncomfortable ranking someone with zero US clinical exposure."),
         ),
         lambda p, v: v in USCE_VERDICTS and _research_instead(p),
+    ),
+    Step(
+        # Clinical first with zero USCE holds even for dermatology, but "research can wait" would
+        # mislead: these specialties need both, and research comes right after (blind rating).
+        "competitive_both",
+        "Your specialty needs both: once you have some USCE, research may even slightly edge "
+        "first, but clinical still cannot be zero.",
+        (
+            _q(B, "- Radiology, Dermatology, Neurosurgery, Ortho: You need both; research may "
+               "even slightly edge first if you already have some USCE."),
+            _q(A, "- If you’re going for hyper-competitive specialties → you probably need both "
+               "(but clinical still cannot be zero)"),
+        ),
+        lambda p, v: v in USCE_VERDICTS and p.specialty_class == "competitive",
     ),
     Step(
         "target_specialty_before_eras",
