@@ -585,3 +585,19 @@ def test_a_step_2_score_reads_the_same_in_every_form(text: str) -> None:
 
 def test_a_year_in_brackets_after_step_2_is_not_a_score() -> None:
     assert parse_profile("took step 2 (2023), IM", current_year=YEAR).step2_ck is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 case reports",
+        "2 publications",
+        # (session 22, blind rating of forum dev) a field named before the kind of output
+        "2 derm case reports",
+        "two IM publications",
+        "2 cardiology abstracts",
+        "2 internal medicine case reports",
+    ],
+)
+def test_research_output_reads_the_same_with_its_field_named(text: str) -> None:
+    assert parse_profile(f"2022 grad, no USCE. {text}.", current_year=YEAR).research_output == 2

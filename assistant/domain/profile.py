@@ -473,7 +473,9 @@ _STEP2 = re.compile(
 _BAND = re.compile(r"\b(low|lower|mid|middle|high|upper)[- ]?(\d{2})0s\b")
 _RESEARCH = re.compile(
     rf"(?<!')\b({_NUM_A}) (?:(?:first[- ]author|pubmed[- ]indexed|published|peer[- ]reviewed|case|"
-    r"research|us|home|home[- ]country|conference|national|international)[- ]){0,3}"
+    r"research|us|home|home[- ]country|conference|national|international"
+    # a field before the kind: "2 derm case reports", "3 IM publications", "1 cardiology abstract"
+    rf"|{_SPEC_RE}|cardiology|cardio|oncology|onc|nephro|nephrology|gi|pulm|ortho)[- ]){{0,3}}"
     r"(?:publications?|"
     r"pubs?|papers?|abstracts?|posters?|case reports?|manuscripts?)\b"
 )
