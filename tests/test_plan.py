@@ -257,14 +257,19 @@ def test_the_same_facts_in_other_words_give_the_same_plan() -> None:
 
 
 def test_a_graduate_plans_the_months_before_the_rotations() -> None:
-    """The article's timeline differs: a graduate allows 6–12 months for visas, money and
-    applications; a student aims for electives before ERAS opens."""
+    """The article's timeline differs: a graduate before a first rotation allows 6–12 months for
+    visas, money and applications; a student, or a graduate who has rotated, aims for rotations
+    in the target specialty before ERAS opens."""
     base = {"years_since_graduation": 2.0, "usce_hands_on_months": 0.0, "us_letters": 0}
     graduate = Profile(**base)
     student = Profile(**{**base, "years_since_graduation": None}, is_student=True)
     graduate_ids = [s.id for s in plan_for(decide(graduate), graduate)]
     assert "plan_backward_graduate" in graduate_ids
     assert "target_specialty_before_eras" not in graduate_ids
+    rotated = Profile(**{**base, "usce_hands_on_months": 1.0})  # visas and applications done once
+    rotated_ids = [s.id for s in plan_for(decide(rotated), rotated)]
+    assert "plan_backward_graduate" not in rotated_ids, rotated_ids
+    assert "target_specialty_before_eras" in rotated_ids, rotated_ids
     student_ids = [s.id for s in plan_for(decide(student), student)]
     assert decide(student).verdict is not None, student.known()
     assert "target_specialty_before_eras" in student_ids, student_ids

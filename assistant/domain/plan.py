@@ -89,8 +89,19 @@ def _research_instead(p: Profile) -> bool:
     return done and not p.usce_hands_on_months
 
 
+def _old_usce(p: Profile) -> bool:
+    """The applicant's last hands-on USCE is older than the 1–3 years the sources ask for."""
+    return (p.usce_years_ago or 0) > 3
+
+
 def _stale(p: Profile) -> bool:
-    return (p.usce_years_ago or 0) > 3 or p.home_clinical_recent is False
+    return _old_usce(p) or p.home_clinical_recent is False
+
+
+def _first_rotations(p: Profile) -> bool:
+    """A graduate who has not yet done hands-on USCE: the visas, money and applications of a
+    first US rotation are still ahead of them."""
+    return p.is_student is not True and not p.usce_hands_on_months
 
 
 def _watched_only(p: Profile) -> bool:
@@ -131,7 +142,7 @@ def _weeks_for_you(p: Profile) -> str | None:
     if not months:
         return f"you have none yet, so all {low}–{high} weeks are still ahead"
     weeks = round(months * WEEKS_PER_MONTH)
-    if (p.usce_years_ago or 0) > 3:
+    if _old_usce(p):
         return (
             f"the {weeks} weeks you have are from about {_number(p.usce_years_ago or 0)} years "
             f"ago, so plan {low}–{high} new ones"
@@ -153,7 +164,7 @@ def _recency_for_you(p: Profile) -> str | None:
     """Only the age of the applicant's own USCE. Not the years since graduation: a doctor who
     has worked clinically all along read "you graduated 10 years ago" under "make it recent" as
     a charge of being out of practice (blind rating, forum_f–i dev)."""
-    if (p.usce_years_ago or 0) > 3:
+    if _old_usce(p):
         return f"your last hands-on USCE was about {_number(p.usce_years_ago or 0)} years ago"
     return None
 
@@ -308,12 +319,14 @@ STEPS: tuple[Step, ...] = (
             _q(C, "Aim to complete at least one or two U.S. rotations in your target specialty "
                "before ERAS opens"),
         ),
-        lambda p, v: v in USCE_VERDICTS and p.is_student is True,
+        lambda p, v: v in USCE_VERDICTS and not _first_rotations(p),
         _specialty_for_you,
     ),
     Step(
         # A graduate's timeline starts earlier than a student's: the article gives graduates
-        # 6–12 months to arrange visas, money and applications before the rotations themselves.
+        # 6–12 months to arrange visas, money and applications before the rotations themselves
+        # (said to those still before their first rotation; raters called it a template for
+        # applicants who have rotated already).
         "plan_backward_graduate",
         "Plan backward from your match year: allow 6–12 months to plan visas, finances and "
         "applications to externships, then complete at least one or two US rotations in your "
@@ -324,7 +337,7 @@ STEPS: tuple[Step, ...] = (
             _q(C, "Aim to complete at least one or two U.S. rotations in your target specialty "
                "before ERAS opens"),
         ),
-        lambda p, v: v in USCE_VERDICTS and p.is_student is not True,
+        lambda p, v: v in USCE_VERDICTS and _first_rotations(p),
         _specialty_for_you,
     ),
     Step(
