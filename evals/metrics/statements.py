@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.answer.composer import ABSTAIN_TEXT
+from assistant.answer.render import FOR_YOU
 from assistant.text.support import citation_markers, split_sentences, strip_markers
 
 
@@ -76,7 +77,7 @@ STRUCTURAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("profile echo", r"^I could not read any profile facts\b"),
         # a plan step measured against the applicant's facts: from the profile, checked against
         # it by tests/test_plan.py, as the echo is (numbers included: "the 4 you have")
-        ("for-you note", r"^For you:"),
+        ("for-you note", rf"^{re.escape(FOR_YOU)}"),
         ("missing-facts notice", r"^I can'?t give you a firm recommendation yet\b"),
         ("missing-facts notice", r"^It depends on facts I could not read from your question\b"),
         ("missing-facts notice", r"^Tell me those and I will apply\b"),
